@@ -1,0 +1,43 @@
+# The two commands of the README: `make run` and `make test`. Both set up .venv first.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+SHARED := ../shared
+
+.PHONY: run test lint typecheck unit eval install clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/newsbot chat
+
+test: lint typecheck unit eval
+
+lint: $(STAMP)
+	$(BIN)/ruff check bot tests benchmarks
+	$(BIN)/ruff format --check bot tests benchmarks
+
+typecheck: $(STAMP)
+	$(BIN)/mypy bot
+
+unit: $(STAMP)
+	$(BIN)/newsbot check
+	$(BIN)/python -m pytest
+
+eval: $(STAMP)
+	@if [ -f $(SHARED)/eval/questions.yaml ]; then \
+		$(BIN)/python $(SHARED)/tools/eval-score $(SHARED)/eval/questions.yaml \
+			--min-accuracy 0.95 --max-wrong 0.02; \
+	else \
+		echo "eval: $(SHARED)/eval/questions.yaml not found, skipping the shared evaluation"; \
+	fi
+
+clean:
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

@@ -1,0 +1,1 @@
+"""newsbot: explains current news to young readers."""

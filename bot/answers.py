@@ -1,0 +1,294 @@
+"""Compose replies for young readers from a match: short text first, links, buttons."""
+
+from __future__ import annotations
+
+import datetime as dt
+import zlib
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from urllib.parse import urlsplit
+
+from bot.knowledge import KnowledgeBase
+from bot.matching import Index, Match, Result, Target
+from bot.models import Article, Button, Entry, Link, Reply, Source, Suggestion, Term
+from bot.normalize import fold
+
+MAX_TERM_BUTTONS = 4
+MAX_SUGGESTIONS = 3
+
+# Compact button actions; every one fits Telegram's 64-byte callback_data.
+SOURCES_ACTION = "src:"
+MORE_ACTION = "more:"
+NOTHING_ACTION = "none"
+NEWS_ACTION = "news"
+
+
+@dataclass
+class Context:
+    """What a conversation has shown last; nothing about the reader."""
+
+    last_ref: str | None = None
+
+
+def _score(match: Match | None) -> int:
+    return round(match.score * 100) if match else 0
+
+
+class Composer:
+    """Turns matcher results and button presses into Replies."""
+
+    def __init__(self, kb: KnowledgeBase, index: Index, today: dt.date | None = None) -> None:
+        self.kb = kb
+        self.index = index
+        self.today = today
+        self._term_names = _term_name_table(kb.terms)
+
+    @property
+    def texts(self) -> dict[str, str]:
+        """The bot's own texts."""
+        return dict(self.kb.bot.texts)
+
+    def _today(self) -> dt.date:
+        return self.today or dt.date.today()
+
+    # ---- questions ------------------------------------------------------------------------
+
+    def answer(self, question: str, context: Context | None = None) -> Reply:
+        """The reply to one question, using and updating the conversation context."""
+        context = context if context is not None else Context()
+        result = self.index.match(question)
+        reply = self._compose(result, question, context)
+        if reply.kind in ("article", "term", "source") and reply.id is not None:
+            entry = self._entry_for(reply)
+            if entry is not None:
+                context.last_ref = entry.ref
+        return reply
+
+    def _entry_for(self, reply: Reply) -> Entry | None:
+        prefix = {"article": "a:", "term": "t:", "source": "s:"}[reply.kind]
+        return self.kb.get(prefix + (reply.id or ""))
+
+    def _compose(self, result: Result, question: str, context: Context) -> Reply:
+        best = result.best
+        if best is None or result.decision == "none":
+            return Reply(kind="none", text=self.kb.bot.text("unknown"), score=_score(best))
+        if result.decision == "unsure":
+            return self._suggest("unknown_suggest", result.matches, best)
+        if result.decision == "ambiguous":
+            return self._suggest("did_you_mean", result.matches, best)
+        return self._for_target(best, result, question, context)
+
+    def _for_target(self, best: Match, result: Result, question: str, context: Context) -> Reply:
+        target = best.target
+        score = _score(best)
+        if target.kind in ("article", "term", "source"):
+            entry = self.kb.get(target.key)
+            if entry is None:
+                return Reply(kind="none", text=self.kb.bot.text("unknown"), score=score)
+            return replace(self.entry(entry), score=score)
+        if target.kind == "sources":
+            return replace(self.sources(context.last_ref), score=score)
+        if target.kind == "more":
+            return replace(self.more(context.last_ref), score=score)
+        if target.kind == "news":
+            return replace(self.news(), score=score)
+        if target.kind == "help":
+            return Reply(kind="help", text=self.kb.bot.text("help"), score=score)
+        if target.kind == "comfort":
+            return self._comfort(result, score)
+        return self._smalltalk(target, question, score)
+
+    def _comfort(self, result: Result, score: int) -> Reply:
+        buttons = [
+            Button(m.target.title, m.target.key)
+            for m in result.matches[1:]
+            if m.target.kind in ("article", "term", "source") and m.score >= 0.6
+        ][:2]
+        return Reply(
+            kind="comfort",
+            text=self.kb.bot.text("comfort"),
+            score=score,
+            buttons=tuple(buttons),
+        )
+
+    def _smalltalk(self, target: Target, question: str, score: int) -> Reply:
+        talk = next(t for t in self.kb.bot.smalltalk if t.name == target.key)
+        choice = zlib.crc32(fold(question).encode()) % len(talk.replies)
+        return Reply(kind="smalltalk", id=talk.name, text=talk.replies[choice], score=score)
+
+    def _suggest(self, text_key: str, matches: Sequence[Match], best: Match) -> Reply:
+        entries = [m for m in matches if m.target.kind in ("article", "term", "source")]
+        entries = [m for m in entries if m.score >= 0.3][:MAX_SUGGESTIONS]
+        if not entries:
+            return Reply(kind="none", text=self.kb.bot.text("unknown"), score=_score(best))
+        suggestions = tuple(
+            Suggestion(m.target.kind, self._public_id(m.target), m.target.title) for m in entries
+        )
+        buttons = [Button(m.target.title, m.target.key) for m in entries]
+        buttons.append(Button(self.kb.bot.buttons["nothing"], NOTHING_ACTION))
+        return Reply(
+            kind="none",
+            text=self.kb.bot.text(text_key),
+            score=_score(best),
+            suggestions=suggestions,
+            buttons=tuple(buttons),
+        )
+
+    def _public_id(self, target: Target) -> str:
+        entry = self.kb.get(target.key)
+        return entry.id if entry is not None else target.key
+
+    # ---- entries and lists ----------------------------------------------------------------
+
+    def entry(self, entry: Entry) -> Reply:
+        """The short answer for an entry, with its link and follow-up buttons."""
+        bot = self.kb.bot
+        if isinstance(entry, Article):
+            text = entry.summary + "\n\n" + bot.text("stand", date=bot.month_year(entry.date))
+            buttons = [Button(bot.buttons["sources"], SOURCES_ACTION + entry.id)]
+            buttons.append(Button(bot.buttons["more"], MORE_ACTION + entry.ref))
+            buttons += self._term_buttons(entry.summary, entry.terms, exclude=None)
+            return Reply(
+                kind="article",
+                id=entry.id,
+                title=entry.title,
+                text=text,
+                links=(Link(bot.buttons["article"], entry.url),),
+                buttons=tuple(buttons),
+                image=entry.image,
+            )
+        text = entry.short
+        if isinstance(entry, Term) and entry.date is not None:
+            text += "\n\n" + bot.text("stand", date=bot.month_year(entry.date))
+        buttons = []
+        if entry.more:
+            buttons.append(Button(bot.buttons["more"], MORE_ACTION + entry.ref))
+        see = entry.see if isinstance(entry, Term) else ()
+        buttons += self._term_buttons(entry.short, see, exclude=entry.ref)
+        title = entry.name
+        if isinstance(entry, Source):
+            text = f"{entry.full_name} ({entry.source_kind}): {text}"
+        return Reply(
+            kind=entry.kind,
+            id=entry.id,
+            title=title,
+            text=text,
+            links=(Link(_host(entry.link), entry.link),),
+            buttons=tuple(buttons),
+        )
+
+    def _term_buttons(self, text: str, listed: Sequence[str], exclude: str | None) -> list[Button]:
+        """Buttons for the glossary words that occur in a text, then the listed ones."""
+        folded = f" {fold(text)} "
+        found: list[Term] = []
+        for name_folded, term in self._term_names:
+            if f" {name_folded} " in folded and term not in found:
+                found.append(term)
+        for name in listed:
+            entry = self.kb.by_name(name)
+            if isinstance(entry, Term) and entry not in found:
+                found.append(entry)
+        return [Button(term.name, term.ref) for term in found if term.ref != exclude][
+            :MAX_TERM_BUTTONS
+        ]
+
+    def more(self, ref: str | None) -> Reply:
+        """The longer explanation of the entry in view."""
+        bot = self.kb.bot
+        entry = self.kb.get(ref) if ref else None
+        if entry is None:
+            return Reply(kind="help", text=bot.text("no_context"))
+        if isinstance(entry, Article):
+            text = entry.details
+            if entry.points:
+                text += "\n\n" + "\n".join(f"• {point}" for point in entry.points)
+            buttons = [Button(bot.buttons["sources"], SOURCES_ACTION + entry.id)]
+            buttons += self._term_buttons(entry.details, entry.terms, exclude=None)
+            return Reply(
+                kind="article",
+                id=entry.id,
+                title=entry.title,
+                text=text,
+                links=(Link(bot.buttons["article"], entry.url),),
+                buttons=tuple(buttons),
+            )
+        if not entry.more:
+            return Reply(kind=entry.kind, id=entry.id, title=entry.name, text=bot.text("no_more"))
+        see = entry.see if isinstance(entry, Term) else ()
+        return Reply(
+            kind=entry.kind,
+            id=entry.id,
+            title=entry.name,
+            text=entry.more,
+            links=(Link(_host(entry.link), entry.link),),
+            buttons=tuple(self._term_buttons(entry.more, see, exclude=entry.ref)),
+        )
+
+    def sources(self, ref: str | None) -> Reply:
+        """Where the news comes from: an article's sources, or the general Quellencheck."""
+        bot = self.kb.bot
+        entry = self.kb.get(ref) if ref else None
+        if not isinstance(entry, Article):
+            buttons = [Button(s.name, s.ref) for s in self.kb.sources]
+            return Reply(kind="sources", text=bot.text("sources_check"), buttons=tuple(buttons))
+        lines = [bot.text("article_sources", title=entry.title)]
+        buttons = []
+        for name in entry.sources:
+            source = self.kb.by_name(name)
+            if isinstance(source, Source):
+                lines.append(f"• {source.name} ({source.full_name}): {source.short}")
+                buttons.append(Button(source.name, source.ref))
+        return Reply(
+            kind="sources",
+            id=entry.id,
+            title=entry.title,
+            text="\n\n".join(lines),
+            buttons=tuple(buttons),
+        )
+
+    def news(self) -> Reply:
+        """The latest articles, newest first, expired ones left out."""
+        bot = self.kb.bot
+        current = self.kb.current_articles(self._today())
+        if not current:
+            return Reply(kind="news", text=bot.text("news_empty"))
+        lines = [bot.text("news_intro")]
+        lines += [f"• {a.title} ({bot.month_year(a.date)})" for a in current[:10]]
+        buttons = tuple(Button(a.title, a.ref) for a in current[:10])
+        return Reply(kind="news", text="\n".join(lines), buttons=buttons)
+
+    def press(self, action: str, context: Context) -> Reply:
+        """The reply to a button: an entry, its sources, more about it, or the news."""
+        if action.startswith(SOURCES_ACTION):
+            article_ref = "a:" + action[len(SOURCES_ACTION) :]
+            context.last_ref = article_ref
+            return self.sources(article_ref)
+        if action.startswith(MORE_ACTION):
+            ref = action[len(MORE_ACTION) :]
+            context.last_ref = ref
+            return self.more(ref)
+        if action == NEWS_ACTION:
+            return self.news()
+        if action == NOTHING_ACTION:
+            return Reply(kind="none", text=self.kb.bot.text("unknown"))
+        entry = self.kb.get(action)
+        if entry is None:
+            return Reply(kind="none", text=self.kb.bot.text("no_context"))
+        context.last_ref = entry.ref
+        return self.entry(entry)
+
+
+def _host(url: str) -> str:
+    host = urlsplit(url).hostname or url
+    return host.removeprefix("www.")
+
+
+def _term_name_table(terms: Sequence[Term]) -> list[tuple[str, Term]]:
+    table = []
+    for term in terms:
+        for name in (term.name, *term.aliases):
+            folded = fold(name)
+            if len(folded) >= 3:
+                table.append((folded, term))
+    table.sort(key=lambda row: -len(row[0]))
+    return table

@@ -1,0 +1,189 @@
+"""The `newsbot` command line: run | chat | ask | check."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+from bot.answers import Context
+from bot.engine import Engine
+from bot.knowledge import KnowledgeError
+from bot.models import Reply
+from bot.selftest import self_test
+
+logger = logging.getLogger(__name__)
+
+
+def default_knowledge_dir() -> Path:
+    """NEWSBOT_KNOWLEDGE, else knowledge/ of the checkout, else ./knowledge."""
+    configured = os.environ.get("NEWSBOT_KNOWLEDGE")
+    if configured:
+        return Path(configured)
+    checkout = Path(__file__).resolve().parent.parent / "knowledge"
+    return checkout if checkout.is_dir() else Path("knowledge")
+
+
+def _load(kb: Path | None, err: TextIO) -> Engine | None:
+    root = kb or default_knowledge_dir()
+    try:
+        return Engine.load(root)
+    except KnowledgeError as exc:
+        for problem in exc.problems:
+            print(problem, file=err)
+        print(
+            f"newsbot: the knowledge in {root} has {len(exc.errors)} error(s)"
+            " - fix them (see `newsbot check`)",
+            file=err,
+        )
+        return None
+
+
+def render_text(reply: Reply) -> str:
+    """A reply as the terminal shows it: title, text, links and numbered choices."""
+    parts = []
+    if reply.title and reply.kind in ("article", "term", "source"):
+        parts.append(f"** {reply.title} **")
+    parts.append(reply.text)
+    for link in reply.links:
+        parts.append(f"{link.label}: {link.url}")
+    if reply.buttons:
+        parts.append("  ".join(f"[{i}] {b.label}" for i, b in enumerate(reply.buttons, 1)))
+    return "\n".join(parts)
+
+
+def _emit(reply: Reply, as_json: bool, out: TextIO) -> None:
+    if as_json:
+        out.write(json.dumps(reply.to_json(), ensure_ascii=False) + "\n")
+    else:
+        out.write(render_text(reply) + "\n\n")
+    out.flush()
+
+
+def cmd_ask(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Answer one question, or each line of standard input on its own."""
+    engine = _load(args.kb, err)
+    if engine is None:
+        return 1
+    if args.question:
+        _emit(engine.answer(" ".join(args.question), Context()), args.json, out)
+        return 0
+    for line in sys.stdin:
+        _emit(engine.answer(line.rstrip("\r\n"), Context()), args.json, out)
+    return 0
+
+
+def cmd_chat(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """A conversation: context carries from line to line, numbers press buttons."""
+    engine = _load(args.kb, err)
+    if engine is None:
+        return 1
+    context = Context()
+    interactive = sys.stdin.isatty() and not args.json
+    if interactive:
+        out.write(engine.kb.bot.text("welcome") + "\n\n")
+    last: Reply | None = None
+    while True:
+        if interactive:
+            out.write("> ")
+            out.flush()
+        line = sys.stdin.readline()
+        if not line:
+            return 0
+        text = line.strip()
+        if last is not None and text.isdigit() and 1 <= int(text) <= len(last.buttons):
+            reply = engine.press(last.buttons[int(text) - 1].action, context)
+        else:
+            reply = engine.answer(text, context)
+        _emit(reply, args.json, out)
+        last = reply
+
+
+def cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Validate the knowledge and run the self-test; exit 1 on errors."""
+    root = args.kb or default_knowledge_dir()
+    try:
+        engine = Engine.load(root)
+    except KnowledgeError as exc:
+        for problem in exc.problems:
+            print(problem, file=out)
+        print(f"{len(exc.errors)} error(s), {len(exc.problems) - len(exc.errors)} warning(s)")
+        return 1
+    problems = list(engine.kb.warnings)
+    if not args.no_selftest:
+        problems += self_test(engine)
+    for problem in problems:
+        print(problem, file=out)
+    errors = sum(1 for p in problems if p.severity == "error")
+    warnings = len(problems) - errors
+    kb = engine.kb
+    print(
+        f"{len(kb.articles)} articles, {len(kb.terms)} terms, {len(kb.sources)} sources:"
+        f" {errors} error(s), {warnings} warning(s)",
+        file=out,
+    )
+    if errors or (args.strict and warnings):
+        return 1
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with every subcommand."""
+    parser = argparse.ArgumentParser(
+        prog="newsbot", description="A bot that explains the news to young readers."
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    def kb_option(sub: argparse.ArgumentParser) -> None:
+        sub.add_argument(
+            "--kb",
+            type=Path,
+            metavar="DIR",
+            help="knowledge directory (default: $NEWSBOT_KNOWLEDGE or knowledge/)",
+        )
+
+    ask = commands.add_parser("ask", help="answer questions (one per line on stdin)")
+    kb_option(ask)
+    ask.add_argument("--json", action="store_true", help="one JSON object per line")
+    ask.add_argument("question", nargs="*", help="the question; without it, read stdin")
+    ask.set_defaults(handler=cmd_ask)
+
+    chat = commands.add_parser("chat", help="a conversation in the terminal")
+    kb_option(chat)
+    chat.add_argument("--json", action="store_true", help="one JSON object per line")
+    chat.set_defaults(handler=cmd_chat)
+
+    check = commands.add_parser("check", help="validate the knowledge and run the self-test")
+    kb_option(check)
+    check.add_argument("--strict", action="store_true", help="warnings fail too")
+    check.add_argument(
+        "--no-selftest", action="store_true", help="skip asking every example question"
+    )
+    check.set_defaults(handler=cmd_check)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `newsbot` console script."""
+    args = build_parser().parse_args(argv)
+    for stream in (sys.stdin, sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(encoding="utf-8", errors="replace")
+    level = os.environ.get("NEWSBOT_LOG_LEVEL", "WARNING").upper()
+    logging.basicConfig(level=level if level in logging.getLevelNamesMapping() else "WARNING")
+    try:
+        code: int = args.handler(args, sys.stdout, sys.stderr)
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

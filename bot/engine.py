@@ -1,0 +1,56 @@
+"""The answering engine: knowledge, index and composer, built once and used by every front end."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.answers import Composer, Context
+from bot.knowledge import KnowledgeBase, load_knowledge
+from bot.matching import Index
+from bot.models import Reply
+
+logger = logging.getLogger(__name__)
+
+# Longer messages are not questions a reader typed; they get the "too long" reply.
+MAX_MESSAGE_CHARS = 1000
+
+
+@dataclass(frozen=True)
+class Engine:
+    """Everything needed to answer: swap a whole Engine to reload knowledge."""
+
+    kb: KnowledgeBase
+    index: Index
+    composer: Composer
+
+    @classmethod
+    def load(cls, root: Path, today: dt.date | None = None) -> Engine:
+        """Load, validate and index a knowledge directory (raises KnowledgeError)."""
+        return cls.build(load_knowledge(root), today)
+
+    @classmethod
+    def build(cls, kb: KnowledgeBase, today: dt.date | None = None) -> Engine:
+        """Index already loaded knowledge."""
+        index = Index.build(kb)
+        return cls(kb, index, Composer(kb, index, today))
+
+    def answer(self, question: str, context: Context | None = None) -> Reply:
+        """Answer one question; never raises, whatever the reader typed."""
+        try:
+            if len(question) > MAX_MESSAGE_CHARS:
+                return Reply(kind="none", text=self.kb.bot.text("too_long"))
+            return self.composer.answer(question, context)
+        except Exception:
+            logger.exception("answering a question failed")
+            return Reply(kind="none", text=self.kb.bot.text("error"))
+
+    def press(self, action: str, context: Context | None = None) -> Reply:
+        """Follow a button; never raises, old or unknown buttons included."""
+        try:
+            return self.composer.press(action, context if context is not None else Context())
+        except Exception:
+            logger.exception("following a button failed")
+            return Reply(kind="none", text=self.kb.bot.text("error"))

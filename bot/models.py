@@ -1,0 +1,229 @@
+"""Plain data the engine passes around: knowledge entries, problems and replies. No I/O."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Literal
+
+Severity = Literal["error", "warning"]
+EntryKind = Literal["article", "term", "source"]
+ReplyKind = Literal[
+    "article", "term", "source", "sources", "news", "help", "smalltalk", "comfort", "none"
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    """A place in a knowledge file; line is 1-based."""
+
+    path: str
+    line: int
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}"
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One mistake in the knowledge: what is wrong and how to fix it."""
+
+    where: Location
+    message: str
+    severity: Severity = "error"
+
+    def __str__(self) -> str:
+        prefix = "warning: " if self.severity == "warning" else ""
+        return f"{self.where}: {prefix}{self.message}"
+
+
+@dataclass(frozen=True, slots=True)
+class Image:
+    """The photo an article opens with."""
+
+    caption: str
+    credit: str | None = None
+    url: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """A news article written for young readers."""
+
+    id: str
+    title: str
+    date: dt.date
+    url: str
+    summary: str
+    details: str
+    questions: tuple[str, ...]
+    keywords: tuple[str, ...]
+    terms: tuple[str, ...]
+    sources: tuple[str, ...]
+    where: Location
+    authors: tuple[str, ...] = ()
+    points: tuple[str, ...] = ()
+    expires: dt.date | None = None
+    image: Image | None = None
+
+    kind: EntryKind = field(default="article", init=False)
+
+    @property
+    def name(self) -> str:
+        """The title, under which the article is listed."""
+        return self.title
+
+    @property
+    def ref(self) -> str:
+        """Compact reference used in buttons: a:<id>."""
+        return f"a:{self.id}"
+
+    def is_current(self, today: dt.date) -> bool:
+        """True while the article still counts as news."""
+        return self.expires is None or today <= self.expires
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    """A glossary entry."""
+
+    id: str
+    name: str
+    aliases: tuple[str, ...]
+    short: str
+    link: str
+    where: Location
+    questions: tuple[str, ...] = ()
+    more: str | None = None
+    see: tuple[str, ...] = ()
+    date: dt.date | None = None
+
+    kind: EntryKind = field(default="term", init=False)
+
+    @property
+    def ref(self) -> str:
+        """Compact reference used in buttons: t:<id>."""
+        return f"t:{self.id}"
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """A news source: an agency, a broadcaster or a social network."""
+
+    id: str
+    name: str
+    full_name: str
+    aliases: tuple[str, ...]
+    source_kind: str
+    short: str
+    link: str
+    where: Location
+    questions: tuple[str, ...] = ()
+    more: str | None = None
+
+    kind: EntryKind = field(default="source", init=False)
+
+    @property
+    def ref(self) -> str:
+        """Compact reference used in buttons: s:<id>."""
+        return f"s:{self.id}"
+
+
+Entry = Article | Term | Source
+
+
+@dataclass(frozen=True, slots=True)
+class Intent:
+    """Something a reader wants that is not an entry: news, help, sources, more, comfort."""
+
+    name: str
+    phrases: tuple[str, ...]
+    words: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class SmallTalk:
+    """A small-talk pattern (greeting, thanks, ...) with the bot's replies."""
+
+    name: str
+    phrases: tuple[str, ...]
+    replies: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class BotTexts:
+    """Every sentence the bot says on its own, from knowledge/bot.yaml."""
+
+    texts: Mapping[str, str]
+    buttons: Mapping[str, str]
+    months: tuple[str, ...]
+    intents: Mapping[str, Intent]
+    smalltalk: tuple[SmallTalk, ...]
+    synonyms: tuple[tuple[str, ...], ...] = ()
+
+    def text(self, key: str, **values: str) -> str:
+        """A bot text with its {placeholders} filled in."""
+        template = self.texts[key]
+        for name, value in values.items():
+            template = template.replace("{" + name + "}", value)
+        return template
+
+    def month_year(self, date: dt.date) -> str:
+        """A date as the reader sees it in a "Stand" line: "September 2023"."""
+        return f"{self.months[date.month - 1]} {date.year}"
+
+
+@dataclass(frozen=True, slots=True)
+class Button:
+    """A follow-up choice: what the reader sees and the compact action behind it."""
+
+    label: str
+    action: str
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """A link shown with an answer."""
+
+    label: str
+    url: str
+
+
+@dataclass(frozen=True, slots=True)
+class Suggestion:
+    """A candidate entry offered when the bot is not sure ("Meinst du ...?")."""
+
+    kind: str
+    id: str
+    title: str
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """What the bot answers, as plain data; the Telegram adapter and the terminal render it."""
+
+    kind: ReplyKind
+    text: str
+    id: str | None = None
+    title: str | None = None
+    score: int = 0
+    links: tuple[Link, ...] = ()
+    buttons: tuple[Button, ...] = ()
+    suggestions: tuple[Suggestion, ...] = ()
+    image: Image | None = None
+
+    def to_json(self) -> dict[str, object]:
+        """The JSON object of the `newsbot ask --json` contract."""
+        return {
+            "kind": self.kind,
+            "id": self.id,
+            "title": self.title,
+            "score": self.score,
+            "text": self.text,
+            "links": [{"label": link.label, "url": link.url} for link in self.links],
+            "buttons": [{"label": b.label, "action": b.action} for b in self.buttons],
+            "suggestions": [
+                {"kind": s.kind, "id": s.id, "title": s.title} for s in self.suggestions
+            ],
+        }

@@ -1,0 +1,108 @@
+"""The one text normalisation used for both the search index and the reader's question."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+import snowballstemmer
+
+# A question is cut to this many characters before it is analysed: a 20,000-character
+# paste costs the same as a sentence, and nothing a reader asks needs more.
+MAX_QUESTION_CHARS = 400
+MAX_TOKENS = 40
+
+_UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "ẞ": "ss"})
+_REPEATS = re.compile(r"(.)\1{2,}")
+_NON_WORD = re.compile(r"[^a-z0-9]+")
+
+# Words that carry no topic: question words, articles, pronouns, particles, the filler
+# children put around a question ("erklär mal", "bitte", "eigentlich") and greetings.
+# They are written folded (ae for ä, ss for ß), as fold() produces them.
+STOPWORDS: frozenset[str] = frozenset(
+    """
+    a aber alle alles also am an ans auch auf aus bei beim bin bis bist bitte bitteschoen da
+    dann das dass de dem den denn der des dessen die dies diese diesem diesen dieser dieses
+    doch dort du durch eigentlich ein eine einem einen einer eines einfach einmal er erklaer
+    erklaere erklaert erklaerung erklaeren erklaerst es etwas euch eure euer fuer ganz gar
+    genau gerade gern gerne gib gibt gibts gut hab habe haben habt hast hat hatte hatten
+    heisst heissen ich ihm ihn ihnen ihr ihre im in ins irgendwie ist ja jemand jetzt kann
+    kannst kurz lol mal man mein meine mich mir mit moechte nicht noch nochmal nun nur ob
+    oder ok okay schon sehr sei seid sein seine sich sie sind so soll sollen sollte um und
+    uns unter von vom vor war waere waren was weiss welche welcher welches wem wen wenn wer
+    werden wie wieso wird wirklich wo wohl womit worum wozu wuerde zu zum zur ueber bedeutet
+    bedeuten bedeutung meint meinen begriff wort woerter definition definiere sag sage sagen
+    sagt weisst wisst erzaehl erzaehle what is the a an who what whats hallo hi hey huhu
+    moin servus hoi hallihallo ne nen zeig zeige zeigen nenn nenne
+    """.split()
+)
+
+# Words that say little about the topic of a question but are not filler either
+# ("Was hat Biden gesagt?", "Welche Quellen nutzt ihr?"). They count a little when
+# they are not found in the knowledge, so they neither carry nor sink an answer.
+WEAK_WORDS: frozenset[str] = frozenset(
+    """
+    gesagt sagte passiert passieren geht gehen ging machen macht machte gemacht nutzt nutzen
+    benutzt benutzen gemeint wollen will wollte wollten koennen koennte muss muessen darf
+    duerfen denkt denken glaubt glauben findet finden heute gestern morgen neu neue neues
+    neuen neuste neueste aktuell aktuelle aktuellen los dabei damit dazu davon darum deshalb
+    warum weshalb wann wohin eigentlich steckt stecken hinter gleiche gleich gleiches
+    stellen stelle mehr viel viele vielen wirklich immer alle jeder bald schon wieder
+    bekommt bekommen kriegt kriegen zusammen
+    """.split()
+)
+
+_stemmer = snowballstemmer.stemmer("german")
+
+
+@lru_cache(maxsize=65536)
+def stem(token: str) -> str:
+    """Reduce a folded token to its stem (sanktionen -> sanktion, satelliten -> satellit)."""
+    if len(token) <= 3 or token.isdigit():
+        return token
+    result: str = _stemmer.stemWord(token)
+    return result
+
+
+def _strip_marks(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def fold(text: str) -> str:
+    """Lower-case, spell umlauts and ß out, drop accents, emoji and punctuation."""
+    text = unicodedata.normalize("NFKC", text).casefold().translate(_UMLAUTS)
+    text = _strip_marks(text)
+    text = _REPEATS.sub(r"\1", text)
+    return _NON_WORD.sub(" ", text).strip()
+
+
+@dataclass(frozen=True, slots=True)
+class Analysis:
+    """A text as the matcher sees it: folded words, and the stems of the topic words."""
+
+    words: tuple[str, ...]
+    content: tuple[str, ...]
+
+    @property
+    def stems(self) -> tuple[str, ...]:
+        """Stems of the content words, in order."""
+        return tuple(stem(word) for word in self.content)
+
+
+def analyze(text: str, limit: bool = False) -> Analysis:
+    """Fold a text and split it into words, keeping apart the words that carry the topic."""
+    if limit:
+        text = text[:MAX_QUESTION_CHARS]
+    words = tuple(fold(text).split())
+    if limit:
+        words = words[:MAX_TOKENS]
+    content = tuple(word for word in words if word not in STOPWORDS)
+    return Analysis(words=words, content=content)
+
+
+def is_weak(word: str) -> bool:
+    """True for words that say little about a question's topic."""
+    return word in WEAK_WORDS

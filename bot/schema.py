@@ -1,0 +1,217 @@
+"""The knowledge file formats: one pydantic model per file kind.
+
+These models are the single definition of what moderators may write. The validator checks
+files against them, and the JSON Schemas under knowledge/schema/ that editors use are
+generated from them, so the two cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+
+_URL = re.compile(r"^https?://[^\s/?#]+\.[^\s/?#]+(?:[/?#]\S*)?$", re.IGNORECASE)
+
+
+def _check_url(value: str) -> str:
+    if not _URL.match(value):
+        raise ValueError("not a web address")
+    return value
+
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=5000)]
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+Url = Annotated[
+    str, StringConstraints(strip_whitespace=True, max_length=500), AfterValidator(_check_url)
+]
+Slug = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=40),
+]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ImageFile(_Strict):
+    """The photo an article opens with."""
+
+    caption: Text = Field(description="What the picture shows, in one sentence.")
+    credit: Name | None = Field(None, description="Who took the photo, e.g. an agency.")
+    url: Url | None = Field(None, description="The web address of the image file.")
+
+
+class ArticleFile(_Strict):
+    """knowledge/articles/<id>.yaml: one news article for young readers."""
+
+    id: Slug = Field(description="Lowercase letters, digits and hyphens; equals the file name.")
+    title: Name = Field(description="The headline.")
+    date: dt.date = Field(description='The "Stand" of the article, as YYYY-MM-DD.')
+    url: Url = Field(description="The web address of the full article.")
+    authors: list[Name] = Field(default_factory=list, description="Who wrote it.")
+    summary: Text = Field(description="The short, simple answer: at most 60 words.")
+    details: Text = Field(description='The longer explanation behind "Mehr erfahren".')
+    points: list[Text] = Field(default_factory=list, description="Key facts, one sentence each.")
+    questions: list[Text] = Field(
+        default_factory=list, description="Questions readers ask that this article answers."
+    )
+    keywords: list[Name] = Field(
+        default_factory=list, description="Words and names readers use for this topic."
+    )
+    terms: list[Name] = Field(
+        default_factory=list, description="Glossary terms the article uses (their names)."
+    )
+    sources: list[Name] = Field(
+        default_factory=list, description="Sources the article relies on (their names)."
+    )
+    expires: dt.date | None = Field(
+        None, description="After this date the article is no longer news (YYYY-MM-DD)."
+    )
+    image: ImageFile | None = Field(None, description="The photo the article opens with.")
+
+
+class TermFile(_Strict):
+    """One glossary entry."""
+
+    term: Name = Field(description="The name of the term, as it is written.")
+    aliases: list[Name] = Field(
+        default_factory=list, description="Other words and spellings readers type for it."
+    )
+    questions: list[Text] = Field(
+        default_factory=list, description="Questions readers ask that this entry answers."
+    )
+    short: Text = Field(description="One to three short sentences: the first answer.")
+    more: Text | None = Field(None, description='More explanation behind "Mehr erfahren".')
+    link: Url = Field(description="One good page to read more, for young readers.")
+    see: list[Name] = Field(default_factory=list, description="Related glossary terms.")
+    date: dt.date | None = Field(
+        None, description='For facts that age: the date they are true for ("Stand").'
+    )
+
+
+class GlossaryFile(_Strict):
+    """knowledge/glossary.yaml or knowledge/glossary/*.yaml."""
+
+    terms: list[TermFile] = Field(description="The glossary entries.")
+
+
+class SourceFile(_Strict):
+    """One news source."""
+
+    name: Name = Field(description="The short name, e.g. dpa.")
+    full_name: Name = Field(description="The full name, e.g. Deutsche Presse-Agentur.")
+    aliases: list[Name] = Field(
+        default_factory=list, description="Other names and spellings readers type."
+    )
+    kind: Name = Field(description="Nachrichtenagentur, Sender, Soziales Netzwerk, ...")
+    questions: list[Text] = Field(
+        default_factory=list, description="Questions readers ask that this entry answers."
+    )
+    short: Text = Field(description="One to three short sentences: the first answer.")
+    more: Text | None = Field(None, description='More explanation behind "Mehr erfahren".')
+    link: Url = Field(description="One good page to read more.")
+
+
+class SourcesFile(_Strict):
+    """knowledge/sources.yaml."""
+
+    sources: list[SourceFile] = Field(description="The news sources.")
+
+
+class TextsFile(_Strict):
+    """Every sentence the bot says on its own."""
+
+    welcome: Text = Field(description="/start: what the bot is, what to ask, privacy in a line.")
+    help: Text = Field(description="What readers can ask and the commands.")
+    unknown: Text = Field(description='"Das weiß ich noch nicht" and a hint.')
+    unknown_suggest: Text = Field(description="Not sure: offers the closest entries.")
+    did_you_mean: Text = Field(description='Two answers are close: "Meinst du ...?"')
+    comfort: Text = Field(description="For worried readers; names Nummer gegen Kummer.")
+    news_intro: Text = Field(description="Above the list of the latest articles.")
+    news_empty: Text = Field(description="When there are no current articles.")
+    sources_check: Text = Field(description="How the newsroom picks and checks its sources.")
+    article_sources: Text = Field(description="Above one article's sources; {title}.")
+    privacy: Text = Field(description="/datenschutz: what is kept, how long, why.")
+    not_text: Text = Field(description="Reply to stickers, photos and voice messages.")
+    too_fast: Text = Field(description="Flood control: the reader writes too fast.")
+    error: Text = Field(description="Something went wrong on our side.")
+    no_more: Text = Field(description="There is nothing more on this.")
+    no_context: Text = Field(description='"Mehr" or "Woher?" with nothing shown before.')
+    stand: Text = Field(description="The date line for facts that age; {date}.")
+    glossary_intro: Text = Field(description="Above the A-Z list of glossary terms.")
+    sources_list_intro: Text = Field(description="Above the list of sources.")
+    too_long: Text = Field(description="The question was very long and was shortened.")
+
+
+class ButtonsFile(_Strict):
+    """The labels of the bot's buttons."""
+
+    sources: Name = Field(description='"Woher wissen wir das?"')
+    more: Name = Field(description='"Mehr erfahren"')
+    nothing: Name = Field(description='"Nichts davon"')
+    article: Name = Field(description='"Zum Artikel"')
+    next: Name = Field(description='"Weiter"')
+    back: Name = Field(description='"Zurück"')
+
+
+class IntentFile(_Strict):
+    """Example phrasings of one thing readers want."""
+
+    phrases: list[Text] = Field(min_length=1, description="How readers say it.")
+    words: list[Name] = Field(
+        default_factory=list,
+        description="Triggers that always mean this intent: a word, or words that must all"
+        ' occur in the message (e.g. "krieg uns").',
+    )
+
+
+class IntentsFile(_Strict):
+    """What readers want besides entries."""
+
+    news: IntentFile
+    help: IntentFile
+    sources: IntentFile
+    more: IntentFile
+    comfort: IntentFile
+
+
+class SmallTalkFile(_Strict):
+    """A small-talk pattern and the bot's replies."""
+
+    name: Annotated[
+        str, StringConstraints(strip_whitespace=True, pattern=r"^[a-z0-9]+([-_][a-z0-9]+)*$")
+    ] = Field(description="A name for the pattern, e.g. greeting or how_are_you.")
+    phrases: list[Text] = Field(min_length=1, description="How readers say it.")
+    replies: list[Text] = Field(min_length=1, description="What the bot answers.")
+
+
+class BotFile(_Strict):
+    """knowledge/bot.yaml: every text the bot itself says."""
+
+    texts: TextsFile
+    buttons: ButtonsFile
+    months: list[Name] = Field(min_length=12, max_length=12, description="Month names.")
+    intents: IntentsFile
+    smalltalk: list[SmallTalkFile] = Field(default_factory=list)
+
+
+class SynonymsFile(_Strict):
+    """knowledge/synonyms.yaml: words that mean the same in a question."""
+
+    synonyms: list[Annotated[list[Name], Field(min_length=2)]] = Field(
+        default_factory=list,
+        description="Groups of words; every word of a group is read like the first one.",
+    )
+
+
+FILE_MODELS: dict[str, type[BaseModel]] = {
+    "article": ArticleFile,
+    "glossary": GlossaryFile,
+    "sources": SourcesFile,
+    "bot": BotFile,
+    "synonyms": SynonymsFile,
+}

@@ -1,0 +1,50 @@
+"""The batch self-test of `newsbot check`: every example question and alias finds its entry."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from bot.answers import Context
+from bot.engine import Engine
+from bot.models import Article, Location, Problem, Reply
+
+
+def _label(reply: Reply) -> str:
+    if reply.kind in ("article", "term", "source"):
+        return f'{reply.kind} "{reply.title}"'
+    if reply.kind == "none" and reply.suggestions:
+        names = ", ".join(f'"{s.title}"' for s in reply.suggestions)
+        return f"no answer (it asked whether the reader meant {names})"
+    if reply.kind == "none":
+        return "no answer"
+    return f"the {reply.kind} reply"
+
+
+def _cases(engine: Engine) -> Iterator[tuple[str, str, str, Location]]:
+    kb = engine.kb
+    for entry in kb.entries():
+        fields = {"questions": entry.questions}
+        if not isinstance(entry, Article):
+            fields["aliases"] = entry.aliases
+        for field_name, values in fields.items():
+            for i, text in enumerate(values):
+                where = kb.locations.get((entry.ref, field_name, i), entry.where)
+                yield entry.ref, f'{entry.kind} "{entry.name}"', text, where
+
+
+def self_test(engine: Engine) -> list[Problem]:
+    """Ask every example question and alias; each must be answered with its own entry."""
+    problems = []
+    for ref, owner, text, where in _cases(engine):
+        reply = engine.answer(text, Context())
+        prefix = {"article": "a:", "term": "t:", "source": "s:"}.get(reply.kind)
+        if prefix is not None and f"{prefix}{reply.id}" == ref:
+            continue
+        problems.append(
+            Problem(
+                where,
+                f'self-test: "{text}" should find {owner} but got {_label(reply)}'
+                " - make the question more specific, or add an alias or keyword",
+            )
+        )
+    return problems
