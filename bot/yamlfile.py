@@ -216,7 +216,9 @@ class _Builder:
     def _scalar(self, event: yaml.ScalarEvent, line: int) -> Data:
         tag = event.tag
         if tag in (None, "!"):
-            tag = self.resolver.resolve(yaml.ScalarNode, event.value, event.implicit)
+            tag = self.resolver.resolve(  # type: ignore[no-untyped-call]
+                yaml.ScalarNode, event.value, event.implicit
+            )
         if tag not in _SAFE_TAGS:
             self.doc.problems.append(
                 Problem(
@@ -225,7 +227,7 @@ class _Builder:
                 )
             )
             return None
-        node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
+        node = yaml.ScalarNode(tag, event.value, style=event.style)
         try:
             value: Data = self.scalars.construct_object(node)
         except (yaml.YAMLError, ValueError):
