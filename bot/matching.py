@@ -46,6 +46,8 @@ TYPO_SIMILARITY = {1: 0.85, 2: 0.75}
 MIN_TYPO_LENGTH = 5
 LONG_TYPO_LENGTH = 8
 COMFORT_PRIORITY = 0.6
+PARTICIPLE_SIMILARITY = 0.9
+SUBSET_PHRASE_SCORE = 0.85
 # An article that links two or more of the entities a question names is what the question
 # is about ("Warum trifft Putin Kim?"); a question asking what a word means is not.
 ARTICLE_LINK_BONUS = 1.15
@@ -221,6 +223,11 @@ class Index:
         if corrected is not None:
             known, distance = corrected
             return [(self.surface[known], TYPO_SIMILARITY[distance])]
+        # A participle the knowledge writes in another form: gekauft -> kauft(e).
+        if word.startswith("ge") and len(word) >= 6:
+            key = self.key(word[2:])
+            if self.known(key):
+                return [(key, PARTICIPLE_SIMILARITY)]
         return []
 
     def _split(self, word: str) -> list[str] | None:
@@ -305,6 +312,12 @@ class Index:
         )
         content = analyze(folded).content
         result: dict[int, float] = {}
+        if not content:
+            # Only filler and greetings ("hi bot"): a phrase whose words are all there counts.
+            message = set(folded.split())
+            for phrase, doc in zip(self.phrases, self.phrase_targets, strict=True):
+                if set(phrase.split()) <= message:
+                    result[doc] = max(result.get(doc, 0.0), SUBSET_PHRASE_SCORE)
         for phrase, ratio, position in found:
             # Every topic word of the message must be in the phrase: "wie spaet ist es"
             # is not "wie geht es".
@@ -378,11 +391,15 @@ def _decide(
         return "answer"
     if best.score < ANSWER_THRESHOLD:
         return "unsure"
-    if len(matches) > 1:
+    if len(matches) > 1 and _is_entry(best.target) and _is_entry(matches[1].target):
         second = matches[1]
         if second.score >= ANSWER_THRESHOLD and best.score - second.score < AMBIGUITY_MARGIN:
             return "ambiguous"
     return "answer"
+
+
+def _is_entry(target: Target) -> bool:
+    return target.kind in ("article", "term", "source")
 
 
 def _word_in(word: str, words: Sequence[str]) -> bool:
