@@ -132,6 +132,16 @@ def cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return 0
 
 
+def cmd_schema(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Write the JSON Schemas that editors use to check knowledge files while typing."""
+    from bot.schema import write_json_schemas
+
+    directory = args.out or default_knowledge_dir() / "schema"
+    for path in write_json_schemas(directory):
+        print(path, file=out)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every subcommand."""
     parser = argparse.ArgumentParser(
@@ -165,6 +175,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--no-selftest", action="store_true", help="skip asking every example question"
     )
     check.set_defaults(handler=cmd_check)
+
+    schema = commands.add_parser("schema", help="write the knowledge files' JSON Schemas")
+    schema.add_argument(
+        "--out", type=Path, metavar="DIR", help="target folder (default: knowledge/schema)"
+    )
+    schema.set_defaults(handler=cmd_schema)
     return parser
 
 
