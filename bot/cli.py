@@ -15,6 +15,7 @@ from bot.answers import Context
 from bot.engine import Engine
 from bot.knowledge import KnowledgeError
 from bot.models import Reply
+from bot.readability import check_readability
 from bot.selftest import self_test
 
 logger = logging.getLogger(__name__)
@@ -114,7 +115,7 @@ def cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             print(problem, file=out)
         print(f"{len(exc.errors)} error(s), {len(exc.problems) - len(exc.errors)} warning(s)")
         return 1
-    problems = list(engine.kb.warnings)
+    problems = list(engine.kb.warnings) + check_readability(engine.kb)
     if not args.no_selftest:
         problems += self_test(engine)
     for problem in problems:

@@ -8,11 +8,10 @@ generated from them, so the two cannot drift apart.
 from __future__ import annotations
 
 import datetime as dt
-import re
-from typing import Annotated
-
 import json
+import re
 from pathlib import Path
+from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, WithJsonSchema
 
