@@ -56,6 +56,8 @@ ARTICLE_LINK_BONUS = 1.15
 DEFINITION_ARTICLE_FACTOR = 0.85
 DEFINITION_MARKERS = frozenset({"heisst", "bedeutet", "bedeutung", "definition", "erklaer"})
 MAX_JOIN = 4
+# Longer "words" are keyboard mashing, not German compounds: unknown, without a typo search.
+MAX_WORD = 40
 COMMON_TEXT_POSTINGS = 5000
 
 TargetKind = Literal[
@@ -265,6 +267,8 @@ class Index:
     def _join(self, parts: Sequence[str]) -> _QueryWord | None:
         """Words written apart that the knowledge writes as one: "getreide abkommen"."""
         text = "".join(parts)
+        if len(text) > MAX_WORD:
+            return None
         key = self.key(text)
         if key in self.postings:
             return _QueryWord([(key, 1.0)], 1.0)
@@ -276,6 +280,8 @@ class Index:
         return _QueryWord([(self.surface[corrected[0]], TYPO_SIMILARITY[corrected[1]])], 1.0)
 
     def _word(self, word: str) -> list[_QueryWord]:
+        if len(word) > MAX_WORD:
+            return [_QueryWord([], 1.0)]
         alternatives = self._resolve(word)
         if alternatives or len(word) < 7:
             return [_QueryWord(alternatives, _weight(word, bool(alternatives)))]
