@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import re
 import signal
 import time
@@ -56,6 +57,10 @@ from bot.telegram_render import Keyboard, Outgoing, description, render, share
 from bot.unanswered import record_unanswered
 
 logger = logging.getLogger(__name__)
+
+# Opt in to python-telegram-bot's coming behaviour (time periods as timedelta): otherwise
+# every RetryAfter (HTTP 429) emits a deprecation warning. We read none of those attributes.
+os.environ.setdefault("PTB_TIMEDELTA", "true")
 
 STATE_KEY = "newsbot"
 ALLOWED_UPDATES = [

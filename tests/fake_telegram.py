@@ -570,6 +570,7 @@ class FakeTelegram:
         with self._condition:
             self._poll_generation += 1
             generation = self._poll_generation
+        self._set_changed()  # an earlier long poll ends with 409
         deadline = time.monotonic() + timeout
         changed = self._changed_event()
         while True:

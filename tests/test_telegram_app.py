@@ -16,6 +16,7 @@ import pytest
 from conftest import TODAY, Bot, settings_for, start_bot
 from fake_telegram import BOT_USERNAME, parse_html
 from telegram import Update
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 from telegram.ext import AIORateLimiter
 
 from bot import telegram_app
@@ -382,13 +383,13 @@ async def test_flood_control_warns_once_then_stays_silent_until_the_chat_calms_d
 
 
 @pytest.mark.parametrize(
-    ("status", "description", "kind_message"),
+    ("status", "description", "error", "kind_message"),
     [
-        (400, "Bad Request: chat not found", True),
-        (403, "Forbidden: bot was blocked by the user", False),
-        (429, "Too Many Requests: retry after 1", True),
-        (500, "Internal Server Error", True),
-        (502, "Bad Gateway", True),
+        (400, "Bad Request: chat not found", BadRequest, True),
+        (403, "Forbidden: bot was blocked by the user", Forbidden, False),
+        (429, "Too Many Requests: retry after 1", RetryAfter, True),
+        (500, "Internal Server Error", NetworkError, True),
+        (502, "Bad Gateway", NetworkError, True),
     ],
 )
 async def test_a_telegram_error_is_logged_and_the_next_update_is_answered(
@@ -396,16 +397,22 @@ async def test_a_telegram_error_is_logged_and_the_next_update_is_answered(
     caplog: pytest.LogCaptureFixture,
     status: int,
     description: str,
+    error: type[Exception],
     kind_message: bool,
 ) -> None:
+    caplog.set_level(logging.INFO)
     chat = bot.fake.private_chat(60)
     retry_after = 1 if status == 429 else None
     bot.fake.fail("sendMessage", status, description, retry_after=retry_after, chat_id=60)
     sent = await bot.say(chat, "was sind sanktionen")
     kind = state(bot).engine.kb.bot.text("error")
     assert [text_of(c) for c in sent] == ([kind] if kind_message else [])
-    if status != 403:
-        assert any(r.exc_info for r in caplog.records if r.levelno == logging.ERROR)
+    logged = [r for r in caplog.records if r.name == "bot.telegram_app"]
+    if kind_message:
+        (record,) = [r for r in logged if r.levelno == logging.ERROR]
+        assert record.exc_info and type(record.exc_info[1]) is error
+    else:
+        assert [r.levelno for r in logged] == [logging.INFO]
     (next_answer,) = await bot.say(chat, "was ist völkerrecht")
     assert text_of(next_answer).startswith("Völkerrecht")
 
