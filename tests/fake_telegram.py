@@ -40,6 +40,7 @@ CAPTION_LIMIT = 1024
 CALLBACK_DATA_LIMIT = 64
 QUERY_TTL = 15.0  # seconds a callback or inline query can be answered
 MAX_UPDATES = 100
+CLIENT_GONE = 499  # recorded for a request the bot gave up on before the answer
 
 T = TypeVar("T")
 JSON = dict[str, Any]
@@ -258,7 +259,8 @@ class FakeTelegram:
             "can_read_all_group_messages": False,
             "supports_inline_queries": True,
         }
-        self.calls: list[Call] = []
+        self.calls: list[Call] = []  # answered calls, in the order of their answers
+        self.received: list[str] = []  # methods called, in the order they arrived
         self.chats: dict[int, JSON] = {}
         self.messages: dict[tuple[int, int], JSON] = {}
         self.commands: list[JSON] = []
@@ -472,6 +474,9 @@ class FakeTelegram:
         handler = getattr(self, f"_api_{method}", None)
         if handler is None:
             return 404, ApiError(404, "Not Found").body()
+        with self._condition:
+            self.received.append(method)
+            self._condition.notify_all()
         fault = self._take_fault(method, params.get("chat_id"))
         try:
             if fault is not None and fault.delay:
@@ -482,6 +487,9 @@ class FakeTelegram:
         except ApiError as exc:
             self._record(Call(method, params, exc.code, error=exc.description))
             return exc.code, exc.body()
+        except asyncio.CancelledError:  # the bot hung up (a timeout): nothing was sent
+            self._record(Call(method, params, CLIENT_GONE, error="the client closed the request"))
+            raise
         self._record(Call(method, params, 200, result=result))
         return 200, {"ok": True, "result": result}
 
