@@ -48,6 +48,8 @@ class Composer:
         self.index = index
         self.today = today
         self._term_names = _term_name_table(kb.terms)
+        # entry() depends on nothing but the (immutable) knowledge: compose each once.
+        self._entries: dict[str, Reply] = {}
 
     @property
     def texts(self) -> dict[str, str]:
@@ -148,6 +150,12 @@ class Composer:
 
     def entry(self, entry: Entry) -> Reply:
         """The short answer for an entry, with its link and follow-up buttons."""
+        reply = self._entries.get(entry.ref)
+        if reply is None:
+            reply = self._entries[entry.ref] = self._compose_entry(entry)
+        return reply
+
+    def _compose_entry(self, entry: Entry) -> Reply:
         bot = self.kb.bot
         if isinstance(entry, Article):
             text = entry.summary + "\n\n" + bot.text("stand", date=bot.month_year(entry.date))

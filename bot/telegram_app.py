@@ -8,6 +8,7 @@ rules (groups, flood control) and send.
 from __future__ import annotations
 
 import asyncio
+import inspect
 import logging
 import os
 import re
@@ -77,7 +78,10 @@ _DEEP_LINK_PAYLOAD = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 MAX_CHATS = 10_000
 FLOOD_LIMIT = 20  # messages a chat may send ...
 FLOOD_WINDOW = 60.0  # ... within this many seconds
-MAX_CONCURRENT_UPDATES = 256
+# Updates handled at the same time (each may hold an HTTP connection), and how many of one
+# chat may wait for their turn: more than that is a flood, and is dropped unanswered.
+MAX_CONCURRENT_UPDATES = 128
+MAX_WAITING_PER_CHAT = 32
 RATE_LIMIT_RETRIES = 3  # after a 429, wait retry_after and try again this often
 INLINE_CACHE_SECONDS = 60
 
@@ -181,10 +185,16 @@ def _state(context: ContextTypes.DEFAULT_TYPE) -> Newsbot:
 
 class ChatOrderedProcessor(BaseUpdateProcessor):
     """Updates of one chat one after another; other chats meanwhile, so that a slow or
-    rate-limited chat (Telegram allows 20 messages a minute to a group) holds up no one else."""
+    rate-limited chat (Telegram allows 20 messages a minute to a group) holds up no one else.
+    A chat with max_waiting updates already waiting is flooding: further ones are dropped."""
 
-    def __init__(self, max_concurrent_updates: int = MAX_CONCURRENT_UPDATES) -> None:
+    def __init__(
+        self,
+        max_concurrent_updates: int = MAX_CONCURRENT_UPDATES,
+        max_waiting: int = MAX_WAITING_PER_CHAT,
+    ) -> None:
         super().__init__(max_concurrent_updates)
+        self.max_waiting = max_waiting
         self._locks: dict[int, asyncio.Lock] = {}
         self._users: dict[int, int] = {}
 
@@ -193,6 +203,11 @@ class ChatOrderedProcessor(BaseUpdateProcessor):
         chat = update.effective_chat if isinstance(update, Update) else None
         if chat is None:
             await coroutine
+            return
+        if self._users.get(chat.id, 0) >= self.max_waiting:
+            logger.debug("a chat has %d updates waiting; one more is dropped", self.max_waiting)
+            if inspect.iscoroutine(coroutine):
+                coroutine.close()
             return
         lock = self._locks.setdefault(chat.id, asyncio.Lock())
         self._users[chat.id] = self._users.get(chat.id, 0) + 1

@@ -55,7 +55,7 @@ class Outgoing:
 
 def utf16_length(text: str) -> int:
     """The length Telegram counts: UTF-16 code units."""
-    return len(text) + sum(1 for char in text if ord(char) > 0xFFFF)
+    return len(text) if text.isascii() else len(text.encode("utf-16-le")) // 2
 
 
 def visible_length(markup: str) -> int:

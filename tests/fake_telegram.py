@@ -21,6 +21,7 @@ import json
 import re
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
@@ -261,6 +262,7 @@ class FakeTelegram:
         }
         self.calls: list[Call] = []  # answered calls, in the order of their answers
         self.received: list[str] = []  # methods called, in the order they arrived
+        self.counts: Counter[str] = Counter()  # answered calls per method
         self.chats: dict[int, JSON] = {}
         self.messages: dict[tuple[int, int], JSON] = {}
         self.commands: list[JSON] = []
@@ -504,6 +506,7 @@ class FakeTelegram:
     def _record(self, call: Call) -> None:
         with self._condition:
             self.calls.append(call)
+            self.counts[call.method] += 1
             self._condition.notify_all()
 
     def _wake(self) -> None:

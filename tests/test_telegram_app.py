@@ -581,6 +581,29 @@ async def test_updates_of_one_chat_run_in_order_and_other_chats_meanwhile() -> N
     assert events[3:] == ["a1 end", "a2 start", "a2 end"]
 
 
+async def test_a_chat_with_too_many_updates_waiting_loses_the_extra_ones() -> None:
+    processor = ChatOrderedProcessor(8, max_waiting=2)
+    gate = asyncio.Event()
+    done: list[int] = []
+
+    async def work(number: int) -> None:
+        await gate.wait()
+        done.append(number)
+
+    update = Update.de_json(
+        {
+            "update_id": 1,
+            "message": {"message_id": 1, "date": 0, "chat": {"id": 9, "type": "private"}},
+        },
+        None,
+    )
+    tasks = [asyncio.create_task(processor.process_update(update, work(n))) for n in range(4)]
+    await asyncio.sleep(0.01)
+    gate.set()
+    await asyncio.wait_for(asyncio.gather(*tasks), 5)
+    assert done == [0, 1]
+
+
 def test_the_real_application_limits_its_rate_and_orders_updates_per_chat(engine: Engine) -> None:
     application = build_application(settings_for(), engine)
     assert isinstance(application.bot.rate_limiter, AIORateLimiter)
