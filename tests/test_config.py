@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from pathlib import Path
 
 import pytest
@@ -107,3 +108,16 @@ def test_the_filter_redacts_message_arguments_and_traceback(
     assert TOKEN not in caplog.text
     assert "bot[redacted]/getMe failed" in caplog.text
     assert "plain [redacted]" in caplog.text
+
+
+def test_every_setting_is_documented_in_env_example_and_readme() -> None:
+    root = Path(__file__).resolve().parent.parent
+    source = (root / "bot" / "config.py").read_text(encoding="utf-8")
+    names = set(re.findall(r'"((?:TELEGRAM|NEWSBOT)_[A-Z_]+)"', source))
+    example = (root / ".env.example").read_text(encoding="utf-8")
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    assert len(names) >= 10
+    for name in names:
+        assert name in example, name
+        assert name in readme, name
+    assert read_env_file(root / ".env.example") == {"TELEGRAM_BOT_TOKEN": ""}
