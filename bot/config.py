@@ -73,9 +73,15 @@ class Settings:
             names = ", ".join(LOG_LEVELS)
             raise ConfigError(f"NEWSBOT_LOG_LEVEL is {level!r} - use one of {names}")
         knowledge = get("NEWSBOT_KNOWLEDGE")
+        base_url = get("TELEGRAM_API_BASE_URL") or DEFAULT_API_BASE_URL
+        if urlsplit(base_url).scheme not in ("http", "https") or not urlsplit(base_url).netloc:
+            raise ConfigError(
+                f"TELEGRAM_API_BASE_URL is {base_url!r} - write the address the token is"
+                " appended to, e.g. http://127.0.0.1:8081/bot"
+            )
         return cls(
             token=get("TELEGRAM_BOT_TOKEN"),
-            api_base_url=get("TELEGRAM_API_BASE_URL") or DEFAULT_API_BASE_URL,
+            api_base_url=base_url,
             knowledge_dir=Path(knowledge) if knowledge else default_knowledge_dir(),
             data_dir=Path(get("NEWSBOT_DATA_DIR") or "data"),
             admin_ids=_admin_ids(get("NEWSBOT_ADMIN_IDS")),

@@ -74,6 +74,7 @@ def test_webhook_settings_default_to_the_path_of_the_url_and_a_random_secret() -
         ),
         ({"NEWSBOT_ADMIN_IDS": "12, alice"}, "NEWSBOT_ADMIN_IDS"),
         ({"NEWSBOT_LOG_LEVEL": "loud"}, "NEWSBOT_LOG_LEVEL"),
+        ({"TELEGRAM_API_BASE_URL": "127.0.0.1:8081/bot"}, "TELEGRAM_API_BASE_URL"),
     ],
 )
 def test_malformed_settings_name_the_variable(env: dict[str, str], message: str) -> None:
