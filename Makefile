@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/newsbot chat
+	$(BIN)/newsbot run --fallback-chat
 
 test: lint typecheck unit eval fuzz-smoke
 
