@@ -183,10 +183,14 @@ def _webhook(get: Callable[[str], str | None]) -> WebhookSettings | None:
 
 
 def redact(text: str, secrets_: Iterable[str]) -> str:
-    """The text with every secret replaced by [redacted]."""
+    """The text with every secret replaced by [redacted], in any letter case.
+
+    Any case, because python-telegram-bot capitalize()s the descriptions of API errors,
+    which lowercases a token quoted in one.
+    """
     for secret in secrets_:
-        if secret:
-            text = text.replace(secret, REDACTED)
+        if secret and secret.casefold() in text.casefold():
+            text = re.sub(re.escape(secret), REDACTED, text, flags=re.IGNORECASE)
     return text
 
 

@@ -103,6 +103,11 @@ def test_redact_replaces_every_secret() -> None:
     )
 
 
+def test_redact_catches_a_secret_whose_case_was_changed() -> None:
+    # python-telegram-bot capitalize()s API error descriptions: the token comes out lowercased.
+    assert redact(f"Bad request: {TOKEN}".capitalize(), [TOKEN]) == "Bad request: [redacted]"
+
+
 def test_the_filter_redacts_message_arguments_and_traceback(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
