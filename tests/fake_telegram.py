@@ -265,7 +265,8 @@ class FakeTelegram:
         self.counts: Counter[str] = Counter()  # answered calls per method
         self.chats: dict[int, JSON] = {}
         self.messages: dict[tuple[int, int], JSON] = {}
-        self.commands: list[JSON] = []
+        self.commands: list[JSON] = []  # the menu everyone sees (the default scope)
+        self.scoped_commands: dict[str, list[JSON]] = {}  # other scopes, by their JSON
         self.webhook_url = ""
         self.webhook_secret: str | None = None
         self.webhook_proxy: str | None = None
@@ -556,11 +557,20 @@ class FakeTelegram:
                 raise bad_request("BOT_COMMAND_INVALID")
             if not 1 <= len(str(command.get("description", ""))) <= 256:
                 raise bad_request("BOT_COMMAND_DESCRIPTION_INVALID")
-        self.commands = commands
+        scope = params.get("scope") or {"type": "default"}
+        if scope.get("type") == "default":
+            self.commands = commands
+            return True
+        if scope.get("type") == "chat":
+            self._chat({"chat_id": scope.get("chat_id")})  # a chat the bot does not know: 400
+        self.scoped_commands[scope_key(scope)] = commands
         return True
 
     async def _api_getMyCommands(self, params: JSON) -> list[JSON]:
-        return self.commands
+        scope = params.get("scope") or {"type": "default"}
+        if scope.get("type") == "default":
+            return self.commands
+        return self.scoped_commands.get(scope_key(scope), [])
 
     async def _api_sendChatAction(self, params: JSON) -> bool:
         self._chat(params)
@@ -890,6 +900,11 @@ class FakeTelegram:
             self._delivery.cancel()
             with suppress(asyncio.CancelledError, Exception):
                 await self._delivery
+
+
+def scope_key(scope: JSON) -> str:
+    """How a BotCommandScope is filed in FakeTelegram.scoped_commands."""
+    return json.dumps(scope, sort_keys=True)
 
 
 def _allowed(update: JSON, allowed: list[str] | None) -> bool:
