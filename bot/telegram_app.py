@@ -36,7 +36,6 @@ from telegram import (
 from telegram.constants import ChatType, ParseMode
 from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError, TelegramError
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     ApplicationBuilder,
     BaseUpdateProcessor,
@@ -57,6 +56,7 @@ from bot.engine import Engine
 from bot.models import Reply
 from bot.store import Store, StoreError
 from bot.telegram_render import Keyboard, Outgoing, description, render, share
+from bot.telegram_retry import RetryingRateLimiter
 from bot.unanswered import Recorder
 
 logger = logging.getLogger(__name__)
@@ -603,7 +603,7 @@ def build_application(
     if get_updates_request is not None:
         builder = builder.get_updates_request(get_updates_request)
     if rate_limiter:
-        builder = builder.rate_limiter(AIORateLimiter(max_retries=RATE_LIMIT_RETRIES))
+        builder = builder.rate_limiter(RetryingRateLimiter(max_retries=RATE_LIMIT_RETRIES))
     application = builder.build()
     application.bot_data[STATE_KEY] = Newsbot(
         engine, flood=flood or FloodGate(), recorder=Recorder(store)

@@ -264,12 +264,14 @@ def test_flood_control(polling: Running) -> None:
 
 
 @pytest.mark.parametrize(
-    ("chat_id", "status", "description", "retry_after", "first"),
+    ("chat_id", "status", "description", "retry_after", "times", "first"),
     [
-        (110, 400, "Bad Request: message to be replied not found", None, "Oh, da ist"),
-        (111, 403, "Forbidden: bot was blocked by the user", None, None),
-        (112, 429, "Too Many Requests: retry after 1", 1, "Sanktionen"),
-        (113, 500, "Internal Server Error", None, "Oh, da ist"),
+        (110, 400, "Bad Request: message to be replied not found", None, 1, "Oh, da ist"),
+        (111, 403, "Forbidden: bot was blocked by the user", None, 1, None),
+        (112, 429, "Too Many Requests: retry after 1", 1, 1, "Sanktionen"),
+        (113, 500, "Internal Server Error", None, 1, "Sanktionen"),
+        (116, 502, "Bad Gateway", None, 2, "Sanktionen"),
+        (117, 500, "Internal Server Error", None, 3, "Oh, da ist"),
     ],
 )
 def test_a_telegram_error_never_stops_the_bot(
@@ -278,34 +280,57 @@ def test_a_telegram_error_never_stops_the_bot(
     status: int,
     description: str,
     retry_after: int | None,
+    times: int,
     first: str | None,
 ) -> None:
-    polling.fake.fail("sendMessage", status, description, retry_after=retry_after, chat_id=chat_id)
+    fake = polling.fake
+    fake.fail(
+        "sendMessage", status, description, retry_after=retry_after, times=times, chat_id=chat_id
+    )
     if first is not None:
         (reply,) = polling.ask(chat_id, QUESTION)
         assert text_of(reply).startswith(first)
     else:
-        polling.fake.send_text(polling.fake.private_chat(chat_id), QUESTION)
-        wait(polling.bot, polling.fake, lambda: polling.fake.recorded("sendMessage", chat_id))
+        fake.send_text(fake.private_chat(chat_id), QUESTION)
+        wait(polling.bot, fake, lambda: fake.recorded("sendMessage", chat_id))
     (after,) = polling.ask(chat_id, "was ist völkerrecht")
     assert text_of(after).startswith("Völkerrecht")
-    failed = polling.fake.recorded("sendMessage", chat_id)[0]
-    assert failed.status == status
+    calls = fake.recorded("sendMessage", chat_id)
+    failed = calls[0]
+    assert [c.status for c in calls[:times]] == [status] * times
     if status == 429:  # waited retry_after, then sent the same answer
-        retried = polling.fake.recorded("sendMessage", chat_id)[1]
+        retried = calls[1]
         assert retried.ok and retried.params == failed.params
         assert retried.at - failed.at >= 1
+    if status >= 500 and first == "Sanktionen":  # tried again, after a pause, and it arrived
+        retried = calls[times]
+        assert retried.ok and retried.params == failed.params
+        assert retried.at - failed.at >= 0.5
+    if status >= 500 and first != "Sanktionen":  # 1 + 2 tries, then given up
+        assert "sendMessage failed 3 times, giving up: NetworkError" in polling.bot.output()
+        assert [text_of(c)[:10] for c in calls] == ["Sanktionen"] * 3 + ["Oh, da ist", "Völkerrech"]
+    if status == 403:  # a reader who blocked the bot is no error worth a traceback
+        assert "a chat blocked the bot or removed it" in polling.bot.output()
 
 
-def test_a_slow_telegram_times_out_and_the_bot_goes_on(polling: Running) -> None:
+def test_a_slow_telegram_times_out_and_the_answer_is_sent_again(polling: Running) -> None:
     polling.fake.slow("sendMessage", 6.0, chat_id=114)  # longer than the 5 s read timeout
     (reply,) = polling.ask(114, QUESTION, timeout=15)
-    assert text_of(reply).startswith("Oh, da ist")
-    gave_up = polling.fake.recorded("sendMessage", 114)[0]
+    assert text_of(reply).startswith("Sanktionen")
+    gave_up, retried = polling.fake.recorded("sendMessage", 114)
     assert gave_up.status == CLIENT_GONE and text_of(gave_up).startswith("Sanktionen")
-    assert "Timed out" in polling.bot.output()
+    assert retried.params == gave_up.params
+    assert "sendMessage failed (TimedOut: Timed out), trying again" in polling.bot.output()
     (after,) = polling.ask(114, "was ist völkerrecht")
     assert text_of(after).startswith("Völkerrecht")
+
+
+def test_an_error_that_names_the_token_is_logged_without_it(polling: Running) -> None:
+    polling.fake.fail("sendMessage", 400, f"Bad Request: {TOKEN} is odd", chat_id=118)
+    (reply,) = polling.ask(118, QUESTION)
+    assert text_of(reply).startswith("Oh, da ist")
+    wait(polling.bot, polling.fake, lambda: "BadRequest: [redacted] is odd" in polling.bot.output())
+    assert TOKEN.casefold() not in polling.bot.output().casefold()
 
 
 def test_failed_polls_are_retried(polling: Running) -> None:
