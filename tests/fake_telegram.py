@@ -288,13 +288,19 @@ class FakeTelegram:
         """Serve from this event loop (long polls and webhooks wait in it)."""
         self._loop = loop
 
-    def user(self, user_id: int, first_name: str = "Kind") -> JSON:
-        """A reader."""
-        return {"id": user_id, "is_bot": False, "first_name": first_name, "language_code": "de"}
+    def user(self, user_id: int, first_name: str = "Kind", **names: str) -> JSON:
+        """A reader; names may add last_name and username."""
+        return {
+            "id": user_id,
+            "is_bot": False,
+            "first_name": first_name,
+            **names,
+            "language_code": "de",
+        }
 
-    def private_chat(self, user_id: int) -> JSON:
-        """The private chat of a reader with the bot."""
-        chat = {"id": user_id, "type": "private", "first_name": "Kind"}
+    def private_chat(self, user_id: int, first_name: str = "Kind", **names: str) -> JSON:
+        """The private chat of a reader with the bot (Telegram names it after the reader)."""
+        chat = {"id": user_id, "type": "private", "first_name": first_name, **names}
         with self._condition:
             self.chats[user_id] = chat
         return chat

@@ -453,6 +453,66 @@ def test_webhook_mode_answers_and_refuses_requests_without_the_secret(tmp_path: 
         assert TOKEN not in bot.output() and secret not in bot.output()
 
 
+# ---- privacy ----------------------------------------------------------------------------------
+
+READER_ID = 987654321
+READER_NAMES = {"first_name": "Zqxjkvbnm", "last_name": "Wqrtplkx", "username": "ploughwomanxyz"}
+MAIL, PHONE = "zqx.reader@example.org", "0170 9876543"
+
+
+@pytest.mark.parametrize("level", ["INFO", "DEBUG"])
+def test_nothing_about_a_reader_is_kept_in_the_data_or_the_logs(tmp_path: Path, level: str) -> None:
+    data = tmp_path / "data"
+    with FakeTelegramServer() as server:
+        fake = server.fake
+        bot = launch(
+            tmp_path,
+            "privacy",
+            TELEGRAM_BOT_TOKEN=TOKEN,
+            TELEGRAM_API_BASE_URL=server.base_url,
+            NEWSBOT_DATA_DIR=str(data),
+            NEWSBOT_LOG_LEVEL=level,
+        )
+        try:
+            started(bot, fake, "polling")
+            running = Running(bot, fake, data)
+            chat = fake.private_chat(READER_ID, **READER_NAMES)
+            reader = fake.user(READER_ID, **READER_NAMES)
+
+            def say(text: str) -> Call:
+                before = len(fake.sent(READER_ID))
+                fake.send_text(chat, text, user=reader)
+                return running.new_messages(READER_ID, before, 1)[-1]
+
+            def press(message: Call, label: str) -> None:
+                query = fake.press(message.result, button(message, label), user=reader)
+                wait(bot, fake, lambda: query not in fake.unanswered_queries())
+
+            say("/start")
+            press(say("was sind sanktionen"), "👎")
+            offer = say("Wladimir")
+            press(offer, "Nichts davon")
+            say(f"Meine Mail ist {MAIL} und meine Nummer {PHONE}. Was ist ein Quasar?")
+            reasons = lambda: sorted(r[1] for r in stored(data))  # noqa: E731
+            wait(bot, fake, lambda: reasons() == ["nothing", "thumbs_down", *["unanswered"] * 2])
+        finally:
+            assert bot.stop() == 0, bot.output()
+    questions = [row[2] for row in stored(data)]
+    assert "Meine Mail ist und meine Nummer . Was ist ein Quasar?" in questions
+    secrets = [str(READER_ID), *READER_NAMES.values(), MAIL, "example.org", PHONE, "9876543"]
+    files = [path for path in data.rglob("*") if path.is_file()]
+    assert files  # newsbot.sqlite3 at least
+    for path in files:
+        content = path.read_bytes().lower()
+        for secret in secrets:
+            assert secret.lower().encode() not in content, (path.name, secret)
+        assert READER_ID.to_bytes(4, "big") not in content  # as SQLite stores an integer
+    output = bot.output().lower()
+    for secret in [*secrets, "sanktionen", "quasar", "wladimir"]:  # no message text either
+        assert secret.lower() not in output, secret
+    assert TOKEN.lower() not in output
+
+
 # ---- starting without or with a wrong token ---------------------------------------------------
 
 
