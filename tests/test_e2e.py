@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import socket
 import sqlite3
@@ -32,9 +33,16 @@ from fake_telegram import (
     FakeTelegram,
     FakeTelegramServer,
     parse_html,
+    scope_key,
 )
 
 T = TypeVar("T")
+NEW_TERM = """
+  - term: Weltraumschrott
+    aliases: [Raumschrott]
+    short: Weltraumschrott sind alte Teile von Raketen und Satelliten, die um die Erde fliegen.
+    link: https://example.org/weltraumschrott
+"""
 START_TIMEOUT = 20.0
 SETTLE = 0.5
 QUESTION = "was sind sanktionen"
@@ -511,6 +519,105 @@ def test_nothing_about_a_reader_is_kept_in_the_data_or_the_logs(tmp_path: Path, 
     for secret in [*secrets, "sanktionen", "quasar", "wladimir"]:  # no message text either
         assert secret.lower() not in output, secret
     assert TOKEN.lower() not in output
+
+
+# ---- crash and restart ------------------------------------------------------------------------
+
+
+def test_after_a_crash_the_updates_telegram_still_holds_are_answered(tmp_path: Path) -> None:
+    with FakeTelegramServer() as server:
+        fake = server.fake
+        env = {"TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_API_BASE_URL": server.base_url}
+        first = launch(tmp_path, "crash", **env)
+        try:
+            started(first, fake, "polling")
+            polls = fake.received.count("getUpdates")
+            # The bot is killed while it answers and while its next poll, which would confirm
+            # the update it got, has not reached Telegram's bookkeeping yet.
+            fake.slow("getUpdates", 30.0)
+            fake.slow("sendMessage", 30.0, chat_id=400)
+            fake.send_text(fake.private_chat(400), QUESTION)
+            wait(first, fake, lambda: fake.received.count("getUpdates") >= polls + 1)
+            wait(first, fake, lambda: "sendMessage" in fake.received)
+        finally:
+            first.process.kill()  # kill -9: no clean shutdown, no last offset confirmed
+            first.process.wait(timeout=10)
+        assert fake.pending_updates() == 1  # Telegram still holds it
+        fake.send_text(fake.private_chat(401), "was ist völkerrecht")  # sent while the bot is down
+        second = launch(tmp_path, "restart", **env)
+        try:
+            running = Running(second, fake, tmp_path / "data")
+            (answer,) = running.new_messages(400, 0, 1, timeout=START_TIMEOUT)
+            assert text_of(answer).startswith("Sanktionen")
+            (later,) = running.new_messages(401, 0, 1)
+            assert text_of(later).startswith("Völkerrecht")
+            wait(second, fake, lambda: fake.pending_updates() == 0)
+        finally:
+            assert second.stop() == 0, second.output()
+
+
+# ---- hot reload, with admins ------------------------------------------------------------------
+
+ADMIN = 42
+
+
+def test_knowledge_edited_broken_and_fixed_while_the_bot_runs(tmp_path: Path) -> None:
+    knowledge = tmp_path / "knowledge"
+    shutil.copytree(KNOWLEDGE, knowledge, ignore=shutil.ignore_patterns("README.md", "schema"))
+    glossary = knowledge / "glossary.yaml"
+    good = glossary.read_text(encoding="utf-8")
+    with FakeTelegramServer() as server:
+        fake = server.fake
+        fake.private_chat(ADMIN)  # the other admin, 43, never started the bot
+        bot = launch(
+            tmp_path,
+            "reload",
+            TELEGRAM_BOT_TOKEN=TOKEN,
+            TELEGRAM_API_BASE_URL=server.base_url,
+            NEWSBOT_KNOWLEDGE=str(knowledge),
+            NEWSBOT_ADMIN_IDS=f"{ADMIN}, 43",
+        )
+        try:
+            started(bot, fake, "polling")
+            running = Running(bot, fake, tmp_path / "data")
+            admin_menu = scope_key({"type": "chat", "chat_id": ADMIN})
+            wait(bot, fake, lambda: admin_menu in fake.scoped_commands)
+            assert [c["command"] for c in fake.scoped_commands[admin_menu]][-3:] == [
+                "reload",
+                "offen",
+                "stats",
+            ]
+            (unknown,) = running.ask(500, "Was ist Weltraumschrott?")
+            assert text_of(unknown).startswith("Das weiß ich noch nicht")
+
+            glossary.write_text(good + NEW_TERM, encoding="utf-8")
+            wait(bot, fake, lambda: "22 terms" in bot.output())
+            (answer,) = running.ask(500, "Was ist Weltraumschrott?")
+            assert text_of(answer).startswith("Weltraumschrott\n")
+
+            glossary.write_text((good + NEW_TERM).replace("short:", "shrot:", 1), "utf-8")
+            (problems,) = running.new_messages(ADMIN, 0, 1)
+            assert text_of(problems).startswith("Das neue Wissen hat Fehler.")
+            assert "\nknowledge/glossary.yaml:" in text_of(problems)
+            (still,) = running.ask(500, "Was ist Weltraumschrott?")  # the last good knowledge
+            assert text_of(still).startswith("Weltraumschrott\n")
+
+            glossary.write_text(good, encoding="utf-8")  # fixed, and the new term is gone
+            (fixed,) = running.new_messages(ADMIN, 1, 1)
+            assert text_of(fixed).startswith("Die Fehler sind behoben.")
+            (gone,) = running.ask(500, "Was ist Weltraumschrott?")
+            assert text_of(gone).startswith("Das weiß ich noch nicht")
+
+            (reloaded,) = running.ask(ADMIN, "/reload")
+            assert text_of(reloaded).startswith("Neu geladen: 1 Artikel, 21 Begriffe")
+            (refused,) = running.ask(500, "/reload")
+            assert text_of(refused).startswith("Diesen Befehl kenne ich nicht.")
+            running.settled(ADMIN, 3)
+        finally:
+            assert bot.stop() == 0, bot.output()
+    output = bot.output()
+    assert "knowledge not reloaded: knowledge/glossary.yaml:" in output
+    assert "an admin could not be told about the knowledge" in output
 
 
 # ---- starting without or with a wrong token ---------------------------------------------------
