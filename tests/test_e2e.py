@@ -677,3 +677,18 @@ def test_an_unreachable_api_is_one_clear_line(tmp_path: Path) -> None:
         f"newsbot: cannot reach the Telegram Bot API at {base}"
     )
     assert TOKEN not in run.stderr
+
+
+def test_a_data_directory_that_cannot_be_used_is_one_clear_line(tmp_path: Path) -> None:
+    taken = tmp_path / "a-file"
+    taken.write_text("not a directory", encoding="utf-8")
+    with FakeTelegramServer() as server:
+        run = run_to_end(
+            tmp_path,
+            TELEGRAM_BOT_TOKEN=TOKEN,
+            TELEGRAM_API_BASE_URL=server.base_url,
+            NEWSBOT_DATA_DIR=str(taken / "data"),
+        )
+    assert run.returncode == 1
+    lines = [line for line in run.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith(f"newsbot: cannot keep data in {taken}")
