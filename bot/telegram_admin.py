@@ -222,17 +222,14 @@ def open_questions(store: Store, engine: Engine, days: int = REPORT_DAYS) -> lis
 
 
 def open_text(groups: Sequence[Group], texts: BotTexts, days: int = REPORT_DAYS) -> str:
-    """/offen as text: count and question, other wordings, the suggestion of the report."""
+    """/offen as text: count and question, other wordings, the report's suggestion as is."""
     if not groups:
         return texts.text("admin_open_empty", days=str(days))
     blocks = [texts.text("admin_open_intro", days=str(days))]
     for group in groups:
         lines = [f"{group.count}× {group.question}"]
         lines += [f"   {variant}" for variant in group.variants[1 : 1 + REPORT_VARIANTS]]
-        closest = ""
-        if group.closest and group.suggestion == "new entry":
-            closest = f" (closest: {group.closest}, score {group.closest_score})"
-        lines.append(f"→ {group.suggestion}{closest}")
+        lines.append(f"→ {group.suggestion}")
         blocks.append("\n".join(lines))
     return "\n\n".join(blocks)
 
