@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from bot.store import DEFAULT_RETENTION_DAYS
+
 DEFAULT_API_BASE_URL = "https://api.telegram.org/bot"
 DEFAULT_WEBHOOK_LISTEN = "127.0.0.1"
 DEFAULT_WEBHOOK_PORT = 8443
@@ -47,6 +49,8 @@ class Settings:
     admin_ids: frozenset[int]
     log_level: str
     webhook: WebhookSettings | None = None
+    # Days the store keeps unanswered questions and counts; /datenschutz promises 90.
+    retention_days: int = DEFAULT_RETENTION_DAYS
 
     @property
     def secrets(self) -> tuple[str, ...]:
@@ -87,6 +91,7 @@ class Settings:
             admin_ids=_admin_ids(get("NEWSBOT_ADMIN_IDS")),
             log_level=level,
             webhook=_webhook(get),
+            retention_days=_retention_days(get("NEWSBOT_RETENTION_DAYS")),
         )
 
 
@@ -138,6 +143,17 @@ def _admin_ids(text: str | None) -> frozenset[int]:
     return frozenset(ids)
 
 
+def _retention_days(text: str | None) -> int:
+    if text is None:
+        return DEFAULT_RETENTION_DAYS
+    if not text.isdigit() or int(text) < 1:
+        raise ConfigError(
+            f"NEWSBOT_RETENTION_DAYS is {text!r} - write a number of days, at least 1"
+            f" (default {DEFAULT_RETENTION_DAYS})"
+        )
+    return int(text)
+
+
 def _webhook(get: Callable[[str], str | None]) -> WebhookSettings | None:
     url = get("NEWSBOT_WEBHOOK_URL")
     if url is None:
@@ -167,10 +183,14 @@ def _webhook(get: Callable[[str], str | None]) -> WebhookSettings | None:
 
 
 def redact(text: str, secrets_: Iterable[str]) -> str:
-    """The text with every secret replaced by [redacted]."""
+    """The text with every secret replaced by [redacted], in any letter case.
+
+    Any case, because python-telegram-bot capitalize()s the descriptions of API errors,
+    which lowercases a token quoted in one.
+    """
     for secret in secrets_:
-        if secret:
-            text = text.replace(secret, REDACTED)
+        if secret and secret.casefold() in text.casefold():
+            text = re.sub(re.escape(secret), REDACTED, text, flags=re.IGNORECASE)
     return text
 
 

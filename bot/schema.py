@@ -153,6 +153,38 @@ class TextsFile(_Strict):
     page: Text = Field(description="Below a list that has pages; {page} and {pages}.")
     photo_credit: Text = Field(description="Who took an article's photo; {credit}.")
     unknown_command: Text = Field(description="A /command the bot does not know.")
+    feedback_thanks: Text = Field(
+        description="The short thanks for a 👍 or 👎 (at most 200 chars)."
+    )
+    admin_reload_done: Text = Field(
+        description="Admins, /reload worked; {articles}, {terms} and {sources} are the counts."
+    )
+    admin_reload_broken: Text = Field(
+        description="Admins: new knowledge has errors, the last good one answers; the list follows."
+    )
+    admin_reload_more: Text = Field(
+        description="Admins: below a shortened list of errors; {count} errors were left out."
+    )
+    admin_reload_failed: Text = Field(
+        description="Admins: reloading failed without a list of errors (see the log)."
+    )
+    admin_reload_fixed: Text = Field(
+        description="Admins: a later save fixed the errors, the new knowledge answers now."
+    )
+    admin_open_intro: Text = Field(
+        description="Admins, /offen: above the most asked open questions of {days} days."
+    )
+    admin_open_empty: Text = Field(description="Admins, /offen: no open questions in {days} days.")
+    admin_stats_intro: Text = Field(
+        description="Admins, /stats: above the questions per day of the last {days} days."
+    )
+    admin_stats_day: Text = Field(
+        description="Admins, /stats: one day; {day}, {asked} questions, {answered} answered."
+    )
+    admin_stats_share: Text = Field(
+        description="Admins, /stats: {share} percent of {asked} questions were answered."
+    )
+    admin_stats_top: Text = Field(description="Admins, /stats: above the entries shown most.")
 
 
 class ButtonsFile(_Strict):
@@ -167,6 +199,8 @@ class ButtonsFile(_Strict):
     open_bot: Name = Field(
         description='Under an answer shared in another chat: opens it in the bot ("Im Bot öffnen").'
     )
+    helpful: Name = Field(description='Under an answer: it helped ("👍").')
+    unhelpful: Name = Field(description='Under an answer: it did not help ("👎").')
 
 
 class CommandsFile(_Strict):
@@ -178,6 +212,9 @@ class CommandsFile(_Strict):
     begriffe: Name = Field(description="/begriffe")
     quellen: Name = Field(description="/quellen")
     datenschutz: Name = Field(description="/datenschutz")
+    reload: Name = Field(description="/reload, only in the admins' menu")
+    offen: Name = Field(description="/offen, only in the admins' menu")
+    stats: Name = Field(description="/stats, only in the admins' menu")
 
 
 class IntentFile(_Strict):
