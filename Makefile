@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 SHARED := ../shared
 
-.PHONY: run test lint typecheck unit eval install clean
+.PHONY: run test lint typecheck unit eval fuzz fuzz-smoke install clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -18,7 +18,7 @@ install: $(STAMP)
 run: $(STAMP)
 	$(BIN)/newsbot chat
 
-test: lint typecheck unit eval
+test: lint typecheck unit eval fuzz-smoke
 
 lint: $(STAMP)
 	$(BIN)/ruff check bot tests benchmarks
@@ -38,6 +38,13 @@ eval: $(STAMP)
 	else \
 		echo "eval: $(SHARED)/eval/questions.yaml not found, skipping the shared evaluation"; \
 	fi
+
+# A short fuzz run keeps benchmarks/fuzz.py working; `make fuzz` runs the full 100,000.
+fuzz-smoke: $(STAMP)
+	$(BIN)/python benchmarks/fuzz.py --count 3000 --cli 500
+
+fuzz: $(STAMP)
+	$(BIN)/python benchmarks/fuzz.py --count 100000 --cli 5000
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

@@ -15,6 +15,7 @@ from bot.answers import Context
 from bot.engine import Engine
 from bot.knowledge import KnowledgeError
 from bot.models import Reply
+from bot.readability import check_readability
 from bot.selftest import self_test
 
 logger = logging.getLogger(__name__)
@@ -114,7 +115,7 @@ def cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             print(problem, file=out)
         print(f"{len(exc.errors)} error(s), {len(exc.problems) - len(exc.errors)} warning(s)")
         return 1
-    problems = list(engine.kb.warnings)
+    problems = list(engine.kb.warnings) + check_readability(engine.kb)
     if not args.no_selftest:
         problems += self_test(engine)
     for problem in problems:
@@ -130,6 +131,52 @@ def cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if errors or (args.strict and warnings):
         return 1
     return 0
+
+
+def cmd_schema(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Write the JSON Schemas that editors use to check knowledge files while typing."""
+    from bot.schema import write_json_schemas
+
+    directory = args.out or default_knowledge_dir() / "schema"
+    for path in write_json_schemas(directory):
+        print(path, file=out)
+    return 0
+
+
+def default_data_dir() -> Path:
+    """NEWSBOT_DATA_DIR, else data/ in the current directory."""
+    return Path(os.environ.get("NEWSBOT_DATA_DIR") or "data")
+
+
+def cmd_report(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Print the unanswered questions of the last days, grouped, with suggestions."""
+    from bot.report import build_report, render
+    from bot.store import Store
+
+    engine = _load(args.kb, err)
+    if engine is None:
+        return 1
+    data_dir = args.data or default_data_dir()
+    store = Store.in_dir(data_dir, retention_days(err))
+    try:
+        out.write(render(build_report(store.asked(args.days), engine), args.format))
+    finally:
+        store.close()
+    return 0
+
+
+def retention_days(err: TextIO) -> int:
+    """NEWSBOT_RETENTION_DAYS (default 90)."""
+    from bot.store import DEFAULT_RETENTION_DAYS
+
+    raw = os.environ.get("NEWSBOT_RETENTION_DAYS", "")
+    if not raw:
+        return DEFAULT_RETENTION_DAYS
+    try:
+        return max(1, int(raw))
+    except ValueError:
+        print(f"newsbot: NEWSBOT_RETENTION_DAYS={raw!r} is not a number; using 90", file=err)
+        return DEFAULT_RETENTION_DAYS
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -165,6 +212,21 @@ def build_parser() -> argparse.ArgumentParser:
         "--no-selftest", action="store_true", help="skip asking every example question"
     )
     check.set_defaults(handler=cmd_check)
+
+    report = commands.add_parser("report", help="the questions we could not answer yet")
+    kb_option(report)
+    report.add_argument("--days", type=int, default=7, help="how many days back (default 7)")
+    report.add_argument("--format", choices=["text", "csv", "json"], default="text")
+    report.add_argument(
+        "--data", type=Path, metavar="DIR", help="data directory (default: $NEWSBOT_DATA_DIR)"
+    )
+    report.set_defaults(handler=cmd_report)
+
+    schema = commands.add_parser("schema", help="write the knowledge files' JSON Schemas")
+    schema.add_argument(
+        "--out", type=Path, metavar="DIR", help="target folder (default: knowledge/schema)"
+    )
+    schema.set_defaults(handler=cmd_schema)
     return parser
 
 

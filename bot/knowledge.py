@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, TypeVar
@@ -271,7 +271,7 @@ def _terms_from(loader: _Loader, path: Path) -> list[tuple[Term, YamlDocument, K
 
 
 def _remember(
-    loader: _Loader, ref: str, doc: YamlDocument, key: Key, fields: dict[str, Sequence[str]]
+    loader: _Loader, ref: str, doc: YamlDocument, key: Key, fields: Mapping[str, Sequence[str]]
 ) -> None:
     for name, values in fields.items():
         for i in range(len(values)):
@@ -301,7 +301,16 @@ def _sources_from(loader: _Loader, path: Path) -> list[tuple[Source, YamlDocumen
             where=doc.where(key),
         )
         _remember(
-            loader, source.ref, doc, key, {"aliases": source.aliases, "questions": source.questions}
+            loader,
+            source.ref,
+            doc,
+            key,
+            {
+                "aliases": source.aliases,
+                "questions": source.questions,
+                "short": (source.short,),
+                "more": (source.more or "",),
+            },
         )
         result.append((source, doc, key))
     return result
@@ -352,7 +361,11 @@ def _article_from(loader: _Loader, path: Path) -> tuple[Article, YamlDocument] |
         image=image,
         where=doc.where(()),
     )
-    _remember(loader, article.ref, doc, (), {"questions": article.questions})
+    texts = {"summary": (article.summary,), "details": (article.details,)}
+    _remember(
+        loader, article.ref, doc, (), {"questions": article.questions, "points": article.points}
+    )
+    _remember(loader, article.ref, doc, (), texts)
     return article, doc
 
 
@@ -363,6 +376,12 @@ def _bot_from(loader: _Loader, path: Path) -> BotTexts | None:
     item = _validate(doc, doc.data, schema.BotFile, (), "the bot texts")
     if item is None:
         return None
+    for name in schema.TextsFile.model_fields:
+        loader.locations[("bot", f"texts.{name}", 0)] = doc.where(("texts", name))
+    for i, talk in enumerate(item.smalltalk):
+        for j in range(len(talk.replies)):
+            where = doc.where(("smalltalk", i, "replies", j))
+            loader.locations[("bot", f"smalltalk.{talk.name}", j)] = where
     intents = {
         name: Intent(name=name, phrases=tuple(value.phrases), words=tuple(value.words))
         for name, value in item.intents

@@ -21,7 +21,7 @@ from rapidfuzz.distance import DamerauLevenshtein
 from bot.knowledge import KnowledgeBase
 from bot.normalize import analyze, fold, is_weak, stem
 
-FieldKind = Literal["name", "keyword", "related", "question", "text"]
+FieldKind = Literal["name", "keyword", "related", "question", "summary", "text"]
 
 # How much a word found in each kind of field counts (1.0 = the entry's own name).
 FIELD_WEIGHTS: dict[FieldKind, float] = {
@@ -29,13 +29,14 @@ FIELD_WEIGHTS: dict[FieldKind, float] = {
     "keyword": 0.85,
     "related": 0.75,
     "question": 0.9,
-    "text": 0.5,
+    "summary": 0.6,
+    "text": 0.55,
 }
 # Name-like fields count by how much of them the question covers; example questions count
 # mostly by coverage too, so that one shared word with a long question is not an answer.
 _QUESTION_BASE = 0.3
 
-ANSWER_THRESHOLD = 0.70
+ANSWER_THRESHOLD = 0.65
 SUGGEST_THRESHOLD = 0.45
 AMBIGUITY_MARGIN = 0.06
 PHRASE_RATIO = 80.0
@@ -46,12 +47,17 @@ TYPO_SIMILARITY = {1: 0.85, 2: 0.75}
 MIN_TYPO_LENGTH = 5
 LONG_TYPO_LENGTH = 8
 COMFORT_PRIORITY = 0.6
+TRIGGER_SCORE = 0.8
+PARTICIPLE_SIMILARITY = 0.9
+SUBSET_PHRASE_SCORE = 0.85
 # An article that links two or more of the entities a question names is what the question
 # is about ("Warum trifft Putin Kim?"); a question asking what a word means is not.
 ARTICLE_LINK_BONUS = 1.15
 DEFINITION_ARTICLE_FACTOR = 0.85
 DEFINITION_MARKERS = frozenset({"heisst", "bedeutet", "bedeutung", "definition", "erklaer"})
 MAX_JOIN = 4
+# Longer "words" are keyboard mashing, not German compounds: unknown, without a typo search.
+MAX_WORD = 40
 COMMON_TEXT_POSTINGS = 5000
 
 TargetKind = Literal[
@@ -109,14 +115,15 @@ class Index:
     targets: list[Target] = field(default_factory=list)
     instances: list[_Instance] = field(default_factory=list)
     postings: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
-    text_postings: dict[str, list[int]] = field(default_factory=dict)
+    text_postings: dict[str, list[tuple[int, float]]] = field(default_factory=dict)
     joined: set[str] = field(default_factory=set)
     surface: dict[str, str] = field(default_factory=dict)
     deletions: dict[str, set[str]] = field(default_factory=dict)
     phrases: list[str] = field(default_factory=list)
     phrase_targets: list[int] = field(default_factory=list)
-    comfort_words: tuple[frozenset[str], ...] = ()
     comfort_target: int = -1
+    # Per intent: word sets that, all present in a message, always mean that intent.
+    triggers: dict[int, tuple[frozenset[str], ...]] = field(default_factory=dict)
     canon: dict[str, str] = field(default_factory=dict)
     related_of: dict[int, int] = field(default_factory=dict)
 
@@ -135,7 +142,7 @@ class Index:
             for word in words:
                 index.canon[stem(word)] = first
         postings: dict[str, list[tuple[int, int]]] = defaultdict(list)
-        text_postings: dict[str, list[int]] = defaultdict(list)
+        text_postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
         builder = _Builder(index, postings, text_postings)
         term_names = {t.name: (t.name, *t.aliases) for t in kb.terms}
         for article in kb.articles:
@@ -148,17 +155,21 @@ class Index:
                 builder.instances(doc, "related", term_names.get(name, ()))
                 for instance in range(start, len(index.instances)):
                     index.related_of[instance] = position
-            builder.text(doc, [article.summary, article.details, *article.points])
+            builder.text(
+                doc, {"summary": [article.summary], "text": [article.details, *article.points]}
+            )
         for term in kb.terms:
             doc = builder.target("term", term.ref, term.name)
             builder.instances(doc, "name", (term.name, *term.aliases))
             builder.instances(doc, "question", term.questions)
-            builder.text(doc, [term.short, term.more or ""])
+            builder.text(doc, {"summary": [term.short], "text": [term.more or ""]})
         for source in kb.sources:
             doc = builder.target("source", source.ref, source.name)
             builder.instances(doc, "name", (source.name, source.full_name, *source.aliases))
             builder.instances(doc, "question", source.questions)
-            builder.text(doc, [source.short, source.more or "", source.source_kind])
+            builder.text(
+                doc, {"summary": [source.short, source.source_kind], "text": [source.more or ""]}
+            )
         for name, intent in kb.bot.intents.items():
             kind: TargetKind = name  # type: ignore[assignment]
             doc = builder.target(kind, name, name)
@@ -166,11 +177,11 @@ class Index:
             builder.phrases(doc, intent.phrases)
             if name == "comfort":
                 index.comfort_target = doc
-                index.comfort_words = tuple(
-                    frozenset(index.key(w) for w in fold(trigger).split())
-                    for trigger in intent.words
-                    if fold(trigger)
-                )
+            index.triggers[doc] = tuple(
+                frozenset(index.key(w) for w in fold(trigger).split())
+                for trigger in intent.words
+                if fold(trigger)
+            )
         for talk in kb.bot.smalltalk:
             # Small talk is made of the words the matcher otherwise ignores ("wie geht es"),
             # so it is recognised only by comparing whole messages.
@@ -221,6 +232,11 @@ class Index:
         if corrected is not None:
             known, distance = corrected
             return [(self.surface[known], TYPO_SIMILARITY[distance])]
+        # A participle the knowledge writes in another form: gekauft -> kauft(e).
+        if word.startswith("ge") and len(word) >= 6:
+            key = self.key(word[2:])
+            if self.known(key):
+                return [(key, PARTICIPLE_SIMILARITY)]
         return []
 
     def _split(self, word: str) -> list[str] | None:
@@ -251,6 +267,8 @@ class Index:
     def _join(self, parts: Sequence[str]) -> _QueryWord | None:
         """Words written apart that the knowledge writes as one: "getreide abkommen"."""
         text = "".join(parts)
+        if len(text) > MAX_WORD:
+            return None
         key = self.key(text)
         if key in self.postings:
             return _QueryWord([(key, 1.0)], 1.0)
@@ -262,6 +280,8 @@ class Index:
         return _QueryWord([(self.surface[corrected[0]], TYPO_SIMILARITY[corrected[1]])], 1.0)
 
     def _word(self, word: str) -> list[_QueryWord]:
+        if len(word) > MAX_WORD:
+            return [_QueryWord([], 1.0)]
         alternatives = self._resolve(word)
         if alternatives or len(word) < 7:
             return [_QueryWord(alternatives, _weight(word, bool(alternatives)))]
@@ -283,18 +303,26 @@ class Index:
             for doc in scores:
                 if self.targets[doc].kind == "article":
                     scores[doc] *= DEFINITION_ARTICLE_FACTOR
-        if self.comfort_target >= 0 and self._is_worried(folded):
-            scores[self.comfort_target] = max(scores.get(self.comfort_target, 0.0), 1.0)
+        keys = {self.key(word) for word in folded.split()}
+        triggered = [
+            doc
+            for doc, triggers in self.triggers.items()
+            if any(trigger <= keys for trigger in triggers)
+        ]
+        for doc in triggered:
+            # Worry always comes first; other intents compete with the entries, and a
+            # triggered intent wins over intents that only share a word ("von wem ... infos").
+            floor = 1.0 if doc == self.comfort_target else TRIGGER_SCORE
+            scores[doc] = max(scores.get(doc, 0.0), floor)
+        if triggered:
+            for doc in self.triggers:
+                if doc not in triggered and doc in scores:
+                    scores[doc] = min(scores[doc], TRIGGER_SCORE - AMBIGUITY_MARGIN)
         for doc, score in self._phrase_scores(folded).items():
             scores[doc] = max(scores.get(doc, 0.0), score)
         ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))[:limit]
         matches = tuple(Match(self.targets[doc], round(score, 4)) for doc, score in ranked)
         return Result(matches, _decide(matches, self.comfort_target, self.targets))
-
-    def _is_worried(self, folded: str) -> bool:
-        """True when every word of one of the comfort triggers is in the message."""
-        keys = {self.key(word) for word in folded.split()}
-        return any(trigger <= keys for trigger in self.comfort_words)
 
     def _phrase_scores(self, folded: str) -> dict[int, float]:
         """Short messages compared whole with intent and small-talk phrases ("Wer bist du?")."""
@@ -305,6 +333,12 @@ class Index:
         )
         content = analyze(folded).content
         result: dict[int, float] = {}
+        if not content:
+            # Only filler and greetings ("hi bot"): a phrase whose words are all there counts.
+            message = set(folded.split())
+            for phrase, doc in zip(self.phrases, self.phrase_targets, strict=True):
+                if set(phrase.split()) <= message:
+                    result[doc] = max(result.get(doc, 0.0), SUBSET_PHRASE_SCORE)
         for phrase, ratio, position in found:
             # Every topic word of the message must be in the phrase: "wie spaet ist es"
             # is not "wie geht es".
@@ -329,14 +363,13 @@ class Index:
                 docs = self.text_postings.get(stem_, ())
                 if len(docs) > COMMON_TEXT_POSTINGS:
                     continue
-                for doc in docs:
+                for doc, weight in docs:
                     hits = text_hits[doc]
-                    hits[position] = max(hits.get(position, 0.0), similarity)
+                    hits[position] = max(hits.get(position, 0.0), similarity * weight)
         # Per document and question word: the best field that explains the word.
         explained: dict[int, dict[int, float]] = defaultdict(dict)
         for doc, hits in text_hits.items():
-            weight = FIELD_WEIGHTS["text"]
-            explained[doc] = {p: s * weight for p, s in hits.items()}
+            explained[doc] = dict(hits)
         instance_quality: dict[int, float] = {}
         for instance, chars in covered.items():
             info = self.instances[instance]
@@ -378,11 +411,15 @@ def _decide(
         return "answer"
     if best.score < ANSWER_THRESHOLD:
         return "unsure"
-    if len(matches) > 1:
+    if len(matches) > 1 and _is_entry(best.target) and _is_entry(matches[1].target):
         second = matches[1]
         if second.score >= ANSWER_THRESHOLD and best.score - second.score < AMBIGUITY_MARGIN:
             return "ambiguous"
     return "answer"
+
+
+def _is_entry(target: Target) -> bool:
+    return target.kind in ("article", "term", "source")
 
 
 def _word_in(word: str, words: Sequence[str]) -> bool:
@@ -412,7 +449,8 @@ def _deletions(word: str) -> Iterable[str]:
 class _Builder:
     index: Index
     postings: dict[str, list[tuple[int, int]]]
-    text_postings: dict[str, list[int]]
+    text_postings: dict[str, list[tuple[int, float]]]
+    names: dict[int, set[str]] = field(default_factory=dict)
 
     def target(self, kind: TargetKind, key: str, title: str) -> int:
         self.index.targets.append(Target(kind, key, title))
@@ -442,16 +480,24 @@ class _Builder:
                 self.index.surface.setdefault("".join(content[start:end]), joined)
         for stem_, length in seen.items():
             self.postings[stem_].append((instance, length))
+        if kind == "name":
+            self.names.setdefault(doc, set()).update(seen)
 
-    def text(self, doc: int, texts: Iterable[str]) -> None:
-        seen: set[str] = set()
-        for text in texts:
-            for word in analyze(text).content:
-                stem_ = self.index.key(word)
-                self.index.surface.setdefault(word, stem_)
-                seen.add(stem_)
-        for stem_ in seen:
-            self.text_postings[stem_].append(doc)
+    def text(self, doc: int, fields: dict[FieldKind, list[str]]) -> None:
+        # The entry's own name in its text says nothing new: "Atom" must not find
+        # "Atom-U-Boot" through its text when the name itself covers it only in part.
+        own = self.names.get(doc, set())
+        best: dict[str, float] = {}
+        for kind, texts in fields.items():
+            weight = FIELD_WEIGHTS[kind]
+            for text in texts:
+                for word in analyze(text).content:
+                    stem_ = self.index.key(word)
+                    self.index.surface.setdefault(word, stem_)
+                    if stem_ not in own:
+                        best[stem_] = max(best.get(stem_, 0.0), weight)
+        for stem_, weight in best.items():
+            self.text_postings[stem_].append((doc, weight))
 
     def phrases(self, doc: int, phrases: Iterable[str]) -> None:
         for phrase in phrases:

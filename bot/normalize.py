@@ -35,7 +35,9 @@ STOPWORDS: frozenset[str] = frozenset(
     werden wie wieso wird wirklich wo wohl womit worum wozu wuerde zu zum zur ueber bedeutet
     bedeuten bedeutung meint meinen begriff wort woerter definition definiere sag sage sagen
     sagt weisst wisst erzaehl erzaehle what is the a an who what whats hallo hi hey huhu
-    moin servus hoi hallihallo ne nen zeig zeige zeigen nenn nenne
+    moin servus hoi hallihallo bot newsbot ne nen versteh verstehe verstehen kapier
+    kapiere heist hiess echt voll total richtig ziemlich wofuer woran worueber wodurch welchen
+    welchem dich dir dein deine wir unser unsere zeig zeige zeigen nenn nenne
     """.split()
 )
 
@@ -50,7 +52,8 @@ WEAK_WORDS: frozenset[str] = frozenset(
     neuen neuste neueste aktuell aktuelle aktuellen los dabei damit dazu davon darum deshalb
     warum weshalb wann wohin eigentlich steckt stecken hinter gleiche gleich gleiches
     stellen stelle mehr viel viele vielen wirklich immer alle jeder bald schon wieder
-    bekommt bekommen kriegt kriegen zusammen
+    bekommt bekommen zusammen stimmt stimmts brauchen braucht brauche arbeiten arbeitet
+    steht stehen tun tut getan kommt kommen kam
     """.split()
 )
 
@@ -62,6 +65,9 @@ def stem(token: str) -> str:
     """Reduce a folded token to its stem (sanktionen -> sanktion, satelliten -> satellit)."""
     if len(token) <= 3 or token.isdigit():
         return token
+    # Snowball keeps the genitive and plural s after a vowel (Nordkoreas, Infos, Fotos).
+    if len(token) >= 5 and token[-1] == "s" and token[-2] in "aiouy":
+        token = token[:-1]
     result: str = _stemmer.stemWord(token)
     return result
 
@@ -103,6 +109,9 @@ def analyze(text: str, limit: bool = False) -> Analysis:
     return Analysis(words=words, content=content)
 
 
+_WEAK_STEMS = frozenset(stem(word) for word in WEAK_WORDS)
+
+
 def is_weak(word: str) -> bool:
-    """True for words that say little about a question's topic."""
-    return word in WEAK_WORDS
+    """True for words that say little about a question's topic (in any inflection)."""
+    return word in WEAK_WORDS or stem(word) in _WEAK_STEMS

@@ -8,10 +8,12 @@ generated from them, so the two cannot drift apart.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
+from pathlib import Path
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, WithJsonSchema
 
 _URL = re.compile(r"^https?://[^\s/?#]+\.[^\s/?#]+(?:[/?#]\S*)?$", re.IGNORECASE)
 
@@ -25,7 +27,10 @@ def _check_url(value: str) -> str:
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=5000)]
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
 Url = Annotated[
-    str, StringConstraints(strip_whitespace=True, max_length=500), AfterValidator(_check_url)
+    str,
+    StringConstraints(strip_whitespace=True, max_length=500),
+    AfterValidator(_check_url),
+    WithJsonSchema({"type": "string", "format": "uri", "pattern": "^https?://", "maxLength": 500}),
 ]
 Slug = Annotated[
     str,
@@ -215,3 +220,25 @@ FILE_MODELS: dict[str, type[BaseModel]] = {
     "bot": BotFile,
     "synonyms": SynonymsFile,
 }
+
+
+def json_schemas() -> dict[str, str]:
+    """The JSON Schema of each knowledge file kind, as the text of its .schema.json file."""
+    result = {}
+    for kind, model in FILE_MODELS.items():
+        schema = model.model_json_schema()
+        schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+        schema["$comment"] = "Generated from bot/schema.py by `newsbot schema`; do not edit."
+        result[f"{kind}.schema.json"] = json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
+    return result
+
+
+def write_json_schemas(directory: Path) -> list[Path]:
+    """Write every knowledge file's JSON Schema into directory; return the files written."""
+    directory.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, text in json_schemas().items():
+        path = directory / name
+        path.write_text(text, encoding="utf-8")
+        written.append(path)
+    return written

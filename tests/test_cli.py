@@ -81,7 +81,7 @@ def test_chat_numbers_press_buttons() -> None:
     assert second["text"] != first["text"]
 
 
-@pytest.mark.parametrize("command", ["ask", "chat", "check"])
+@pytest.mark.parametrize("command", ["ask", "chat", "check", "report"])
 def test_every_command_has_help(command: str) -> None:
     run = newsbot(command, "--help")
     assert run.returncode == 0

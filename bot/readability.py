@@ -1,0 +1,248 @@
+"""Readability check for the texts young readers see: sentences, words, hard words, WSTF.
+
+Every threshold lives in LIMITS below (and is described in knowledge/README.md). Findings
+are warnings: `newsbot check` prints them, `newsbot check --strict` fails on them.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+
+import textstat
+import wordfreq
+
+from bot.knowledge import KnowledgeBase
+from bot.models import Article, Location, Problem, Source, Term
+from bot.normalize import STOPWORDS, fold, stem
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What counts as easy enough for readers of about 9 to 14."""
+
+    # A sentence with more words than this is hard to follow.
+    sentence_words: int = 18
+    # A word this long (letters) is hard unless the glossary explains it.
+    word_letters: int = 22
+    # A word is hard when it is rare in German (wordfreq's Zipf scale: 3 is about once in a
+    # million words) and not made of two common words (Zusammen+arbeit is easy)...
+    hard_zipf: float = 3.0
+    compound_part_zipf: float = 4.0
+    # ... unless the glossary or the same text explains it ("X ist ...", "X, also ...").
+    # The Wiener Sachtextformel (variant 1) gives a school year; above this it is too hard.
+    wstf_grade: float = 9.0
+    # The formula is only meaningful for texts of at least this many words.
+    wstf_min_words: int = 30
+
+
+LIMITS = Limits()
+
+_ABBREVIATIONS = re.compile(r"\b(z\. ?B|d\. ?h|u\. ?a|bzw|ca|Nr|usw|etc)\.")
+_SENTENCE_END = re.compile(r"(?<=[.!?])(?<!\d\.)\s+(?=[A-ZÄÖÜ„\"»(•-])")
+_WORD = re.compile(r"[A-Za-zÄÖÜäöüß]+(?:-[A-Za-zÄÖÜäöüß]+)*")
+_AFTER_WORD = (
+    r"\W*(ist|sind|heißt|heißen|bedeutet|bedeuten|,\s*also|,\s*das heißt|,\s*der|,\s*die"
+    r"|,\s*das|:|\(|–)"
+)
+_BEFORE_WORD = (
+    r"(nennt man|heißt|heißen|hieß|namens|man sagt auch|also|Das ist|Das sind)\W+(\w+\W+){0,3}"
+)
+# A word named as an example of something ("zum Beispiel Instagram") is explained by it.
+_EXAMPLE = re.compile(r"\bBeispiel")
+
+
+def sentences(text: str) -> list[str]:
+    """Split a text into sentences, not at "z. B." or "13. September"."""
+    protected = _ABBREVIATIONS.sub(lambda m: m.group(0).replace(".", "\x00"), text)
+    parts = [part for line in protected.splitlines() for part in _SENTENCE_END.split(line)]
+    return [part.replace("\x00", ".").strip() for part in parts if part.strip()]
+
+
+@lru_cache(maxsize=16384)
+def _zipf(word: str) -> float:
+    return float(wordfreq.zipf_frequency(word, "de"))
+
+
+def is_hard(word: str, limits: Limits = LIMITS) -> bool:
+    """A rare word that is not a compound of two common ones (each part of a hyphenated one)."""
+    parts = [part for part in word.split("-") if part]
+    return any(_hard_part(part, limits) for part in parts)
+
+
+_ENDINGS = (
+    "esten",
+    "sten",
+    "ten",
+    "est",
+    "ern",
+    "en",
+    "er",
+    "es",
+    "et",
+    "st",
+    "te",
+    "e",
+    "n",
+    "s",
+    "t",
+)
+
+
+def _common(word: str, threshold: float) -> bool:
+    """True if the word, or a simple inflection of it (speichere -> speichern), is common."""
+    lower = word.lower()
+    forms = {lower, lower + "n", lower + "en"}
+    for ending in _ENDINGS:
+        if lower.endswith(ending) and len(lower) - len(ending) >= 3:
+            base = lower[: -len(ending)]
+            forms.update({base, base + "en", base + "n", base + "e"})
+    return any(_zipf(form) >= threshold for form in forms)
+
+
+def _hard_part(word: str, limits: Limits) -> bool:
+    if len(word) <= 3 or _common(word, limits.hard_zipf):
+        return False
+    lower = word.lower()
+    for cut in range(3, len(lower) - 2):
+        head, tail = lower[:cut], lower[cut:]
+        heads = (head, head[:-1]) if head.endswith("s") else (head,)
+        if _zipf(tail) >= limits.compound_part_zipf and any(
+            _zipf(h) >= limits.compound_part_zipf for h in heads
+        ):
+            return False
+    return True
+
+
+def wstf(text: str) -> float:
+    """The Wiener Sachtextformel (first variant): about the school year a text suits."""
+    textstat.set_lang("de")
+    return float(textstat.wiener_sachtextformel(text, 1))
+
+
+@dataclass(frozen=True)
+class _Text:
+    where: Location
+    label: str
+    text: str
+    own_names: frozenset[str]
+
+
+def _key(word: str) -> str:
+    return stem(fold(word).replace(" ", ""))
+
+
+def _explained_keys(kb: KnowledgeBase) -> frozenset[str]:
+    keys = set()
+    for entry in kb.entries():
+        if isinstance(entry, Article):
+            continue
+        names = [entry.name, *entry.aliases]
+        if isinstance(entry, Source):
+            names.append(entry.full_name)
+        for name in names:
+            keys.add(_key(name))
+            keys.update(_key(part) for part in _WORD.findall(name) if fold(part) not in STOPWORDS)
+    return frozenset(keys)
+
+
+def _texts(kb: KnowledgeBase) -> Iterator[_Text]:
+    def where(ref: str, field_name: str, fallback: Location, i: int = 0) -> Location:
+        return kb.locations.get((ref, field_name, i), fallback)
+
+    for article in kb.articles:
+        own = frozenset({_key(article.title)})
+        label = f'article "{article.id}"'
+        yield _Text(where(article.ref, "summary", article.where), label, article.summary, own)
+        yield _Text(where(article.ref, "details", article.where), label, article.details, own)
+        for i, point in enumerate(article.points):
+            yield _Text(where(article.ref, "points", article.where, i), label, point, own)
+    entries: list[Term | Source] = [*kb.terms, *kb.sources]
+    for entry in entries:
+        names = [entry.name, *entry.aliases]
+        own = frozenset(_key(part) for name in names for part in (name, *_WORD.findall(name)))
+        label = f'{entry.kind} "{entry.name}"'
+        yield _Text(where(entry.ref, "short", entry.where), label, entry.short, own)
+        if entry.more:
+            yield _Text(where(entry.ref, "more", entry.where), label, entry.more, own)
+    for key, text in kb.bot.texts.items():
+        fallback = Location(str(kb.root / "bot.yaml"), 1)
+        yield _Text(where("bot", f"texts.{key}", fallback), f'bot text "{key}"', text, frozenset())
+    for talk in kb.bot.smalltalk:
+        for i, reply in enumerate(talk.replies):
+            fallback = Location(str(kb.root / "bot.yaml"), 1)
+            loc = where("bot", f"smalltalk.{talk.name}", fallback, i)
+            yield _Text(loc, f'small-talk reply "{talk.name}"', reply, frozenset())
+
+
+def check_readability(kb: KnowledgeBase, limits: Limits = LIMITS) -> list[Problem]:
+    """Warnings for every reader-facing text that is too hard for young readers."""
+    explained = _explained_keys(kb)
+    problems = []
+    for item in _texts(kb):
+        for message in _findings(item, explained, limits):
+            problems.append(Problem(item.where, f"{item.label}: {message}", "warning"))
+    return problems
+
+
+def _findings(item: _Text, explained: frozenset[str], limits: Limits) -> Iterator[str]:
+    parts = sentences(item.text)
+    for sentence in parts:
+        words = _WORD.findall(sentence)
+        if len(words) > limits.sentence_words:
+            start = " ".join(words[:6])
+            yield (
+                f'the sentence "{start} ..." has {len(words)} words, more than'
+                f" {limits.sentence_words} - split it into two"
+            )
+    reported: set[str] = set()
+    for sentence in parts:
+        for word in _WORD.findall(sentence):
+            key = _key(word)
+            if key in reported or key in explained or key in item.own_names:
+                continue
+            letters = len(word.replace("-", ""))
+            if letters > limits.word_letters:
+                reported.add(key)
+                yield f'"{word}" is a very long word - use a shorter one or explain it'
+                continue
+            if not is_hard(word, limits):
+                continue
+            if _defined_in(word, parts) or _after_known(word, parts, explained):
+                continue
+            reported.add(key)
+            yield (
+                f'"{word}" is a hard word that neither the glossary nor the text explains'
+                " - explain it in a short sentence or add it to the glossary"
+            )
+    words = _WORD.findall(item.text)
+    if len(words) >= limits.wstf_min_words:
+        grade = wstf(item.text)
+        if grade > limits.wstf_grade:
+            yield (
+                f"the text reads like school year {grade:.1f} (Wiener Sachtextformel),"
+                f" above {limits.wstf_grade:g} - use shorter sentences and words"
+            )
+
+
+def _after_known(word: str, parts: list[str], explained: frozenset[str]) -> bool:
+    """True for a name right after a glossary word: "Weltraumbahnhof Baikonur"."""
+    for sentence in parts:
+        words = _WORD.findall(sentence)
+        for before, current in itertools.pairwise(words):
+            if current == word and _key(before) in explained:
+                return True
+    return False
+
+
+def _defined_in(word: str, parts: list[str]) -> bool:
+    """True if the text explains the word: "X ist ...", "X, also ...", "man nennt das X"."""
+    escaped = re.escape(word)
+    pattern = re.compile(f"{escaped}{_AFTER_WORD}|{_BEFORE_WORD}{escaped}")
+    return any(
+        pattern.search(sentence) or (word in sentence and _EXAMPLE.search(sentence))
+        for sentence in parts
+    )

@@ -1,0 +1,146 @@
+"""Daily digest subscriptions: who wants the news when, and what each chat has had.
+
+A subscription is the chat id (needed to send) and the chosen time, plus what the digest
+needs to stay exactly-once across restarts: the day of the last digest and the newest
+article it contained. Nothing else about the reader is kept.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import sqlite3
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from bot.models import Article
+
+DEFAULT_TIME = dt.time(7, 15)
+DEFAULT_QUIET = (dt.time(20, 0), dt.time(7, 0))
+TIMEZONE = ZoneInfo("Europe/Berlin")
+SCHEMA_VERSION = 1
+
+_TIME = re.compile(r"^\s*(\d{1,2})(?:[:.](\d{2}))?\s*(?:uhr)?\s*$", re.IGNORECASE)
+
+
+def parse_time(text: str) -> dt.time | None:
+    """A time of day as readers write it: 17:30, 7.15, 18, 18 Uhr."""
+    match = _TIME.match(text)
+    if not match:
+        return None
+    hour, minute = int(match.group(1)), int(match.group(2) or 0)
+    if hour > 23 or minute > 59:
+        return None
+    return dt.time(hour, minute)
+
+
+def in_quiet_hours(moment: dt.time, quiet: tuple[dt.time, dt.time] = DEFAULT_QUIET) -> bool:
+    """True between the start and the end of the quiet hours (which may span midnight)."""
+    start, end = quiet
+    if start <= end:
+        return start <= moment < end
+    return moment >= start or moment < end
+
+
+def article_key(article: Article) -> str:
+    """A key that orders articles by date, then id: newer articles have larger keys."""
+    return f"{article.date.isoformat()}/{article.id}"
+
+
+def new_articles(articles: Sequence[Article], last_key: str) -> list[Article]:
+    """The articles newer than the last one a chat received, newest first."""
+    fresh = [a for a in articles if article_key(a) > last_key]
+    return sorted(fresh, key=article_key, reverse=True)
+
+
+@dataclass(frozen=True)
+class Subscription:
+    """One chat's digest: when, and what it has had."""
+
+    chat_id: int
+    at: dt.time
+    last_day: str = ""
+    last_key: str = ""
+
+
+class Subscriptions:
+    """The subscriptions table in the bot's SQLite file."""
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self._lock = threading.Lock()
+        self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+        with self._lock:
+            self._db.execute(
+                """CREATE TABLE IF NOT EXISTS subscriptions (
+                    chat_id INTEGER PRIMARY KEY,
+                    at TEXT NOT NULL,
+                    last_day TEXT NOT NULL DEFAULT '',
+                    last_key TEXT NOT NULL DEFAULT '')"""
+            )
+            self._db.execute(
+                "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)"
+            )
+            self._db.execute(
+                "INSERT OR REPLACE INTO meta (key, value) VALUES ('subscriptions_version', ?)",
+                (str(SCHEMA_VERSION),),
+            )
+
+    def close(self) -> None:
+        """Close the database file."""
+        self._db.close()
+
+    def subscribe(self, chat_id: int, at: dt.time, last_key: str) -> None:
+        """Start or change a chat's digest; what it has seen so far is not sent again."""
+        with self._lock:
+            self._db.execute(
+                "INSERT INTO subscriptions (chat_id, at, last_key) VALUES (?, ?, ?)"
+                " ON CONFLICT (chat_id) DO UPDATE SET at = excluded.at",
+                (chat_id, at.strftime("%H:%M"), last_key),
+            )
+
+    def unsubscribe(self, chat_id: int) -> bool:
+        """End a chat's digest and forget the chat; True if it had one."""
+        with self._lock:
+            cursor = self._db.execute("DELETE FROM subscriptions WHERE chat_id = ?", (chat_id,))
+        return cursor.rowcount > 0
+
+    def get(self, chat_id: int) -> Subscription | None:
+        """A chat's subscription, if any."""
+        row = self._db.execute(
+            "SELECT chat_id, at, last_day, last_key FROM subscriptions WHERE chat_id = ?",
+            (chat_id,),
+        ).fetchone()
+        return _row(row) if row else None
+
+    def due(self, now: dt.datetime) -> list[Subscription]:
+        """Subscriptions whose time has come today and that have not had today's digest."""
+        day = now.date().isoformat()
+        clock = now.strftime("%H:%M")
+        rows = self._db.execute(
+            "SELECT chat_id, at, last_day, last_key FROM subscriptions"
+            " WHERE at <= ? AND last_day < ? ORDER BY at, chat_id",
+            (clock, day),
+        ).fetchall()
+        return [_row(row) for row in rows]
+
+    def mark_sent(self, chat_id: int, day: dt.date, last_key: str) -> None:
+        """Record that a chat had its digest today, up to this article."""
+        with self._lock:
+            self._db.execute(
+                "UPDATE subscriptions SET last_day = ?, last_key = ? WHERE chat_id = ?",
+                (day.isoformat(), last_key, chat_id),
+            )
+
+    def count(self) -> int:
+        """How many chats have a subscription."""
+        return int(self._db.execute("SELECT COUNT(*) FROM subscriptions").fetchone()[0])
+
+
+def _row(row: tuple[int, str, str, str]) -> Subscription:
+    hour, minute = (int(part) for part in row[1].split(":"))
+    return Subscription(int(row[0]), dt.time(hour, minute), row[2], row[3])

@@ -1,0 +1,92 @@
+"""Hot reload: edit, break, fix and delete knowledge while questions keep being answered."""
+
+from __future__ import annotations
+
+import shutil
+import threading
+from pathlib import Path
+
+from bot.engine import Engine
+from bot.reload import Reloader
+
+NEW_TERM = """
+  - term: Weltraumschrott
+    aliases: [Raumschrott]
+    short: Weltraumschrott sind alte Teile von Raketen und Satelliten, die um die Erde fliegen.
+    link: https://example.org/weltraumschrott
+"""
+
+
+def add_term(root: Path) -> None:
+    path = root / "glossary.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + NEW_TERM, encoding="utf-8")
+
+
+def break_glossary(root: Path) -> None:
+    path = root / "glossary.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("short:", "shrot:", 1), "utf-8")
+
+
+def test_valid_changes_go_live_and_broken_ones_never_do(kb_copy: Path) -> None:
+    reloader = Reloader(kb_copy, Engine.load(kb_copy))
+    assert reloader.check().changed is False
+
+    add_term(kb_copy)
+    result = reloader.check()
+    assert result.swapped
+    assert reloader.engine.answer("Was ist Weltraumschrott?").title == "Weltraumschrott"
+
+    break_glossary(kb_copy)
+    result = reloader.check()
+    assert not result.swapped
+    assert any(str(p).startswith("knowledge/glossary.yaml:") for p in result.problems)
+    # the last good knowledge keeps answering, new term included
+    assert reloader.engine.answer("Was ist Weltraumschrott?").title == "Weltraumschrott"
+
+    path = kb_copy / "glossary.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("shrot:", "short:", 1), "utf-8")
+    result = reloader.check()
+    assert result.swapped and result.recovered
+
+
+def test_a_vanished_folder_keeps_the_last_good_knowledge(kb_copy: Path) -> None:
+    reloader = Reloader(kb_copy, Engine.load(kb_copy))
+    shutil.rmtree(kb_copy)
+    result = reloader.check()
+    assert result.changed and not result.swapped and result.problems
+    assert reloader.engine.answer("Was sind Sanktionen?").title == "Sanktionen"
+
+
+def test_questions_are_answered_throughout_edits(kb_copy: Path) -> None:
+    reloader = Reloader(kb_copy, Engine.load(kb_copy))
+    stop = threading.Event()
+    answers: list[tuple[str, str | None]] = []
+    errors: list[str] = []
+
+    def ask_in_a_loop() -> None:
+        while not stop.is_set():
+            engine = reloader.engine  # one read: a whole, consistent engine
+            reply = engine.answer("Was sind Sanktionen?")
+            if reply.text == engine.kb.bot.text("error"):
+                errors.append("error reply")
+            answers.append((reply.kind, reply.title))
+
+    thread = threading.Thread(target=ask_in_a_loop)
+    thread.start()
+    try:
+        for _ in range(3):
+            add_term(kb_copy)
+            reloader.check()
+            break_glossary(kb_copy)
+            reloader.check()
+            (kb_copy / "sources.yaml").unlink()
+            reloader.check()
+            shutil.copy(Path(__file__).parent.parent / "knowledge" / "sources.yaml", kb_copy)
+            shutil.copy(Path(__file__).parent.parent / "knowledge" / "glossary.yaml", kb_copy)
+            assert reloader.check().swapped
+    finally:
+        stop.set()
+        thread.join()
+    assert not errors
+    assert answers
+    assert set(answers) == {("term", "Sanktionen")}

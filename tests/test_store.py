@@ -1,0 +1,143 @@
+"""The unanswered-questions store and the report: cleaned questions, counts, retention."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.engine import Engine
+from bot.report import build_report, group_questions, render
+from bot.store import SCHEMA_VERSION, Asked, Store, StoreError, scrub
+
+
+class Clock:
+    def __init__(self, day: dt.date) -> None:
+        self.day = day
+
+    def __call__(self) -> dt.date:
+        return self.day
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock(dt.date(2026, 11, 23))
+
+
+@pytest.fixture
+def store(tmp_path: Path, clock: Clock) -> Store:
+    return Store(tmp_path / "data" / "newsbot.sqlite3", retention_days=90, today=clock)
+
+
+@pytest.mark.parametrize(
+    ("raw", "clean"),
+    [
+        ("Ich bin 12 und wohne in Köln", "Ich bin und wohne in Köln"),
+        ("schreib mir an max.muster@example.org", "schreib mir an"),
+        ("ruf an: +49 170 1234567 bitte", "ruf an: bitte"),
+        ("frag @lisa_2014 mal", "frag mal"),
+        ("siehe https://example.org/x?y=1 oder www.test.de", "siehe oder"),
+        ("\x00\u200bwas ist das", "was ist das"),
+    ],
+)
+def test_questions_are_cleaned_of_personal_data(raw: str, clean: str) -> None:
+    assert scrub(raw) == clean
+
+
+def test_same_question_counts_up(store: Store) -> None:
+    for _ in range(3):
+        store.record_question("Was ist Fortnite?", "unanswered")
+    store.record_question("Wer gewinnt die Bundesliga?", "nothing")
+    assert store.asked(7) == [
+        Asked("Was ist Fortnite?", 3, "unanswered"),
+        Asked("Wer gewinnt die Bundesliga?", 1, "nothing"),
+    ]
+
+
+def test_feedback_and_stats(store: Store) -> None:
+    store.record_reply(True, "t:sanktionen")
+    store.record_reply(True, "t:sanktionen")
+    store.record_reply(False)
+    store.record_feedback("t:sanktionen", helpful=False, question="sanktionen 2024")
+    store.record_feedback("t:sanktionen", helpful=True)
+    assert [(d.answered, d.unanswered) for d in store.days(7)] == [(2, 1)]
+    assert store.top_entries(7) == [("t:sanktionen", 2)]
+    assert store.asked(7) == [Asked("sanktionen", 1, "thumbs_down", "t:sanktionen")]
+
+
+def test_old_records_are_deleted(store: Store, clock: Clock) -> None:
+    store.record_question("alt", "unanswered")
+    clock.day += dt.timedelta(days=91)
+    store.record_question("neu", "unanswered")
+    assert store.purge() == 1
+    assert [a.question for a in store.asked(365)] == ["neu"]
+
+
+def test_nothing_identifying_is_stored(store: Store) -> None:
+    store.record_question("Ich heiße Zyxwvutsrq, meine Nummer 0170 9876543", "unanswered")
+    store.close()
+    raw = store.path.read_bytes()
+    assert b"9876543" not in raw
+    with sqlite3.connect(store.path) as db:
+        columns = {
+            row[1]
+            for t in ("questions", "daily", "feedback", "entry_hits")
+            for row in db.execute(f"PRAGMA table_info({t})")
+        }
+    assert not columns & {"user_id", "chat_id", "user", "chat", "name", "username"}
+
+
+def test_schema_is_versioned(tmp_path: Path, clock: Clock) -> None:
+    path = tmp_path / "s.sqlite3"
+    Store(path, today=clock).close()
+    with sqlite3.connect(path) as db:
+        assert db.execute("SELECT value FROM meta").fetchone() == (str(SCHEMA_VERSION),)
+        db.execute("UPDATE meta SET value = '99'")
+    with pytest.raises(StoreError):
+        Store(path, today=clock)
+
+
+def test_similar_questions_are_grouped() -> None:
+    groups = group_questions(
+        [
+            Asked("Was ist Fortnite?", 2, "unanswered"),
+            Asked("was ist fortnite", 1, "unanswered"),
+            Asked("Wer gewinnt die Bundesliga?", 1, "nothing"),
+        ]
+    )
+    assert [(g.question, g.count) for g in groups] == [
+        ("Was ist Fortnite?", 3),
+        ("Wer gewinnt die Bundesliga?", 1),
+    ]
+
+
+def test_report_suggests_alias_or_new_entry(engine: Engine) -> None:
+    groups = build_report(
+        [Asked("Was ist Fortnite?", 2, "unanswered"), Asked("sanktionen im sport", 1, "nothing")],
+        engine,
+    )
+    by_question = {g.question: g for g in groups}
+    assert by_question["Was ist Fortnite?"].suggestion == "new entry"
+    assert by_question["sanktionen im sport"].suggestion == (
+        'add as alias or question to term "Sanktionen"'
+    )
+    assert json.loads(render(groups, "json"))[0]["count"] == 2
+    assert render(groups, "csv").splitlines()[0].startswith("count,question")
+
+
+def test_report_command(tmp_path: Path, clock: Clock) -> None:
+    store = Store.in_dir(tmp_path)
+    store.record_question("Was ist Fortnite?", "unanswered")
+    store.close()
+    run = subprocess.run(
+        [sys.executable, "-m", "bot", "report", "--data", str(tmp_path), "--format", "json"],
+        capture_output=True,
+        check=False,
+    )
+    assert run.returncode == 0, run.stderr
+    assert json.loads(run.stdout)[0]["question"] == "Was ist Fortnite?"

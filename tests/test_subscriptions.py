@@ -1,0 +1,77 @@
+"""Digest subscriptions: times as readers type them, quiet hours, what is due, what is new."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from bot.engine import Engine
+from bot.subscriptions import (
+    Subscriptions,
+    article_key,
+    in_quiet_hours,
+    new_articles,
+    parse_time,
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("17:30", dt.time(17, 30)),
+        ("7.15", dt.time(7, 15)),
+        ("18", dt.time(18, 0)),
+        ("18 Uhr", dt.time(18, 0)),
+        ("24:00", None),
+        ("morgen", None),
+        ("12:75", None),
+    ],
+)
+def test_times_as_readers_write_them(text: str, expected: dt.time | None) -> None:
+    assert parse_time(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("moment", "quiet"),
+    [("06:59", True), ("07:00", False), ("19:59", False), ("20:00", True), ("23:30", True)],
+)
+def test_quiet_hours_span_midnight(moment: str, quiet: bool) -> None:
+    assert in_quiet_hours(dt.time.fromisoformat(moment)) is quiet
+
+
+def test_due_once_a_day_after_the_chosen_time(tmp_path: Path) -> None:
+    subs = Subscriptions(tmp_path / "db.sqlite3")
+    subs.subscribe(1, dt.time(7, 15), "")
+    subs.subscribe(2, dt.time(17, 30), "")
+    morning = dt.datetime(2026, 11, 24, 7, 16)
+    assert [s.chat_id for s in subs.due(morning)] == [1]
+    subs.mark_sent(1, morning.date(), "k")
+    assert subs.due(morning) == []
+    evening = dt.datetime(2026, 11, 24, 18, 0)
+    assert [s.chat_id for s in subs.due(evening)] == [2]
+    next_morning = dt.datetime(2026, 11, 25, 7, 15)
+    assert [s.chat_id for s in subs.due(next_morning)] == [1]
+
+
+def test_subscriptions_survive_a_restart_and_end_on_request(tmp_path: Path) -> None:
+    subs = Subscriptions(tmp_path / "db.sqlite3")
+    subs.subscribe(42, dt.time(8, 0), "2023-09-13/a")
+    subs.subscribe(42, dt.time(9, 0), "ignored: the chat keeps what it has seen")
+    subs.close()
+    again = Subscriptions(tmp_path / "db.sqlite3")
+    sub = again.get(42)
+    assert sub is not None and (sub.at, sub.last_key) == (dt.time(9, 0), "2023-09-13/a")
+    assert again.unsubscribe(42) is True
+    assert again.get(42) is None and again.count() == 0
+
+
+def test_only_new_articles_newest_first(engine: Engine) -> None:
+    base = engine.kb.articles[0]
+    older = replace(base, id="aelter", date=dt.date(2023, 9, 1))
+    newer = replace(base, id="neuer", date=dt.date(2023, 9, 20))
+    articles = [older, base, newer]
+    assert [a.id for a in new_articles(articles, article_key(base))] == ["neuer"]
+    assert [a.id for a in new_articles(articles, "")] == ["neuer", base.id, "aelter"]
