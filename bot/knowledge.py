@@ -13,6 +13,7 @@ from pydantic import BaseModel, ValidationError
 from rapidfuzz import process
 
 from bot import schema
+from bot.gcpause import gc_paused
 from bot.models import (
     Article,
     BotTexts,
@@ -474,6 +475,11 @@ def _check_names(entries: Sequence[tuple[Entry, YamlDocument, Key]]) -> None:
 
 def load_knowledge(root: Path) -> KnowledgeBase:
     """Load and validate a knowledge directory; raise KnowledgeError with every problem."""
+    with gc_paused():
+        return _load(root)
+
+
+def _load(root: Path) -> KnowledgeBase:
     loader = _Loader(root)
     display_root = loader.display(root)
     if not root.is_dir():
