@@ -577,6 +577,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--notes", type=Path, default=ROOT / "benchmarks" / "match_notes.md")
     parser.add_argument("--systems", nargs="+", default=list(SYSTEMS), choices=SYSTEMS)
     parser.add_argument("--json", type=Path, help="also write the raw numbers here")
+    parser.add_argument(
+        "--from-json", type=Path, help="write the page and plot from numbers saved with --json"
+    )
     parser.add_argument("--worker", choices=SYSTEMS, help=argparse.SUPPRESS)
     parser.add_argument("--limit", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -586,6 +589,32 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(json.dumps(report))
         return 0
 
+    rows = load_rows(args.from_json) if args.from_json else measure(args)
+    if args.json and not args.from_json:
+        raw = [
+            {**r, "score": vars(r["score"]), "shared": vars(r["shared"]) if r["shared"] else None}
+            for r in rows
+        ]
+        args.json.write_text(json.dumps(raw, indent=1), encoding="utf-8")
+    notes = args.notes.read_text(encoding="utf-8") if args.notes.exists() else ""
+    plot(rows, args.plot)
+    plot_name = os.path.relpath(args.plot, args.markdown.parent)
+    write_section(args.markdown, section(rows, plot_name, notes))
+    print(f"bench_match: wrote {args.markdown} and {args.plot}")
+    return 0
+
+
+def load_rows(path: Path) -> list[dict[str, Any]]:
+    """Rows saved with --json, with their scores as Score again."""
+    rows = json.loads(path.read_text(encoding="utf-8"))
+    for row in rows:
+        row["score"] = Score(**row["score"])
+        row["shared"] = Score(**row["shared"]) if row["shared"] else None
+    return list(rows)
+
+
+def measure(args: argparse.Namespace) -> list[dict[str, Any]]:
+    """Every size and system, each system in a child process."""
     rows = []
     for size in args.sizes:
         data = args.data / str(size)
@@ -602,18 +631,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 f"  wrong {row['score'].wrong_rate:.3f}  rss {row['peak_rss_mb']:5.0f} MB",
                 flush=True,
             )
-    if args.json:
-        raw = [
-            {**r, "score": vars(r["score"]), "shared": vars(r["shared"]) if r["shared"] else None}
-            for r in rows
-        ]
-        args.json.write_text(json.dumps(raw, indent=1), encoding="utf-8")
-    notes = args.notes.read_text(encoding="utf-8") if args.notes.exists() else ""
-    plot(rows, args.plot)
-    plot_name = os.path.relpath(args.plot, args.markdown.parent)
-    write_section(args.markdown, section(rows, plot_name, notes))
-    print(f"bench_match: wrote {args.markdown} and {args.plot}")
-    return 0
+    return rows
 
 
 if __name__ == "__main__":
