@@ -567,7 +567,10 @@ def make_questions(
     n_unknown = round(count * OUT_OF_SCOPE_SHARE)
     items: list[dict[str, object]] = []
     seen: set[str] = set()
+    repeats = 0
     while len(items) < count - n_unknown:
+        if repeats > MAX_TRIES * count:
+            raise SystemExit("make_kb: too few entries for that many questions - ask fewer")
         entry = rng.choice(synthetic)
         surface = entry.surfaces[0] if rng.random() < 0.7 else rng.choice(entry.surfaces)
         for _ in range(MAX_TRIES):
@@ -579,6 +582,7 @@ def make_questions(
         templates = {"term": ASK_TERM, "source": ASK_SOURCE, "article": ASK_ARTICLE}[entry.kind]
         question = rng.choice(templates).format(x=typed)
         if question in seen:
+            repeats += 1
             continue
         seen.add(question)
         items.append({"q": question, "accept": [f"{entry.kind}:{entry.label}"], "kind": change})
