@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/newsbot chat
+	$(BIN)/newsbot run --fallback-chat
 
 test: lint typecheck unit eval fuzz-smoke bench-smoke
 
@@ -39,12 +39,13 @@ eval: $(STAMP)
 		echo "eval: $(SHARED)/eval/questions.yaml not found, skipping the shared evaluation"; \
 	fi
 
-# A short fuzz run keeps benchmarks/fuzz.py working; `make fuzz` runs the full 100,000.
+# A short fuzz run keeps benchmarks/fuzz.py working and finds crashes; it judges no timing
+# (shared machines are noisy). `make fuzz` runs all 100,000 with the 50 ms target.
 fuzz-smoke: $(STAMP)
-	$(BIN)/python benchmarks/fuzz.py --count 3000 --cli 500
+	$(BIN)/python benchmarks/fuzz.py --count 3000 --cli 500 --handlers 1000 --max-ms 0
 
 fuzz: $(STAMP)
-	$(BIN)/python benchmarks/fuzz.py --count 100000 --cli 5000
+	$(BIN)/python benchmarks/fuzz.py --count 100000 --cli 5000 --handlers 100000
 
 # The matching benchmark (docs/benchmarks.md, section Matching): synthetic knowledge of each
 # size in bench-out/ (ignored by git), then newsbot against naive rapidfuzz and BM25.

@@ -15,12 +15,18 @@ from bot.normalize import fold
 
 MAX_TERM_BUTTONS = 4
 MAX_SUGGESTIONS = 3
+GLOSSARY_PAGE_SIZE = 8
+MAX_SEARCH_RESULTS = 5
+SEARCH_MIN_SCORE = 0.3
 
 # Compact button actions; every one fits Telegram's 64-byte callback_data.
 SOURCES_ACTION = "src:"
 MORE_ACTION = "more:"
 NOTHING_ACTION = "none"
 NEWS_ACTION = "news"
+GLOSSARY_ACTION = "g:"
+SOURCE_LIST_ACTION = "sources"
+ENTRY_KINDS = ("article", "term", "source")
 
 
 @dataclass
@@ -48,6 +54,8 @@ class Composer:
         for position, (name_folded, term) in enumerate(self._term_names):
             self._term_lookup.setdefault(name_folded, []).append((position, term))
         self._longest_name = max((len(n.split()) for n, _ in self._term_names), default=0)
+        # entry() depends on nothing but the (immutable) knowledge: compose each once.
+        self._entries: dict[str, Reply] = {}
 
     @property
     def texts(self) -> dict[str, str]:
@@ -87,7 +95,7 @@ class Composer:
     def _for_target(self, best: Match, result: Result, question: str, context: Context) -> Reply:
         target = best.target
         score = _score(best)
-        if target.kind in ("article", "term", "source"):
+        if target.kind in ENTRY_KINDS:
             entry = self.kb.get(target.key)
             if entry is None:
                 return Reply(kind="none", text=self.kb.bot.text("unknown"), score=score)
@@ -148,6 +156,12 @@ class Composer:
 
     def entry(self, entry: Entry) -> Reply:
         """The short answer for an entry, with its link and follow-up buttons."""
+        reply = self._entries.get(entry.ref)
+        if reply is None:
+            reply = self._entries[entry.ref] = self._compose_entry(entry)
+        return reply
+
+    def _compose_entry(self, entry: Entry) -> Reply:
         bot = self.kb.bot
         if isinstance(entry, Article):
             text = entry.summary + "\n\n" + bot.text("stand", date=bot.month_year(entry.date))
@@ -269,8 +283,43 @@ class Composer:
         buttons = tuple(Button(a.title, a.ref) for a in current[:10])
         return Reply(kind="news", text="\n".join(lines), buttons=buttons)
 
+    def glossary(self, page: int) -> Reply:
+        """One page of the glossary, A to Z, with buttons to turn the page."""
+        bot = self.kb.bot
+        terms = sorted(self.kb.terms, key=lambda term: (fold(term.name), term.name))
+        pages = max(1, -(-len(terms) // GLOSSARY_PAGE_SIZE))
+        page = min(max(page, 1), pages)
+        shown = terms[(page - 1) * GLOSSARY_PAGE_SIZE : page * GLOSSARY_PAGE_SIZE]
+        buttons = [Button(term.name, term.ref) for term in shown]
+        if page > 1:
+            buttons.append(Button(bot.buttons["back"], f"{GLOSSARY_ACTION}{page - 1}"))
+        if page < pages:
+            buttons.append(Button(bot.buttons["next"], f"{GLOSSARY_ACTION}{page + 1}"))
+        text = bot.text("glossary_intro")
+        if pages > 1:
+            text += "\n" + bot.text("page", page=str(page), pages=str(pages))
+        return Reply(kind="glossary", text=text, buttons=tuple(buttons))
+
+    def source_list(self) -> Reply:
+        """Every news source, as buttons."""
+        buttons = tuple(Button(source.name, source.ref) for source in self.kb.sources)
+        return Reply(kind="sources", text=self.kb.bot.text("sources_list_intro"), buttons=buttons)
+
+    def search(self, query: str, limit: int = MAX_SEARCH_RESULTS) -> tuple[Reply, ...]:
+        """The entries that best match a search, each as its short answer; empty: the news."""
+        if not fold(query):
+            current = self.kb.current_articles(self._today())
+            return tuple(self.entry(article) for article in current[:limit])
+        replies = []
+        for match in self.index.match(query, limit=limit * 3).matches:
+            entry = self.kb.get(match.target.key)
+            wanted = match.target.kind in ENTRY_KINDS and match.score >= SEARCH_MIN_SCORE
+            if wanted and entry is not None:
+                replies.append(replace(self.entry(entry), score=_score(match)))
+        return tuple(replies[:limit])
+
     def press(self, action: str, context: Context) -> Reply:
-        """The reply to a button: an entry, its sources, more about it, or the news."""
+        """The reply to a button: an entry, its sources, more about it, a list or the news."""
         if action.startswith(SOURCES_ACTION):
             article_ref = "a:" + action[len(SOURCES_ACTION) :]
             context.last_ref = article_ref
@@ -281,6 +330,11 @@ class Composer:
             return self.more(ref)
         if action == NEWS_ACTION:
             return self.news()
+        if action.startswith(GLOSSARY_ACTION):
+            number = action[len(GLOSSARY_ACTION) :]
+            return self.glossary(int(number) if number.isdigit() and len(number) < 6 else 1)
+        if action == SOURCE_LIST_ACTION:
+            return self.source_list()
         if action == NOTHING_ACTION:
             return Reply(kind="none", text=self.kb.bot.text("unknown"))
         entry = self.kb.get(action)

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TextIO
 
 from bot.answers import Context
+from bot.config import ConfigError, RedactingFilter, Settings, default_knowledge_dir, redact
 from bot.engine import Engine
 from bot.knowledge import KnowledgeError
 from bot.models import Reply
@@ -20,17 +21,30 @@ from bot.selftest import self_test
 
 logger = logging.getLogger(__name__)
 
+NO_TOKEN = (
+    "newsbot: TELEGRAM_BOT_TOKEN is not set. To run the Telegram bot, get a token from"
+    " @BotFather in Telegram (send /newbot), then put TELEGRAM_BOT_TOKEN=<token> into the"
+    " environment or into a .env file here."
+)
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+# Libraries that log every request (httpx with the URL, which holds the token) stay quiet.
+QUIET_LOGGERS = ("httpx", "httpcore", "tornado.access", "apscheduler", "aiohttp.access")
 
-def default_knowledge_dir() -> Path:
-    """NEWSBOT_KNOWLEDGE, else knowledge/ of the checkout, else ./knowledge."""
-    configured = os.environ.get("NEWSBOT_KNOWLEDGE")
-    if configured:
-        return Path(configured)
-    checkout = Path(__file__).resolve().parent.parent / "knowledge"
-    return checkout if checkout.is_dir() else Path("knowledge")
+
+def configure_logging(level: str, secrets: Sequence[str] = ()) -> None:
+    """Log to standard error at level, with every secret redacted from every record."""
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter(LOG_FORMAT))
+    handler.addFilter(RedactingFilter(secrets))
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level)
+    for name in QUIET_LOGGERS:
+        logging.getLogger(name).setLevel(max(logging.WARNING, root.level))
 
 
 def _load(kb: Path | None, err: TextIO) -> Engine | None:
+    """The engine over a knowledge directory, or None after printing what is wrong."""
     root = kb or default_knowledge_dir()
     try:
         return Engine.load(root)
@@ -103,6 +117,35 @@ def cmd_chat(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             reply = engine.answer(text, context)
         _emit(reply, args.json, out)
         last = reply
+
+
+def cmd_run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Run the Telegram bot; without a token, exit 2 (or chat in the terminal)."""
+    try:
+        settings = Settings.from_env()
+    except ConfigError as exc:
+        print(f"newsbot: {exc}", file=err)
+        return 2
+    if not settings.token:
+        print(NO_TOKEN, file=err)
+        if args.fallback_chat:
+            print("newsbot: starting the chat in the terminal instead.\n", file=err)
+            chat = argparse.Namespace(kb=args.kb or settings.knowledge_dir, json=False)
+            return cmd_chat(chat, out, err)
+        return 2
+    configure_logging(settings.log_level, settings.secrets)
+    engine = _load(args.kb or settings.knowledge_dir, err)
+    if engine is None:
+        return 1
+    # Only this command needs python-telegram-bot; the engine never imports it.
+    from bot import telegram_app
+
+    try:
+        telegram_app.run(settings, engine)
+    except telegram_app.StartError as exc:
+        print(f"newsbot: {redact(str(exc), settings.secrets)}", file=err)
+        return 1
+    return 0
 
 
 def cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -194,6 +237,23 @@ def build_parser() -> argparse.ArgumentParser:
             help="knowledge directory (default: $NEWSBOT_KNOWLEDGE or knowledge/)",
         )
 
+    run = commands.add_parser(
+        "run",
+        help="run the Telegram bot",
+        description="Run the Telegram bot: long polling, or a webhook when NEWSBOT_WEBHOOK_URL"
+        " is set. Settings come from the environment or a .env file: TELEGRAM_BOT_TOKEN"
+        " (required), TELEGRAM_API_BASE_URL, NEWSBOT_KNOWLEDGE, NEWSBOT_DATA_DIR,"
+        " NEWSBOT_ADMIN_IDS, NEWSBOT_LOG_LEVEL, NEWSBOT_WEBHOOK_URL, NEWSBOT_WEBHOOK_LISTEN,"
+        " NEWSBOT_WEBHOOK_PORT, NEWSBOT_WEBHOOK_PATH, NEWSBOT_WEBHOOK_SECRET.",
+    )
+    kb_option(run)
+    run.add_argument(
+        "--fallback-chat",
+        action="store_true",
+        help="without a token, chat in the terminal instead of exiting with status 2",
+    )
+    run.set_defaults(handler=cmd_run)
+
     ask = commands.add_parser("ask", help="answer questions (one per line on stdin)")
     kb_option(ask)
     ask.add_argument("--json", action="store_true", help="one JSON object per line")
@@ -236,8 +296,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     for stream in (sys.stdin, sys.stdout, sys.stderr):
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(encoding="utf-8", errors="replace")
-    level = os.environ.get("NEWSBOT_LOG_LEVEL", "WARNING").upper()
-    logging.basicConfig(level=level if level in logging.getLevelNamesMapping() else "WARNING")
+    default = "INFO" if args.command == "run" else "WARNING"
+    level = os.environ.get("NEWSBOT_LOG_LEVEL", default).upper()
+    configure_logging(level if level in logging.getLevelNamesMapping() else default)
     try:
         code: int = args.handler(args, sys.stdout, sys.stderr)
     except KeyboardInterrupt:

@@ -56,3 +56,11 @@ class Engine:
         except Exception:
             logger.exception("following a button failed")
             return Reply(kind="none", text=self.kb.bot.text("error"))
+
+    def search(self, query: str) -> tuple[Reply, ...]:
+        """The best entries for a search (inline mode); never raises."""
+        try:
+            return self.composer.search(query[:MAX_MESSAGE_CHARS])
+        except Exception:
+            logger.exception("searching failed")
+            return ()

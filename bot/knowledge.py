@@ -397,6 +397,7 @@ def _bot_from(loader: _Loader, path: Path) -> BotTexts | None:
         months=tuple(item.months),
         intents=intents,
         smalltalk=smalltalk,
+        commands=dict(item.commands),
     )
 
 

@@ -10,7 +10,16 @@ from typing import Literal
 Severity = Literal["error", "warning"]
 EntryKind = Literal["article", "term", "source"]
 ReplyKind = Literal[
-    "article", "term", "source", "sources", "news", "help", "smalltalk", "comfort", "none"
+    "article",
+    "term",
+    "source",
+    "sources",
+    "news",
+    "glossary",
+    "help",
+    "smalltalk",
+    "comfort",
+    "none",
 ]
 
 
@@ -161,6 +170,8 @@ class BotTexts:
     intents: Mapping[str, Intent]
     smalltalk: tuple[SmallTalk, ...]
     synonyms: tuple[tuple[str, ...], ...] = ()
+    # The command menu: command name (without "/") -> what it does.
+    commands: Mapping[str, str] = field(default_factory=dict)
 
     def text(self, key: str, **values: str) -> str:
         """A bot text with its {placeholders} filled in."""

@@ -150,6 +150,9 @@ class TextsFile(_Strict):
     glossary_intro: Text = Field(description="Above the A-Z list of glossary terms.")
     sources_list_intro: Text = Field(description="Above the list of sources.")
     too_long: Text = Field(description="The question was very long and was shortened.")
+    page: Text = Field(description="Below a list that has pages; {page} and {pages}.")
+    photo_credit: Text = Field(description="Who took an article's photo; {credit}.")
+    unknown_command: Text = Field(description="A /command the bot does not know.")
 
 
 class ButtonsFile(_Strict):
@@ -161,6 +164,20 @@ class ButtonsFile(_Strict):
     article: Name = Field(description='"Zum Artikel"')
     next: Name = Field(description='"Weiter"')
     back: Name = Field(description='"Zurück"')
+    open_bot: Name = Field(
+        description='Under an answer shared in another chat: opens it in the bot ("Im Bot öffnen").'
+    )
+
+
+class CommandsFile(_Strict):
+    """What each command does, as Telegram lists it in the command menu (at most 256 chars)."""
+
+    start: Name = Field(description="/start")
+    hilfe: Name = Field(description="/hilfe")
+    news: Name = Field(description="/news")
+    begriffe: Name = Field(description="/begriffe")
+    quellen: Name = Field(description="/quellen")
+    datenschutz: Name = Field(description="/datenschutz")
 
 
 class IntentFile(_Strict):
@@ -199,6 +216,7 @@ class BotFile(_Strict):
 
     texts: TextsFile
     buttons: ButtonsFile
+    commands: CommandsFile
     months: list[Name] = Field(min_length=12, max_length=12, description="Month names.")
     intents: IntentsFile
     smalltalk: list[SmallTalkFile] = Field(default_factory=list)

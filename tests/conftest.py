@@ -1,14 +1,30 @@
-"""Shared fixtures: the shipped knowledge, an engine over it, and a writable copy."""
+"""Shared fixtures: the shipped knowledge, an engine over it, a writable copy, and the
+Telegram application over an in-process fake Bot API."""
 
 from __future__ import annotations
 
 import datetime as dt
 import shutil
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pytest
+from fake_telegram import (
+    FAKE_BASE_URL,
+    TOKEN,
+    Call,
+    FakeBotApiRequest,
+    FakeTelegram,
+    OfflineRequest,
+)
+from telegram import Update
+from telegram.ext import Application
 
+from bot.config import Settings
 from bot.engine import Engine
+from bot.telegram_app import FloodGate, build_application
 
 ROOT = Path(__file__).resolve().parent.parent
 KNOWLEDGE = ROOT / "knowledge"
@@ -27,3 +43,89 @@ def kb_copy(tmp_path: Path) -> Path:
     target = tmp_path / "knowledge"
     shutil.copytree(KNOWLEDGE, target, ignore=shutil.ignore_patterns("README.md", "schema"))
     return target
+
+
+def settings_for(knowledge: Path = KNOWLEDGE, **changes: object) -> Settings:
+    """Settings as `newsbot run` would read them, for the fake Telegram."""
+    values: dict[str, object] = {
+        "token": TOKEN,
+        "api_base_url": FAKE_BASE_URL,
+        "knowledge_dir": knowledge,
+        "data_dir": Path("data"),
+        "admin_ids": frozenset(),
+        "log_level": "INFO",
+    }
+    values.update(changes)
+    return Settings(**values)  # type: ignore[arg-type]
+
+
+class Clock:
+    """A clock the test moves forward."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@dataclass
+class Bot:
+    """The application over a FakeTelegram: feed it updates, see what the reader got."""
+
+    fake: FakeTelegram
+    application: Application[Any, Any, Any, Any, Any, Any]
+    clock: Clock
+    last_asked: dict[str, Any] = field(default_factory=dict)
+
+    async def feed(self, update: dict[str, Any]) -> list[Call]:
+        """Process one update; the calls it made."""
+        before = len(self.fake.calls)
+        await self.application.process_update(Update.de_json(update, self.application.bot))
+        return self.fake.calls[before:]
+
+    async def say(self, chat: dict[str, Any], text: str, **kwargs: Any) -> list[Call]:
+        """A reader writes text; the messages the bot sent to that chat in return."""
+        self.last_asked = self.fake.send_text(chat, text, **kwargs)
+        return _messages(await self.feed(self.fake.take_last_update()), chat["id"])
+
+    async def press(self, message: Call, label: str) -> list[Call]:
+        """A reader presses the button with this label on a message the bot sent."""
+        sent = message.result
+        for row in sent["reply_markup"]["inline_keyboard"]:
+            for button in row:
+                if button["text"] == label:
+                    self.fake.press(sent, button["callback_data"])
+                    update = self.fake.take_last_update()
+                    return _messages(await self.feed(update), sent["chat"]["id"])
+        raise AssertionError(f"no button {label!r} in {sent.get('reply_markup')}")
+
+
+def _messages(calls: list[Call], chat_id: int) -> list[Call]:
+    return [c for c in calls if c.ok and c.chat_id == chat_id and c.method.startswith("send")]
+
+
+@pytest.fixture
+async def bot(engine: Engine) -> AsyncIterator[Bot]:
+    """The real Application with every handler, its API calls answered by a FakeTelegram."""
+    started = await start_bot(engine)
+    yield started
+    await started.application.shutdown()
+
+
+async def start_bot(engine: Engine) -> Bot:
+    """Build and initialise the application the way `newsbot run` does, minus the network."""
+    fake = FakeTelegram()
+    clock = Clock()
+    application = build_application(
+        settings_for(),
+        engine,
+        request=FakeBotApiRequest(fake),
+        get_updates_request=OfflineRequest(),
+        rate_limiter=False,
+        flood=FloodGate(clock=clock),
+    )
+    await application.initialize()
+    assert application.post_init is not None
+    await application.post_init(application)
+    return Bot(fake, application, clock)

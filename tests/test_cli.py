@@ -81,7 +81,7 @@ def test_chat_numbers_press_buttons() -> None:
     assert second["text"] != first["text"]
 
 
-@pytest.mark.parametrize("command", ["ask", "chat", "check", "report"])
+@pytest.mark.parametrize("command", ["ask", "chat", "check", "report", "run"])
 def test_every_command_has_help(command: str) -> None:
     run = newsbot(command, "--help")
     assert run.returncode == 0
@@ -97,7 +97,8 @@ def test_a_broken_knowledge_dir_is_one_clear_message(tmp_path: object) -> None:
 
 def test_importing_the_engine_does_not_import_telegram() -> None:
     code = (
-        "import sys, bot.engine, bot.cli, bot.matching, bot.answers, bot.knowledge;"
+        "import sys, bot.engine, bot.cli, bot.matching, bot.answers, bot.knowledge,"
+        " bot.config, bot.telegram_render, bot.unanswered;"
         "print('telegram' in sys.modules)"
     )
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, check=True)

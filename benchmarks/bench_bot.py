@@ -1,0 +1,404 @@
+"""Updates per second through the Telegram adapter, measured against the engine alone.
+
+    .venv/bin/python -m benchmarks.bench_bot                 # print the results as Markdown
+    .venv/bin/python -m benchmarks.bench_bot --write docs/benchmarks.md
+
+Three ways in, all in one run so the ratios compare like with like:
+
+* engine: Engine.answer / Engine.press for the same mix of updates (the baseline);
+* handlers: Application.process_update with real Update objects, every API call answered
+  in process by a request class that returns a canned result (no network, no rate limiter);
+* polling and webhook: the real `newsbot run` process against the fake Bot API of the test
+  tree on 127.0.0.1. Answers to inline queries are not rate limited, messages are: Telegram
+  allows about 30 messages a second per bot, and AIORateLimiter keeps the bot below that.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import itertools
+import json
+import os
+import platform
+import re
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import telegram
+from telegram import Update
+from telegram.request import BaseRequest, RequestData
+
+from bot.answers import Context
+from bot.config import Settings
+from bot.engine import Engine
+from bot.telegram_app import build_application
+
+ROOT = Path(__file__).resolve().parent.parent
+KNOWLEDGE = ROOT / "knowledge"
+sys.path.insert(0, str(ROOT / "tests"))
+
+from fake_telegram import TOKEN, FakeTelegram, FakeTelegramServer  # noqa: E402
+
+QUESTIONS = [
+    "Was sind Sanktionen?",
+    "wer is kim jong",
+    "Putin Kim Treffen",
+    "woher habt ihr das?",
+    "Was gibt's Neues?",
+    "hallo",
+    "Wer ist Billie Eilish?",
+    "mehr",
+]
+BUTTONS = ["t:voelkerrecht", "src:putin-kim-treffen", "more:t:sanktionen", "g:2"]
+INLINE = ["sanktionen", "kim", "dpa", "nordkorea"]
+CHATS = 5000  # spread over many chats so that flood control never steps in
+BOT_USER = {"id": 1, "is_bot": True, "first_name": "newsbot", "username": "newsbot_bench_bot"}
+
+
+def update_mix(count: int) -> list[dict[str, Any]]:
+    """Questions, button presses and inline queries, 6:3:1, from many chats."""
+    updates = []
+    kinds = itertools.cycle(["q", "q", "b", "q", "q", "b", "q", "q", "b", "i"])
+    for number, kind in zip(range(count), kinds, strict=False):
+        chat = {"id": 1000 + number % CHATS, "type": "private", "first_name": "Kind"}
+        user = {"id": chat["id"], "is_bot": False, "first_name": "Kind"}
+        message = {"message_id": number + 1, "date": 0, "chat": chat, "from": user}
+        if kind == "q":
+            payload: dict[str, Any] = {
+                "message": {**message, "text": QUESTIONS[number % len(QUESTIONS)]}
+            }
+        elif kind == "b":
+            sent = {**message, "from": BOT_USER, "text": "Antwort"}
+            payload = {
+                "callback_query": {
+                    "id": str(number),
+                    "from": user,
+                    "chat_instance": "1",
+                    "message": sent,
+                    "data": BUTTONS[number % len(BUTTONS)],
+                }
+            }
+        else:
+            query = INLINE[number % len(INLINE)]
+            payload = {
+                "inline_query": {"id": str(number), "from": user, "query": query, "offset": ""}
+            }
+        updates.append({"update_id": number + 1, **payload})
+    return updates
+
+
+# ---- the engine alone ---------------------------------------------------------------------------
+
+
+def bench_engine(engine: Engine, updates: list[dict[str, Any]]) -> float:
+    """Updates per second when the engine alone handles the mix."""
+    contexts: dict[int, Context] = {}
+    started = time.perf_counter()
+    for update in updates:
+        if "message" in update:
+            message = update["message"]
+            context = contexts.setdefault(message["chat"]["id"], Context())
+            engine.answer(message["text"], context)
+        elif "callback_query" in update:
+            query = update["callback_query"]
+            context = contexts.setdefault(query["message"]["chat"]["id"], Context())
+            engine.press(query["data"], context)
+        else:
+            engine.search(update["inline_query"]["query"])
+    return len(updates) / (time.perf_counter() - started)
+
+
+# ---- the handlers, no network -------------------------------------------------------------------
+
+
+class CannedRequest(BaseRequest):
+    """Answers every Bot API call at once with a minimal valid result; no network."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+        self._ids = itertools.count(1)
+
+    @property
+    def read_timeout(self) -> float:
+        """Not used."""
+        return 1.0
+
+    async def initialize(self) -> None:
+        """Nothing to open."""
+
+    async def shutdown(self) -> None:
+        """Nothing to close."""
+
+    async def do_request(
+        self,
+        url: str,
+        method: str,
+        request_data: RequestData | None = None,
+        read_timeout: Any = BaseRequest.DEFAULT_NONE,
+        write_timeout: Any = BaseRequest.DEFAULT_NONE,
+        connect_timeout: Any = BaseRequest.DEFAULT_NONE,
+        pool_timeout: Any = BaseRequest.DEFAULT_NONE,
+    ) -> tuple[int, bytes]:
+        """getMe: the bot; send*/edit*: a message; everything else: true."""
+        self.calls += 1
+        api_method = url.rsplit("/", 1)[-1]
+        params = request_data.parameters if request_data is not None else {}
+        result: Any = True
+        if api_method == "getMe":
+            result = BOT_USER
+        elif api_method.startswith(("send", "edit")):
+            chat = {"id": params.get("chat_id", 1), "type": "private"}
+            result = {"message_id": next(self._ids), "date": 0, "chat": chat, "text": "x"}
+        return 200, json.dumps({"ok": True, "result": result}).encode()
+
+
+def settings_for(base_url: str) -> Settings:
+    return Settings(
+        token=TOKEN,
+        api_base_url=base_url,
+        knowledge_dir=KNOWLEDGE,
+        data_dir=Path("data"),
+        admin_ids=frozenset(),
+        log_level="WARNING",
+    )
+
+
+async def bench_handlers(engine: Engine, updates: list[dict[str, Any]]) -> tuple[float, int]:
+    """Updates per second through Application.process_update; and the API calls made."""
+    request = CannedRequest()
+    application = build_application(
+        settings_for("http://canned.invalid/bot"),
+        engine,
+        request=request,
+        get_updates_request=CannedRequest(),
+        rate_limiter=False,
+    )
+    await application.initialize()
+    bot = application.bot
+    calls_before = request.calls
+    started = time.perf_counter()
+    for data in updates:
+        await application.process_update(Update.de_json(data, bot))
+    elapsed = time.perf_counter() - started
+    await application.shutdown()
+    return len(updates) / elapsed, request.calls - calls_before
+
+
+# ---- the real process against the fake Bot API --------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@contextmanager
+def bot_process(mode: str) -> Iterator[FakeTelegram]:
+    """A started `newsbot run` (polling or webhook) and the fake it talks to."""
+    with FakeTelegramServer() as server, tempfile.TemporaryDirectory() as tmp:
+        fake = server.fake
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "NEWSBOT_"))}
+        env.update(
+            TELEGRAM_BOT_TOKEN=TOKEN,
+            TELEGRAM_API_BASE_URL=server.base_url,
+            NEWSBOT_KNOWLEDGE=str(KNOWLEDGE),
+            NEWSBOT_LOG_LEVEL="WARNING",
+        )
+        if mode == "webhook":
+            port = free_port()
+            fake.proxy_webhook_to(f"http://127.0.0.1:{port}")
+            env.update(
+                NEWSBOT_WEBHOOK_URL="https://newsbot.example/hook", NEWSBOT_WEBHOOK_PORT=str(port)
+            )
+        process = subprocess.Popen(
+            [sys.executable, "-m", "bot", "run"],
+            cwd=tmp,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            ready = "getUpdates" if mode == "polling" else "setWebhook"
+            fake.wait_for(lambda: ready in fake.received, 30)
+            yield fake
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+def through_process(
+    fake: FakeTelegram, count: int, inject: Callable[[int], None], method: str
+) -> float:
+    """Updates per second from queueing `count` updates to the last answer."""
+    before = fake.counts[method]
+    started = time.perf_counter()
+    for number in range(count):
+        inject(number)
+    fake.wait_for(lambda: fake.counts[method] >= before + count, 120)
+    return count / (time.perf_counter() - started)
+
+
+def bench_process(mode: str, inline_count: int, message_count: int) -> tuple[float, float]:
+    """(inline queries per second, questions per second) through a real bot process."""
+    with bot_process(mode) as fake:
+        users = [fake.user(5000 + n) for n in range(100)]
+        chats = [fake.private_chat(6000 + n) for n in range(message_count)]
+        inline = through_process(
+            fake,
+            inline_count,
+            lambda n: fake.inline_query(users[n % 100], INLINE[n % len(INLINE)]),
+            "answerInlineQuery",
+        )
+        questions = through_process(
+            fake,
+            message_count,
+            lambda n: fake.send_text(chats[n], QUESTIONS[n % len(QUESTIONS)]),
+            "sendMessage",
+        )
+    return inline, questions
+
+
+# ---- report -------------------------------------------------------------------------------------
+
+
+def machine() -> str:
+    """CPU model and count, as lscpu or /proc/cpuinfo tell."""
+    model = platform.processor() or "unknown CPU"
+    try:
+        info = Path("/proc/cpuinfo").read_text(encoding="utf-8")
+        found = re.search(r"^model name\s*:\s*(.+)$", info, re.MULTILINE)
+        if found:
+            model = found.group(1).strip()
+    except OSError:
+        pass
+    load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
+    return (
+        f"{model}, {os.cpu_count()} CPU(s), {platform.system()} {platform.release()};"
+        f" load average at the start {load} (the machine is shared)"
+    )
+
+
+def report(results: dict[str, Any]) -> str:
+    """The "Telegram adapter" section of docs/benchmarks.md."""
+    base = results["engine"]
+
+    def row(name: str, rate: float, note: str) -> str:
+        return f"| {name} | {rate:,.0f} | {rate / base:.2f} | {note} |"
+
+    lines = [
+        "## Telegram adapter",
+        "",
+        "Measured with `.venv/bin/python -m benchmarks.bench_bot --write docs/benchmarks.md`"
+        f" on {results['date']}.",
+        "",
+        f"- Machine: {results['machine']}",
+        f"- Python {results['python']}, python-telegram-bot {results['ptb']}",
+        f"- Update mix: {results['updates']:,} updates, questions, button presses and inline"
+        f" queries 6:3:1, from {CHATS:,} chats (flood control never steps in)",
+        "",
+        "| path | updates/s | ratio to engine | what it includes |",
+        "|---|---:|---:|---|",
+        row("engine alone (baseline)", base, "Engine.answer / press / search"),
+        row(
+            "handlers, `process_update`",
+            results["handlers"],
+            f"Update.de_json, handlers, rendering, PTB's request layer ({results['calls']:,}"
+            " API calls answered in process); one core",
+        ),
+        row(
+            "polling, inline queries",
+            results["polling_inline"],
+            "real `newsbot run` + fake Bot API over HTTP (getUpdates, answerInlineQuery)",
+        ),
+        row(
+            "webhook, inline queries",
+            results["webhook_inline"],
+            "real `newsbot run` + fake Bot API; the fake posts one update at a time",
+        ),
+        row(
+            "polling, questions",
+            results["polling_questions"],
+            "sendMessage: kept at Telegram's ~30 messages/s by AIORateLimiter",
+        ),
+        row(
+            "webhook, questions",
+            results["webhook_questions"],
+            "sendMessage: kept at Telegram's ~30 messages/s by AIORateLimiter",
+        ),
+        "",
+        f"Target: at least 1,000 updates/s through the handlers on one core:"
+        f" {'met' if results['handlers'] >= 1000 else 'NOT met'}"
+        f" ({results['handlers']:,.0f}/s).",
+        "",
+        "The process numbers include the fake server, which runs in the benchmark's process on"
+        " the same two cores, and HTTP on both sides. Polling hands the bot up to 100 updates"
+        " at once, answered concurrently; httpx's connection pool costs more the more"
+        " connections it holds, which is why webhook delivery (one update at a time) comes out"
+        " ahead in this burst. Questions through the process measure the rate limiter: its"
+        f" leaky bucket lets a first burst of 30 through and the rest of the"
+        f" {results['questions']} questions at ~30/s; Telegram would refuse more.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def write_section(path: Path, section: str) -> None:
+    """Replace (or add) the "## Telegram adapter" section of a Markdown file."""
+    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n\n"
+    pattern = re.compile(r"^## Telegram adapter\n.*?(?=^## |\Z)", re.MULTILINE | re.DOTALL)
+    if pattern.search(text):
+        text = pattern.sub(lambda _: section, text)
+    else:
+        text = text.rstrip("\n") + "\n\n" + section
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text.rstrip("\n") + "\n", encoding="utf-8")
+
+
+def main() -> None:
+    """Run every measurement and print (or write) the report."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--updates", type=int, default=20_000, help="updates for engine/handlers")
+    parser.add_argument("--inline", type=int, default=2_000, help="inline queries per mode")
+    parser.add_argument("--questions", type=int, default=300, help="questions per mode")
+    parser.add_argument("--write", type=Path, metavar="FILE", help="update this Markdown file")
+    args = parser.parse_args()
+
+    engine = Engine.load(KNOWLEDGE)
+    updates = update_mix(args.updates)
+    bench_engine(engine, updates[:1000])  # warm up caches
+    results: dict[str, Any] = {
+        "date": time.strftime("%Y-%m-%d"),
+        "machine": machine(),
+        "python": platform.python_version(),
+        "ptb": telegram.__version__,
+        "updates": args.updates,
+        "engine": bench_engine(engine, updates),
+    }
+    asyncio.run(bench_handlers(engine, updates[:1000]))  # warm up
+    results["handlers"], results["calls"] = asyncio.run(bench_handlers(engine, updates))
+    results["questions"] = args.questions
+    for mode in ("polling", "webhook"):
+        inline, questions = bench_process(mode, args.inline, args.questions)
+        results[f"{mode}_inline"], results[f"{mode}_questions"] = inline, questions
+    section = report(results)
+    print(section)
+    if args.write:
+        write_section(args.write, section)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,205 @@
+"""Settings from the environment or a .env file: token, knowledge, data, admins, webhook."""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import secrets
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+DEFAULT_API_BASE_URL = "https://api.telegram.org/bot"
+DEFAULT_WEBHOOK_LISTEN = "127.0.0.1"
+DEFAULT_WEBHOOK_PORT = 8443
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+# Telegram's rule for the webhook secret: 1-256 characters A-Z, a-z, 0-9, _ and -.
+_SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
+_ENV_LINE = re.compile(r"^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*?)\s*$")
+REDACTED = "[redacted]"
+
+
+class ConfigError(Exception):
+    """A setting is missing or malformed; the message names the variable and the fix."""
+
+
+@dataclass(frozen=True)
+class WebhookSettings:
+    """Where Telegram delivers updates and where the bot listens for them."""
+
+    url: str
+    listen: str
+    port: int
+    path: str
+    secret: str = field(repr=False)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything `newsbot run` needs to know; the token never shows in repr()."""
+
+    token: str | None = field(repr=False)
+    api_base_url: str
+    knowledge_dir: Path
+    data_dir: Path
+    admin_ids: frozenset[int]
+    log_level: str
+    webhook: WebhookSettings | None = None
+
+    @property
+    def secrets(self) -> tuple[str, ...]:
+        """The values that must never appear in a log line or an error message."""
+        values = [self.token or ""]
+        if self.webhook is not None:
+            values.append(self.webhook.secret)
+        return tuple(v for v in values if v)
+
+    @classmethod
+    def from_env(
+        cls, environ: Mapping[str, str] | None = None, env_file: Path | None = Path(".env")
+    ) -> Settings:
+        """Read the settings; variables in the environment win over those in env_file."""
+        env = dict(read_env_file(env_file)) if env_file is not None else {}
+        env.update(os.environ if environ is None else environ)
+
+        def get(name: str) -> str | None:
+            value = env.get(name, "").strip()
+            return value or None
+
+        level = (get("NEWSBOT_LOG_LEVEL") or "INFO").upper()
+        if level not in LOG_LEVELS:
+            names = ", ".join(LOG_LEVELS)
+            raise ConfigError(f"NEWSBOT_LOG_LEVEL is {level!r} - use one of {names}")
+        knowledge = get("NEWSBOT_KNOWLEDGE")
+        base_url = get("TELEGRAM_API_BASE_URL") or DEFAULT_API_BASE_URL
+        if urlsplit(base_url).scheme not in ("http", "https") or not urlsplit(base_url).netloc:
+            raise ConfigError(
+                f"TELEGRAM_API_BASE_URL is {base_url!r} - write the address the token is"
+                " appended to, e.g. http://127.0.0.1:8081/bot"
+            )
+        return cls(
+            token=get("TELEGRAM_BOT_TOKEN"),
+            api_base_url=base_url,
+            knowledge_dir=Path(knowledge) if knowledge else default_knowledge_dir(),
+            data_dir=Path(get("NEWSBOT_DATA_DIR") or "data"),
+            admin_ids=_admin_ids(get("NEWSBOT_ADMIN_IDS")),
+            log_level=level,
+            webhook=_webhook(get),
+        )
+
+
+def default_knowledge_dir() -> Path:
+    """NEWSBOT_KNOWLEDGE, else knowledge/ of the checkout, else ./knowledge."""
+    configured = os.environ.get("NEWSBOT_KNOWLEDGE")
+    if configured:
+        return Path(configured)
+    checkout = Path(__file__).resolve().parent.parent / "knowledge"
+    return checkout if checkout.is_dir() else Path("knowledge")
+
+
+def read_env_file(path: Path) -> dict[str, str]:
+    """KEY=value lines of a .env file (comments, `export` and quotes allowed); {} if absent."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return {}
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read it ({exc.__class__.__name__})") from None
+    values: dict[str, str] = {}
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        found = _ENV_LINE.match(line)
+        if found is None:
+            raise ConfigError(f"{path}:{number}: not a KEY=value line - fix or remove it")
+        name, value = found.groups()
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+            value = value[1:-1]
+        elif " #" in value:
+            value = value.split(" #", 1)[0].rstrip()
+        values[name] = value
+    return values
+
+
+def _admin_ids(text: str | None) -> frozenset[int]:
+    if not text:
+        return frozenset()
+    ids = set()
+    for part in re.split(r"[\s,;]+", text.strip()):
+        try:
+            ids.add(int(part))
+        except ValueError:
+            raise ConfigError(
+                f"NEWSBOT_ADMIN_IDS holds {part!r} - write Telegram user ids (numbers),"
+                " separated by commas"
+            ) from None
+    return frozenset(ids)
+
+
+def _webhook(get: Callable[[str], str | None]) -> WebhookSettings | None:
+    url = get("NEWSBOT_WEBHOOK_URL")
+    if url is None:
+        return None
+    parts = urlsplit(url)
+    if parts.scheme != "https" or not parts.hostname:
+        raise ConfigError(
+            "NEWSBOT_WEBHOOK_URL must be a https:// address - Telegram delivers updates"
+            " only over HTTPS (terminate TLS in a proxy in front of the bot)"
+        )
+    port_text = get("NEWSBOT_WEBHOOK_PORT") or str(DEFAULT_WEBHOOK_PORT)
+    if not port_text.isdigit() or not 0 < int(port_text) < 65536:
+        raise ConfigError(f"NEWSBOT_WEBHOOK_PORT is {port_text!r} - use a port number 1-65535")
+    secret = get("NEWSBOT_WEBHOOK_SECRET") or secrets.token_urlsafe(32)
+    if not _SECRET.match(secret):
+        raise ConfigError(
+            "NEWSBOT_WEBHOOK_SECRET may only hold letters, digits, _ and - (1 to 256 of them)"
+        )
+    path = get("NEWSBOT_WEBHOOK_PATH") or parts.path
+    return WebhookSettings(
+        url=url,
+        listen=get("NEWSBOT_WEBHOOK_LISTEN") or DEFAULT_WEBHOOK_LISTEN,
+        port=int(port_text),
+        path=path.strip("/"),
+        secret=secret,
+    )
+
+
+def redact(text: str, secrets_: Iterable[str]) -> str:
+    """The text with every secret replaced by [redacted]."""
+    for secret in secrets_:
+        if secret:
+            text = text.replace(secret, REDACTED)
+    return text
+
+
+class RedactingFilter(logging.Filter):
+    """Replaces secrets in a log record's message, arguments and traceback text.
+
+    Put it on the handlers (not on loggers): a handler's filters see every record that
+    reaches it, from any library.
+    """
+
+    def __init__(self, secrets_: Iterable[str]) -> None:
+        super().__init__()
+        self.secrets = tuple(s for s in secrets_ if s)
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Rewrite the record in place; never drops it."""
+        if not self.secrets:
+            return True
+        try:
+            message = record.getMessage()
+        except Exception:  # a broken format string: logging itself reports it
+            return True
+        clean = redact(message, self.secrets)
+        if clean != message:
+            record.msg, record.args = clean, None
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = redact(record.exc_text, self.secrets)
+        if record.stack_info:
+            record.stack_info = redact(record.stack_info, self.secrets)
+        return True

@@ -1,0 +1,124 @@
+"""Settings from the environment and .env, and keeping secrets out of logs."""
+
+from __future__ import annotations
+
+import logging
+import re
+from pathlib import Path
+
+import pytest
+
+from bot.config import ConfigError, RedactingFilter, Settings, read_env_file, redact
+
+TOKEN = "987654:SECRET-token-value"
+
+
+def test_the_environment_wins_over_the_env_file(tmp_path: Path) -> None:
+    env_file = tmp_path / ".env"
+    env_file.write_text(
+        "# comment\n"
+        f"export TELEGRAM_BOT_TOKEN='{TOKEN}'\n"
+        "NEWSBOT_ADMIN_IDS=1, 2 3  # the moderators\n"
+        "NEWSBOT_LOG_LEVEL=debug\n",
+        encoding="utf-8",
+    )
+    settings = Settings.from_env({"NEWSBOT_LOG_LEVEL": "warning"}, env_file)
+    assert settings.token == TOKEN
+    assert settings.admin_ids == frozenset({1, 2, 3})
+    assert settings.log_level == "WARNING"
+    assert settings.api_base_url == "https://api.telegram.org/bot"
+    assert settings.webhook is None
+
+
+def test_the_token_never_shows_in_the_settings_repr(tmp_path: Path) -> None:
+    settings = Settings.from_env(
+        {
+            "TELEGRAM_BOT_TOKEN": TOKEN,
+            "NEWSBOT_WEBHOOK_URL": "https://bot.example.org/hook",
+            "NEWSBOT_WEBHOOK_SECRET": "s3cr3t-value",
+        },
+        None,
+    )
+    assert TOKEN not in repr(settings) and "s3cr3t-value" not in repr(settings)
+    assert set(settings.secrets) == {TOKEN, "s3cr3t-value"}
+
+
+def test_a_missing_env_file_is_no_error(tmp_path: Path) -> None:
+    assert read_env_file(tmp_path / "nothing") == {}
+    assert Settings.from_env({}, tmp_path / "nothing").token is None
+
+
+def test_webhook_settings_default_to_the_path_of_the_url_and_a_random_secret() -> None:
+    env = {"TELEGRAM_BOT_TOKEN": TOKEN, "NEWSBOT_WEBHOOK_URL": "https://bot.example.org/tg/hook"}
+    first, second = Settings.from_env(env, None), Settings.from_env(env, None)
+    assert first.webhook is not None and second.webhook is not None
+    assert (first.webhook.listen, first.webhook.port, first.webhook.path) == (
+        "127.0.0.1",
+        8443,
+        "tg/hook",
+    )
+    assert len(first.webhook.secret) >= 32 and first.webhook.secret != second.webhook.secret
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"NEWSBOT_WEBHOOK_URL": "http://bot.example.org/hook"}, "https://"),
+        (
+            {"NEWSBOT_WEBHOOK_URL": "https://b.example.org", "NEWSBOT_WEBHOOK_PORT": "http"},
+            "NEWSBOT_WEBHOOK_PORT",
+        ),
+        (
+            {"NEWSBOT_WEBHOOK_URL": "https://b.example.org", "NEWSBOT_WEBHOOK_SECRET": "a b"},
+            "NEWSBOT_WEBHOOK_SECRET",
+        ),
+        ({"NEWSBOT_ADMIN_IDS": "12, alice"}, "NEWSBOT_ADMIN_IDS"),
+        ({"NEWSBOT_LOG_LEVEL": "loud"}, "NEWSBOT_LOG_LEVEL"),
+        ({"TELEGRAM_API_BASE_URL": "127.0.0.1:8081/bot"}, "TELEGRAM_API_BASE_URL"),
+    ],
+)
+def test_malformed_settings_name_the_variable(env: dict[str, str], message: str) -> None:
+    with pytest.raises(ConfigError, match=message):
+        Settings.from_env(env, None)
+
+
+def test_a_broken_env_file_line_is_reported_with_its_number(tmp_path: Path) -> None:
+    env_file = tmp_path / ".env"
+    env_file.write_text("TELEGRAM_BOT_TOKEN=x\nthis is not a setting\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"\.env:2: not a KEY=value line"):
+        read_env_file(env_file)
+
+
+def test_redact_replaces_every_secret() -> None:
+    assert (
+        redact(f"GET /bot{TOKEN}/getMe {TOKEN}", [TOKEN, ""])
+        == "GET /bot[redacted]/getMe [redacted]"
+    )
+
+
+def test_the_filter_redacts_message_arguments_and_traceback(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    logger = logging.getLogger("test.redaction")
+    caplog.handler.addFilter(RedactingFilter([TOKEN]))
+    try:
+        raise ValueError(f"https://api.telegram.org/bot{TOKEN}/getMe failed")
+    except ValueError:
+        logger.exception("request to %s failed", f"https://api.telegram.org/bot{TOKEN}/getMe")
+    logger.warning(f"plain {TOKEN}")
+    assert TOKEN not in caplog.text
+    assert "bot[redacted]/getMe failed" in caplog.text
+    assert "plain [redacted]" in caplog.text
+
+
+def test_every_setting_is_documented_in_env_example_and_readme() -> None:
+    root = Path(__file__).resolve().parent.parent
+    source = (root / "bot" / "config.py").read_text(encoding="utf-8")
+    names = set(re.findall(r'"((?:TELEGRAM|NEWSBOT)_[A-Z_]+)"', source))
+    example = (root / ".env.example").read_text(encoding="utf-8")
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    assert len(names) >= 10
+    for name in names:
+        assert name in example, name
+        assert name in readme, name
+    assert read_env_file(root / ".env.example") == {"TELEGRAM_BOT_TOKEN": ""}
