@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.answers import Composer, Context
+from bot.gcpause import gc_paused
 from bot.knowledge import KnowledgeBase, load_knowledge
 from bot.matching import Index
 from bot.models import Reply
@@ -34,8 +35,9 @@ class Engine:
     @classmethod
     def build(cls, kb: KnowledgeBase, today: dt.date | None = None) -> Engine:
         """Index already loaded knowledge."""
-        index = Index.build(kb)
-        return cls(kb, index, Composer(kb, index, today))
+        with gc_paused():
+            index = Index.build(kb)
+            return cls(kb, index, Composer(kb, index, today))
 
     def answer(self, question: str, context: Context | None = None) -> Reply:
         """Answer one question; never raises, whatever the reader typed."""
