@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import logging
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,7 +38,12 @@ class Engine:
         """Index already loaded knowledge."""
         with gc_paused():
             index = Index.build(kb)
-            return cls(kb, index, Composer(kb, index, today))
+            engine = cls(kb, index, Composer(kb, index, today))
+        # The index lives as long as the engine: move it out of the collector's way, so that
+        # a full collection during a question does not walk millions of its objects (a
+        # 40 ms pause in the fuzzer). Reference counting still frees it after a reload.
+        gc.freeze()
+        return engine
 
     def answer(self, question: str, context: Context | None = None) -> Reply:
         """Answer one question; never raises, whatever the reader typed."""

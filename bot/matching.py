@@ -107,6 +107,7 @@ class _Instance:
 class _QueryWord:
     alternatives: list[tuple[str, float]]
     weight: float
+    names_only: bool = False
 
 
 @dataclass
@@ -288,10 +289,12 @@ class Index:
         parts = self._split(word)
         if parts is None:
             return [_QueryWord([], _weight(word, False))]
+        # A split is a guess ("Militärzeit" is not about the military): its parts count only
+        # where an entry names them, not where some text happens to use them.
         words = []
         for part in parts:
             resolved = self._resolve(part)
-            words.append(_QueryWord(resolved, _weight(part, bool(resolved))))
+            words.append(_QueryWord(resolved, _weight(part, bool(resolved)), names_only=True))
         return words
 
     def match(self, question: str, limit: int = 5) -> Result:
@@ -361,7 +364,7 @@ class Index:
             for stem_, similarity in word.alternatives:
                 for instance, length in self.postings.get(stem_, ()):
                     covered[instance] += length
-                docs = self.text_postings.get(stem_, ())
+                docs = () if word.names_only else self.text_postings.get(stem_, ())
                 if len(docs) > COMMON_TEXT_POSTINGS:
                     continue
                 for doc, weight in docs:

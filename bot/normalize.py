@@ -35,7 +35,7 @@ STOPWORDS: frozenset[str] = frozenset(
     werden wie wieso wird wirklich wo wohl womit worum wozu wuerde zu zum zur ueber bedeutet
     bedeuten bedeutung meint meinen begriff wort woerter definition definiere sag sage sagen
     sagt weisst wisst erzaehl erzaehle what is the a an who what whats hallo hi hey huhu
-    moin servus hoi hallihallo hier bot newsbot ne nen versteh verstehe verstehen kapier
+    moin servus hoi hallihallo hier bot newsbot ne nen versteh verstehe verstehen versteht kapier
     kapiere heist hiess echt voll total richtig ziemlich wofuer woran worueber wodurch welchen
     welchem dich dir dein deine wir unser unsere zeig zeige zeigen nenn nenne
     """.split()
