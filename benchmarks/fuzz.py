@@ -51,6 +51,7 @@ class Outcome:
     crashes: list[tuple[str, str]] = field(default_factory=list)
     slowest: list[tuple[float, str]] = field(default_factory=list)
     seconds: float = 0.0
+    median: float = 0.0
 
 
 def vocabulary(engine: Engine) -> list[str]:
@@ -133,7 +134,9 @@ def run_engine(engine: Engine, texts: list[str]) -> Outcome:
             outcome.crashes.append((text, problem))
         outcome.count += 1
     outcome.seconds = time.perf_counter() - started
-    outcome.slowest = sorted(slow, reverse=True)[:5]
+    ordered = sorted(slow, reverse=True)
+    outcome.slowest = ordered[:5]
+    outcome.median = ordered[len(ordered) // 2][0] if ordered else 0.0
     return outcome
 
 
@@ -191,6 +194,10 @@ async def run_handlers(engine: Engine, texts: list[str]) -> Outcome:
     started = time.perf_counter()
     sends = 0
     for number, text in enumerate(texts):
+        if number % 1000 == 0:
+            # The fake records every call; keep its memory (and GC walks) out of the timing.
+            fake.calls.clear()
+            fake.messages.clear()
         chat = fake.private_chat(10_000 + number % 500)
         fake.send_text(chat, text.replace("\x00", " "))
         update = Update.de_json(fake.take_last_update(), application.bot)
@@ -207,7 +214,9 @@ async def run_handlers(engine: Engine, texts: list[str]) -> Outcome:
                 outcome.crashes.append((text, f"{call.method} refused: {call.error}"))
         outcome.count += 1
     outcome.seconds = time.perf_counter() - started
-    outcome.slowest = sorted(slow, reverse=True)[:5]
+    ordered = sorted(slow, reverse=True)
+    outcome.slowest = ordered[:5]
+    outcome.median = ordered[len(ordered) // 2][0] if ordered else 0.0
     if sends < len(texts):
         outcome.crashes.append(("", f"only {sends} messages sent for {len(texts)} questions"))
     await application.shutdown()
@@ -241,8 +250,14 @@ def main() -> int:
         f" Telegram problems: {len(handlers.crashes)}"
     )
     if handlers.slowest:
-        print(f"      slowest through the handlers: {handlers.slowest[0][0] * 1000:.1f} ms")
-    print(f"      slowest: {worst_ms:.1f} ms (target < {args.max_ms:g} ms)")
+        print(
+            f"      through the handlers: median {handlers.median * 1000:.2f} ms,"
+            f" slowest {handlers.slowest[0][0] * 1000:.1f} ms"
+        )
+    print(
+        f"      through the engine: median {outcome.median * 1000:.2f} ms,"
+        f" slowest {worst_ms:.1f} ms (target < 50 ms)"
+    )
     for elapsed, text in outcome.slowest[:3]:
         print(f"        {elapsed * 1000:6.1f} ms  {text[:60]!r}")
     for text, problem in outcome.crashes[:10]:
