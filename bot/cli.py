@@ -244,7 +244,9 @@ def build_parser() -> argparse.ArgumentParser:
         " is set. Settings come from the environment or a .env file: TELEGRAM_BOT_TOKEN"
         " (required), TELEGRAM_API_BASE_URL, NEWSBOT_KNOWLEDGE, NEWSBOT_DATA_DIR,"
         " NEWSBOT_ADMIN_IDS, NEWSBOT_LOG_LEVEL, NEWSBOT_WEBHOOK_URL, NEWSBOT_WEBHOOK_LISTEN,"
-        " NEWSBOT_WEBHOOK_PORT, NEWSBOT_WEBHOOK_PATH, NEWSBOT_WEBHOOK_SECRET.",
+        " NEWSBOT_WEBHOOK_PORT, NEWSBOT_WEBHOOK_PATH, NEWSBOT_WEBHOOK_SECRET."
+        " The daily digest: NEWSBOT_QUIET_HOURS, NEWSBOT_DIGEST_CHECK_SECONDS; testing aids:"
+        " NEWSBOT_RATE_LIMIT, NEWSBOT_CLOCK_START.",
     )
     kb_option(run)
     run.add_argument(
