@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 SHARED := ../shared
 
-.PHONY: run test lint typecheck unit eval fuzz fuzz-smoke install clean
+.PHONY: run test lint typecheck unit eval fuzz fuzz-smoke bench-digest bench-digest-smoke install clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -18,7 +18,7 @@ install: $(STAMP)
 run: $(STAMP)
 	$(BIN)/newsbot run --fallback-chat
 
-test: lint typecheck unit eval fuzz-smoke
+test: lint typecheck unit eval fuzz-smoke bench-digest-smoke
 
 lint: $(STAMP)
 	$(BIN)/ruff check bot tests benchmarks
@@ -45,6 +45,14 @@ fuzz-smoke: $(STAMP)
 
 fuzz: $(STAMP)
 	$(BIN)/python benchmarks/fuzz.py --count 100000 --cli 5000
+
+# The daily digest to 10,000 subscribers at Telegram's 30 messages a second (about six
+# minutes); the results go into docs/benchmarks.md. 50 subscribers keep it working in `make test`.
+bench-digest: $(STAMP)
+	$(BIN)/python -m benchmarks.bench_digest --write docs/benchmarks.md
+
+bench-digest-smoke: $(STAMP)
+	$(BIN)/python -m benchmarks.bench_digest --subscribers 50 --reader-every 0.3 > /dev/null
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
