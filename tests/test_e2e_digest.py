@@ -32,8 +32,8 @@ OLD_TITLE = "Schickt Nordkorea jetzt Waffen nach Russland?"
 # article_key() of the shipped article and of the new one
 OLD_KEY, NEW_KEY = "2023-09-13/putin-kim-treffen", f"{NEW_DAY.isoformat()}/{NEW_ID}"
 AFTER_TIME = "2026-11-24T07:15:30+01:00"  # the subscriptions are for 07:15
-CHECK_SECONDS = 0.5
-SETTLE = 3 * CHECK_SECONDS  # three more checks: long enough for a second digest to show
+CHECK_SECONDS = 0.25
+SETTLE = 4 * CHECK_SECONDS  # four more checks: long enough for a second digest to show
 FAST = {"NEWSBOT_RATE_LIMIT": "100000"}  # a testing aid: 1,000 digests in seconds
 
 
