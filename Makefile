@@ -39,12 +39,13 @@ eval: $(STAMP)
 		echo "eval: $(SHARED)/eval/questions.yaml not found, skipping the shared evaluation"; \
 	fi
 
-# A short fuzz run keeps benchmarks/fuzz.py working; `make fuzz` runs the full 100,000.
+# A short fuzz run keeps benchmarks/fuzz.py working and finds crashes; it judges no timing
+# (shared machines are noisy). `make fuzz` runs all 100,000 with the 50 ms target.
 fuzz-smoke: $(STAMP)
-	$(BIN)/python benchmarks/fuzz.py --count 3000 --cli 500
+	$(BIN)/python benchmarks/fuzz.py --count 3000 --cli 500 --handlers 1000 --max-ms 0
 
 fuzz: $(STAMP)
-	$(BIN)/python benchmarks/fuzz.py --count 100000 --cli 5000
+	$(BIN)/python benchmarks/fuzz.py --count 100000 --cli 5000 --handlers 100000
 
 # The daily digest to 10,000 subscribers at Telegram's 30 messages a second (about six
 # minutes); the results go into docs/benchmarks.md. 50 subscribers keep it working in `make test`.

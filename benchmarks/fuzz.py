@@ -1,17 +1,21 @@
 """Fuzz the answering engine with generated questions: crashes (target 0), slowest (< 50 ms).
 
-Usage: python benchmarks/fuzz.py [--count 100000] [--seed 1] [--kb DIR] [--cli N]
+Usage: python benchmarks/fuzz.py [--count 100000] [--seed 1] [--kb DIR] [--cli N] [--handlers N]
 
 Questions are generated from a seed: knowledge words with typos, random Unicode (lone
 surrogates, combining marks, right-to-left and zero-width characters, emoji sequences),
 HTML-like text, control characters and very long lines. Each is answered in-process
 through the same path as `newsbot ask --json`, timed, and checked for a valid reply;
---cli N also pipes N of them through a real `newsbot ask --json` process.
+--cli N also pipes N of them through a real `newsbot ask --json` process, and --handlers N
+sends N of them as Telegram messages through the bot's handlers (Application.process_update)
+to the strict fake Bot API of the test tree, which refuses invalid HTML, texts over 4096
+characters and callback data over 64 bytes as Telegram does.
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import random
 import subprocess
@@ -27,6 +31,8 @@ sys.path.insert(0, str(ROOT))
 from bot.engine import Engine  # noqa: E402
 from bot.models import Reply  # noqa: E402
 from bot.normalize import fold  # noqa: E402
+
+sys.path.insert(0, str(ROOT / "tests"))
 
 KINDS = {"article", "term", "source", "sources", "news", "help", "smalltalk", "comfort", "none"}
 SPECIAL = [
@@ -154,6 +160,60 @@ def run_cli(kb: Path, texts: list[str]) -> list[str]:
     return problems
 
 
+async def run_handlers(engine: Engine, texts: list[str]) -> Outcome:
+    """Send texts as messages through the Telegram handlers to the strict fake Bot API."""
+    from fake_telegram import TOKEN, FakeBotApiRequest, FakeTelegram, OfflineRequest
+    from telegram import Update
+
+    from bot.config import Settings
+    from bot.telegram_app import FloodGate, build_application
+
+    fake = FakeTelegram()
+    settings = Settings(
+        token=TOKEN,
+        api_base_url="http://127.0.0.1:1/bot",
+        knowledge_dir=engine.kb.root,
+        data_dir=Path("data"),
+        admin_ids=frozenset(),
+        log_level="WARNING",
+    )
+    application = build_application(
+        settings,
+        engine,
+        request=FakeBotApiRequest(fake, "http://127.0.0.1:1/bot"),
+        get_updates_request=OfflineRequest(),
+        rate_limiter=False,
+        flood=FloodGate(limit=10**9),
+    )
+    await application.initialize()
+    outcome = Outcome()
+    slow: list[tuple[float, str]] = []
+    started = time.perf_counter()
+    sends = 0
+    for number, text in enumerate(texts):
+        chat = fake.private_chat(10_000 + number % 500)
+        fake.send_text(chat, text.replace("\x00", " "))
+        update = Update.de_json(fake.take_last_update(), application.bot)
+        before = len(fake.calls)
+        t0 = time.perf_counter()
+        try:
+            await application.process_update(update)
+        except Exception as exc:
+            outcome.crashes.append((text, f"{type(exc).__name__}: {exc}"))
+        slow.append((time.perf_counter() - t0, text))
+        for call in fake.calls[before:]:
+            sends += call.method.startswith("send")
+            if not call.ok:
+                outcome.crashes.append((text, f"{call.method} refused: {call.error}"))
+        outcome.count += 1
+    outcome.seconds = time.perf_counter() - started
+    outcome.slowest = sorted(slow, reverse=True)[:5]
+    if sends < len(texts):
+        outcome.crashes.append(("", f"only {sends} messages sent for {len(texts)} questions"))
+    await application.shutdown()
+    return outcome
+
+
 def main() -> int:
     """Run the fuzzer and print its report; exit 1 on a crash or a question over 50 ms."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -161,17 +221,27 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--kb", type=Path, default=ROOT / "knowledge")
     parser.add_argument("--cli", type=int, default=2000, help="questions through the CLI too")
-    parser.add_argument("--max-ms", type=float, default=50.0)
+    parser.add_argument("--handlers", type=int, default=2000, help="questions through Telegram")
+    parser.add_argument(
+        "--max-ms", type=float, default=50.0, help="slowest allowed; 0: report, do not judge"
+    )
     args = parser.parse_args()
 
     engine = Engine.load(args.kb)
     texts = list(questions(engine, args.count, args.seed))
     outcome = run_engine(engine, texts)
     cli_problems = run_cli(args.kb, texts[: args.cli]) if args.cli else []
+    handlers = asyncio.run(run_handlers(engine, texts[: args.handlers]))
     worst_ms = outcome.slowest[0][0] * 1000 if outcome.slowest else 0.0
     print(f"fuzz: {outcome.count} questions in {outcome.seconds:.1f} s through the engine,")
-    print(f"      {min(args.cli, len(texts))} through `newsbot ask --json`")
-    print(f"      crashes: {len(outcome.crashes)}, CLI problems: {len(cli_problems)}")
+    print(f"      {min(args.cli, len(texts))} through `newsbot ask --json`,")
+    print(f"      {handlers.count} through the Telegram handlers in {handlers.seconds:.1f} s")
+    print(
+        f"      crashes: {len(outcome.crashes)}, CLI problems: {len(cli_problems)},"
+        f" Telegram problems: {len(handlers.crashes)}"
+    )
+    if handlers.slowest:
+        print(f"      slowest through the handlers: {handlers.slowest[0][0] * 1000:.1f} ms")
     print(f"      slowest: {worst_ms:.1f} ms (target < {args.max_ms:g} ms)")
     for elapsed, text in outcome.slowest[:3]:
         print(f"        {elapsed * 1000:6.1f} ms  {text[:60]!r}")
@@ -179,7 +249,10 @@ def main() -> int:
         print(f"      CRASH {problem}: {text[:80]!r}")
     for problem in cli_problems[:10]:
         print(f"      CLI {problem}")
-    failed = outcome.crashes or cli_problems or worst_ms >= args.max_ms
+    for text, problem in handlers.crashes[:10]:
+        print(f"      TELEGRAM {problem}: {text[:80]!r}")
+    too_slow = args.max_ms > 0 and worst_ms >= args.max_ms
+    failed = outcome.crashes or cli_problems or handlers.crashes or too_slow
     return 1 if failed else 0
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import logging
 import os
@@ -29,6 +30,9 @@ NO_TOKEN = (
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 # Libraries that log every request (httpx with the URL, which holds the token) stay quiet.
 QUIET_LOGGERS = ("httpx", "httpcore", "tornado.access", "apscheduler", "aiohttp.access")
+# python-telegram-bot logs whole updates and API calls at DEBUG: readers' names, usernames
+# and messages. Never below INFO, so that even a DEBUG log holds nothing about a reader.
+PRIVATE_LOGGERS = ("telegram",)
 
 
 def configure_logging(level: str, secrets: Sequence[str] = ()) -> None:
@@ -41,6 +45,8 @@ def configure_logging(level: str, secrets: Sequence[str] = ()) -> None:
     root.setLevel(level)
     for name in QUIET_LOGGERS:
         logging.getLogger(name).setLevel(max(logging.WARNING, root.level))
+    for name in PRIVATE_LOGGERS:
+        logging.getLogger(name).setLevel(max(logging.INFO, root.level))
 
 
 def _load(kb: Path | None, err: TextIO) -> Engine | None:
@@ -134,7 +140,9 @@ def cmd_run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             return cmd_chat(chat, out, err)
         return 2
     configure_logging(settings.log_level, settings.secrets)
-    engine = _load(args.kb or settings.knowledge_dir, err)
+    if args.kb is not None:  # the folder to answer from is the folder to watch for changes
+        settings = dataclasses.replace(settings, knowledge_dir=args.kb)
+    engine = _load(settings.knowledge_dir, err)
     if engine is None:
         return 1
     # Only this command needs python-telegram-bot; the engine never imports it.
@@ -243,10 +251,10 @@ def build_parser() -> argparse.ArgumentParser:
         description="Run the Telegram bot: long polling, or a webhook when NEWSBOT_WEBHOOK_URL"
         " is set. Settings come from the environment or a .env file: TELEGRAM_BOT_TOKEN"
         " (required), TELEGRAM_API_BASE_URL, NEWSBOT_KNOWLEDGE, NEWSBOT_DATA_DIR,"
-        " NEWSBOT_ADMIN_IDS, NEWSBOT_LOG_LEVEL, NEWSBOT_WEBHOOK_URL, NEWSBOT_WEBHOOK_LISTEN,"
-        " NEWSBOT_WEBHOOK_PORT, NEWSBOT_WEBHOOK_PATH, NEWSBOT_WEBHOOK_SECRET."
-        " The daily digest: NEWSBOT_QUIET_HOURS, NEWSBOT_DIGEST_CHECK_SECONDS; testing aids:"
-        " NEWSBOT_RATE_LIMIT, NEWSBOT_CLOCK_START.",
+        " NEWSBOT_ADMIN_IDS, NEWSBOT_RETENTION_DAYS, NEWSBOT_LOG_LEVEL, NEWSBOT_WEBHOOK_URL,"
+        " NEWSBOT_WEBHOOK_LISTEN, NEWSBOT_WEBHOOK_PORT, NEWSBOT_WEBHOOK_PATH,"
+        " NEWSBOT_WEBHOOK_SECRET. The daily digest: NEWSBOT_QUIET_HOURS,"
+        " NEWSBOT_DIGEST_CHECK_SECONDS; testing aids: NEWSBOT_RATE_LIMIT, NEWSBOT_CLOCK_START.",
     )
     kb_option(run)
     run.add_argument(

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from bot.store import DEFAULT_RETENTION_DAYS
 from bot.subscriptions import DEFAULT_QUIET, TIMEZONE, parse_time
 
 DEFAULT_API_BASE_URL = "https://api.telegram.org/bot"
@@ -56,6 +57,8 @@ class Settings:
     admin_ids: frozenset[int]
     log_level: str
     webhook: WebhookSettings | None = None
+    # Days the store keeps unanswered questions and counts; /datenschutz promises 90.
+    retention_days: int = DEFAULT_RETENTION_DAYS
     # The daily digest: nothing is sent between the two times (the span may cross midnight;
     # equal times mean no quiet hours), and due subscriptions are looked for this often.
     quiet_hours: tuple[dt.time, dt.time] = DEFAULT_QUIET
@@ -104,6 +107,7 @@ class Settings:
             admin_ids=_admin_ids(get("NEWSBOT_ADMIN_IDS")),
             log_level=level,
             webhook=_webhook(get),
+            retention_days=_retention_days(get("NEWSBOT_RETENTION_DAYS")),
             quiet_hours=_quiet_hours(get("NEWSBOT_QUIET_HOURS")),
             digest_check_seconds=_positive(
                 "NEWSBOT_DIGEST_CHECK_SECONDS", get, DEFAULT_DIGEST_CHECK_SECONDS
@@ -159,6 +163,17 @@ def _admin_ids(text: str | None) -> frozenset[int]:
                 " separated by commas"
             ) from None
     return frozenset(ids)
+
+
+def _retention_days(text: str | None) -> int:
+    if text is None:
+        return DEFAULT_RETENTION_DAYS
+    if not text.isdigit() or int(text) < 1:
+        raise ConfigError(
+            f"NEWSBOT_RETENTION_DAYS is {text!r} - write a number of days, at least 1"
+            f" (default {DEFAULT_RETENTION_DAYS})"
+        )
+    return int(text)
 
 
 def _webhook(get: Callable[[str], str | None]) -> WebhookSettings | None:
@@ -229,10 +244,14 @@ def _clock_start(text: str | None) -> dt.datetime | None:
 
 
 def redact(text: str, secrets_: Iterable[str]) -> str:
-    """The text with every secret replaced by [redacted]."""
+    """The text with every secret replaced by [redacted], in any letter case.
+
+    Any case, because python-telegram-bot capitalize()s the descriptions of API errors,
+    which lowercases a token quoted in one.
+    """
     for secret in secrets_:
-        if secret:
-            text = text.replace(secret, REDACTED)
+        if secret and secret.casefold() in text.casefold():
+            text = re.sub(re.escape(secret), REDACTED, text, flags=re.IGNORECASE)
     return text
 
 

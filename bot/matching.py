@@ -173,7 +173,10 @@ class Index:
         for name, intent in kb.bot.intents.items():
             kind: TargetKind = name  # type: ignore[assignment]
             doc = builder.target(kind, name, name)
-            builder.instances(doc, "question", intent.phrases)
+            if name != "comfort":
+                # Comfort comes before every topic, so a single shared word must not trigger
+                # it: worry is recognised by its triggers and by whole phrases only.
+                builder.instances(doc, "question", intent.phrases)
             builder.phrases(doc, intent.phrases)
             if name == "comfort":
                 index.comfort_target = doc
@@ -333,12 +336,13 @@ class Index:
         )
         content = analyze(folded).content
         result: dict[int, float] = {}
-        if not content:
-            # Only filler and greetings ("hi bot"): a phrase whose words are all there counts.
-            message = set(folded.split())
-            for phrase, doc in zip(self.phrases, self.phrase_targets, strict=True):
-                if set(phrase.split()) <= message:
-                    result[doc] = max(result.get(doc, 0.0), SUBSET_PHRASE_SCORE)
+        # A phrase whose words are all in the message, when the message says nothing else
+        # of substance: "hi bot", "danke fuer die erklaerung".
+        message = set(folded.split())
+        for phrase, doc in zip(self.phrases, self.phrase_targets, strict=True):
+            words = phrase.split()
+            if set(words) <= message and all(_word_in(word, words) for word in content):
+                result[doc] = max(result.get(doc, 0.0), SUBSET_PHRASE_SCORE)
         for phrase, ratio, position in found:
             # Every topic word of the message must be in the phrase: "wie spaet ist es"
             # is not "wie geht es".

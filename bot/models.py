@@ -224,6 +224,12 @@ class Reply:
     suggestions: tuple[Suggestion, ...] = ()
     image: Image | None = None
 
+    @property
+    def ref(self) -> str | None:
+        """The entry an answer is about, as a compact reference (t:sanktionen); else None."""
+        prefix = {"article": "a:", "term": "t:", "source": "s:"}.get(self.kind)
+        return f"{prefix}{self.id}" if prefix is not None and self.id else None
+
     def to_json(self) -> dict[str, object]:
         """The JSON object of the `newsbot ask --json` contract."""
         return {

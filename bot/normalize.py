@@ -35,7 +35,7 @@ STOPWORDS: frozenset[str] = frozenset(
     werden wie wieso wird wirklich wo wohl womit worum wozu wuerde zu zum zur ueber bedeutet
     bedeuten bedeutung meint meinen begriff wort woerter definition definiere sag sage sagen
     sagt weisst wisst erzaehl erzaehle what is the a an who what whats hallo hi hey huhu
-    moin servus hoi hallihallo bot newsbot ne nen versteh verstehe verstehen kapier
+    moin servus hoi hallihallo hier bot newsbot ne nen versteh verstehe verstehen kapier
     kapiere heist hiess echt voll total richtig ziemlich wofuer woran worueber wodurch welchen
     welchem dich dir dein deine wir unser unsere zeig zeige zeigen nenn nenne
     """.split()
@@ -53,7 +53,7 @@ WEAK_WORDS: frozenset[str] = frozenset(
     warum weshalb wann wohin eigentlich steckt stecken hinter gleiche gleich gleiches
     stellen stelle mehr viel viele vielen wirklich immer alle jeder bald schon wieder
     bekommt bekommen zusammen stimmt stimmts brauchen braucht brauche arbeiten arbeitet
-    steht stehen tun tut getan kommt kommen kam
+    steht stehen funktioniert funktionieren klappt tun tut getan kommt kommen kam
     """.split()
 )
 

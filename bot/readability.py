@@ -53,6 +53,8 @@ _BEFORE_WORD = (
 )
 # A word named as an example of something ("zum Beispiel Instagram") is explained by it.
 _EXAMPLE = re.compile(r"\bBeispiel")
+# {placeholders} are filled in when the bot speaks (a title, a date, a number): no words.
+_PLACEHOLDER = re.compile(r"\{[a-z_]+\}")
 
 
 def sentences(text: str) -> list[str]:
@@ -170,6 +172,7 @@ def _texts(kb: KnowledgeBase) -> Iterator[_Text]:
             yield _Text(where(entry.ref, "more", entry.where), label, entry.more, own)
     for key, text in kb.bot.texts.items():
         fallback = Location(str(kb.root / "bot.yaml"), 1)
+        text = _PLACEHOLDER.sub("", text)
         yield _Text(where("bot", f"texts.{key}", fallback), f'bot text "{key}"', text, frozenset())
     for talk in kb.bot.smalltalk:
         for i, reply in enumerate(talk.replies):

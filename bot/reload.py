@@ -78,6 +78,7 @@ class Reloader:
                 "the knowledge folder is missing or empty - the bot keeps the last good knowledge",
             )
             self.broken = True
+            logger.warning("knowledge not reloaded: %s", problem)
             return ReloadResult(changed=True, problems=[problem])
         try:
             engine = Engine.load(self.root, self.today() if self.today else None)

@@ -168,6 +168,38 @@ class TextsFile(_Strict):
     abo_stopped: Text = Field(description="/abo_aus: the subscription and its data are deleted.")
     abo_not_subscribed: Text = Field(description="/abo_aus without a subscription.")
     abo_private: Text = Field(description="/abo in a group: subscriptions are for private chats.")
+    feedback_thanks: Text = Field(
+        description="The short thanks for a 👍 or 👎 (at most 200 chars)."
+    )
+    admin_reload_done: Text = Field(
+        description="Admins, /reload worked; {articles}, {terms} and {sources} are the counts."
+    )
+    admin_reload_broken: Text = Field(
+        description="Admins: new knowledge has errors, the last good one answers; the list follows."
+    )
+    admin_reload_more: Text = Field(
+        description="Admins: below a shortened list of errors; {count} errors were left out."
+    )
+    admin_reload_failed: Text = Field(
+        description="Admins: reloading failed without a list of errors (see the log)."
+    )
+    admin_reload_fixed: Text = Field(
+        description="Admins: a later save fixed the errors, the new knowledge answers now."
+    )
+    admin_open_intro: Text = Field(
+        description="Admins, /offen: above the most asked open questions of {days} days."
+    )
+    admin_open_empty: Text = Field(description="Admins, /offen: no open questions in {days} days.")
+    admin_stats_intro: Text = Field(
+        description="Admins, /stats: above the questions per day of the last {days} days."
+    )
+    admin_stats_day: Text = Field(
+        description="Admins, /stats: one day; {day}, {asked} questions, {answered} answered."
+    )
+    admin_stats_share: Text = Field(
+        description="Admins, /stats: {share} percent of {asked} questions were answered."
+    )
+    admin_stats_top: Text = Field(description="Admins, /stats: above the entries shown most.")
 
 
 class ButtonsFile(_Strict):
@@ -185,6 +217,8 @@ class ButtonsFile(_Strict):
     abo_change: Name = Field(description='Under the digest: "Abo ändern".')
     abo_end: Name = Field(description='"Abo beenden"')
     abo_again: Name = Field(description='After /abo_aus: "Wieder abonnieren".')
+    helpful: Name = Field(description='Under an answer: it helped ("👍").')
+    unhelpful: Name = Field(description='Under an answer: it did not help ("👎").')
 
 
 class CommandsFile(_Strict):
@@ -198,6 +232,9 @@ class CommandsFile(_Strict):
     abo: Name = Field(description="/abo")
     abo_aus: Name = Field(description="/abo_aus")
     datenschutz: Name = Field(description="/datenschutz")
+    reload: Name = Field(description="/reload, only in the admins' menu")
+    offen: Name = Field(description="/offen, only in the admins' menu")
+    stats: Name = Field(description="/stats, only in the admins' menu")
 
 
 class IntentFile(_Strict):

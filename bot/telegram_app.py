@@ -13,6 +13,7 @@ import logging
 import os
 import re
 import signal
+import sqlite3
 import time
 from collections import OrderedDict, deque
 from collections.abc import Awaitable, Callable, Coroutine
@@ -35,7 +36,6 @@ from telegram import (
 from telegram.constants import ChatType, ParseMode
 from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError, TelegramError
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     ApplicationBuilder,
     BaseUpdateProcessor,
@@ -54,8 +54,10 @@ from bot.answers import GLOSSARY_ACTION, NEWS_ACTION, NOTHING_ACTION, SOURCE_LIS
 from bot.config import Settings, redact
 from bot.engine import Engine
 from bot.models import Reply
+from bot.store import Store, StoreError
 from bot.telegram_render import Keyboard, Outgoing, description, render, share
-from bot.unanswered import record_unanswered
+from bot.telegram_retry import RetryingRateLimiter
+from bot.unanswered import Recorder
 
 logger = logging.getLogger(__name__)
 
@@ -104,6 +106,9 @@ class ChatState:
     # The question behind the last "Meinst du ...?", so "Nichts davon" can report it.
     question: str | None = None
     question_message_id: int | None = None
+    # The question behind the last answer about an entry, so a 👎 on it can report it.
+    answered: str | None = None
+    answered_message_id: int | None = None
 
 
 class Chats:
@@ -175,6 +180,12 @@ class Newsbot:
     engine: Engine
     chats: Chats = field(default_factory=Chats)
     flood: FloodGate = field(default_factory=FloodGate)
+    recorder: Recorder = field(default_factory=Recorder)
+
+    async def record(self, write: Callable[..., object], *args: Any) -> None:
+        """Run one of the recorder's writes in a thread: a slow disk holds up no answer."""
+        if self.recorder.active:
+            await asyncio.to_thread(write, *args)
 
 
 def _state(context: ContextTypes.DEFAULT_TYPE) -> Newsbot:
@@ -278,7 +289,7 @@ async def send_reply(
 ) -> Message | None:
     """Send a reply as one or more messages; the last one, which has the buttons, is returned."""
     texts = _state(context).engine.kb.bot
-    messages = render(reply, texts)
+    messages = render(reply, texts, feedback=True)
     sent: Message | None = None
     if messages and messages[0].photo_url:
         try:
@@ -286,7 +297,7 @@ async def send_reply(
             messages, quote = messages[1:], None
         except BadRequest as exc:
             logger.warning("the article photo could not be sent, sending text only: %s", exc)
-            messages = render(reply, texts, photo=False)
+            messages = render(reply, texts, photo=False, feedback=True)
     for out in messages:
         sent = await _send_one(context.bot, chat_id, out, quote, thread)
         quote = None
@@ -435,11 +446,21 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     question = strip_mention(message.text, context.bot.username)
     reply = state.engine.answer(question, chat.context)
     logger.debug("answered a question: %s (score %d)", reply.kind, reply.score)
+    await state.record(state.recorder.replied, question, reply)
     sent = await _answer_message(update, context, reply)
     if reply.suggestions and sent is not None:
         chat.question, chat.question_message_id = question, sent.message_id
     else:
         chat.question = chat.question_message_id = None
+    _remember_answer(chat, reply, sent, question)
+
+
+def _remember_answer(
+    chat: ChatState, reply: Reply, sent: Message | None, asked: str | None
+) -> None:
+    """Keep (in memory only) the question an answer about an entry was for, for a 👎."""
+    if reply.ref is not None and sent is not None:
+        chat.answered, chat.answered_message_id = asked, sent.message_id
 
 
 async def on_not_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -466,13 +487,14 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     chat = state.chats.get(message.chat.id)
     asked = chat.question if chat.question_message_id == message.message_id else None
     if query.data == NOTHING_ACTION and asked is not None:
-        record_unanswered(asked)
+        await state.record(state.recorder.nothing, asked)
         chat.question = chat.question_message_id = None
     reply = state.engine.press(query.data, chat.context)
     if query.data.startswith(GLOSSARY_ACTION) and isinstance(message, Message) and message.text:
         await _turn_page(query, reply, state)
         return
-    await send_reply(context, message.chat.id, reply)
+    sent = await send_reply(context, message.chat.id, reply)
+    _remember_answer(chat, reply, sent, asked)  # a suggestion picked: the question it answers
 
 
 async def _acknowledge(query: CallbackQuery) -> None:
@@ -564,6 +586,7 @@ def build_application(
     get_updates_request: BaseRequest | None = None,
     rate_limiter: bool = True,
     flood: FloodGate | None = None,
+    store: Store | None = None,
 ) -> Application[Any, Any, Any, Any, Any, Any]:
     """The Application with every handler, the engine in bot_data["newsbot"]."""
     if not settings.token:
@@ -581,10 +604,18 @@ def build_application(
         builder = builder.get_updates_request(get_updates_request)
     if rate_limiter:
         builder = builder.rate_limiter(
-            AIORateLimiter(overall_max_rate=settings.rate_limit, max_retries=RATE_LIMIT_RETRIES)
+            RetryingRateLimiter(
+                max_retries=RATE_LIMIT_RETRIES, overall_max_rate=settings.rate_limit
+            )
         )
     application = builder.build()
-    application.bot_data[STATE_KEY] = Newsbot(engine, flood=flood or FloodGate())
+    application.bot_data[STATE_KEY] = Newsbot(
+        engine, flood=flood or FloodGate(), recorder=Recorder(store)
+    )
+    # The moderators' side first: its handlers must see 👍/👎 and admin commands first.
+    from bot.telegram_admin import add_admin_handlers  # it imports this module
+
+    add_admin_handlers(application, settings)
     add_handlers(application)
     from bot import telegram_digest  # imports this module in turn
 
@@ -629,7 +660,19 @@ async def serve(settings: Settings, engine: Engine, stop: asyncio.Event | None =
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    application = build_application(settings, engine)
+    try:
+        store = Store.in_dir(settings.data_dir, settings.retention_days)
+    except (OSError, sqlite3.Error, StoreError) as exc:
+        raise StartError(f"cannot keep data in {settings.data_dir}: {exc}") from None
+    try:
+        await _serve(settings, engine, store, stop)
+    finally:
+        store.close()
+
+
+async def _serve(settings: Settings, engine: Engine, store: Store, stop: asyncio.Event) -> None:
+    """Run the application over an open store until stop is set."""
+    application = build_application(settings, engine, store=store)
     try:
         await application.initialize()
     except InvalidToken:

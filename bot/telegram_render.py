@@ -29,6 +29,8 @@ _SENTENCES = re.compile(r"((?<=[.!?…])[ \t]+|\s*\n\s*)")
 _WORDS = re.compile(r"(\s+)")
 _TAG = re.compile(r"<[^>]*>")
 ENTRY_KINDS = ("article", "term", "source")
+# 👍/👎 under an answer: "fb:+:t:sanktionen" and "fb:-:t:sanktionen" (the entry, no question).
+FEEDBACK_ACTION = "fb:"
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,6 +175,28 @@ def _short(key: Key) -> bool:
     return len(key.label) <= SHORT_LABEL
 
 
+def feedback_keys(reply: Reply, texts: BotTexts) -> tuple[Key, ...]:
+    """👍 and 👎 for an answer about one entry; none for other replies."""
+    ref = reply.ref
+    if ref is None:
+        return ()
+    keys = (
+        Key(texts.buttons["helpful"], f"{FEEDBACK_ACTION}+:{ref}"),
+        Key(texts.buttons["unhelpful"], f"{FEEDBACK_ACTION}-:{ref}"),
+    )
+    if any(len((key.action or "").encode("utf-8")) > CALLBACK_DATA_LIMIT for key in keys):
+        return ()
+    return keys
+
+
+def parse_feedback(action: str) -> tuple[bool, str] | None:
+    """(helpful, entry reference) of a 👍/👎 action, or None if it is none."""
+    sign, _, ref = action.removeprefix(FEEDBACK_ACTION).partition(":")
+    if not action.startswith(FEEDBACK_ACTION) or sign not in ("+", "-") or not ref:
+        return None
+    return sign == "+", ref
+
+
 # ---- messages ------------------------------------------------------------------------------
 
 
@@ -199,9 +223,17 @@ def _join(*blocks: str) -> str:
     return "\n\n".join(block for block in blocks if block)
 
 
-def render(reply: Reply, texts: BotTexts, *, photo: bool = True) -> list[Outgoing]:
-    """The messages that show a reply: a photo when the article has one, then text."""
+def render(
+    reply: Reply, texts: BotTexts, *, photo: bool = True, feedback: bool = False
+) -> list[Outgoing]:
+    """The messages that show a reply: a photo when the article has one, then text.
+
+    With feedback, an answer about an entry ends with a row of 👍 and 👎.
+    """
     keys = keyboard(reply.buttons)
+    thumbs = feedback_keys(reply, texts) if feedback else ()
+    if thumbs:
+        keys = (*keys, thumbs)
     header, links = _header(reply), _links(reply.links)
     image = reply.image if photo and reply.image is not None and reply.image.url else None
     if image is not None and image.url is not None:

@@ -24,6 +24,7 @@ from telegram.ext import Application
 
 from bot.config import Settings
 from bot.engine import Engine
+from bot.store import Store
 from bot.telegram_app import FloodGate, build_application
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -88,6 +89,7 @@ class Bot:
     fake: FakeTelegram
     application: Application[Any, Any, Any, Any, Any, Any]
     clock: Clock
+    store: Store | None = None
     last_asked: dict[str, Any] = field(default_factory=dict)
 
     async def feed(self, update: dict[str, Any]) -> list[Call]:
@@ -118,26 +120,47 @@ def _messages(calls: list[Call], chat_id: int) -> list[Call]:
 
 
 @pytest.fixture
-async def bot(engine: Engine) -> AsyncIterator[Bot]:
+async def bot(engine: Engine, tmp_path: Path) -> AsyncIterator[Bot]:
     """The real Application with every handler, its API calls answered by a FakeTelegram."""
-    started = await start_bot(engine)
+    started = await start_bot(engine, store=open_store(tmp_path))
     yield started
-    await started.application.shutdown()
+    await stop_bot(started)
 
 
-async def start_bot(engine: Engine, rate_limiter: bool = False, **settings: object) -> Bot:
+def open_store(tmp_path: Path) -> Store:
+    """The store of `newsbot run` in a temporary data directory, its day fixed to TODAY."""
+    return Store(tmp_path / "data" / "newsbot.sqlite3", today=lambda: TODAY)
+
+
+async def start_bot(
+    engine: Engine,
+    *,
+    store: Store | None = None,
+    knowledge: Path = KNOWLEDGE,
+    admin_ids: frozenset[int] = frozenset(),
+    rate_limiter: bool = False,
+    **settings: object,
+) -> Bot:
     """Build and initialise the application the way `newsbot run` does, minus the network."""
     fake = FakeTelegram()
     clock = Clock()
     application = build_application(
-        settings_for(**settings),
+        settings_for(knowledge, admin_ids=admin_ids, **settings),
         engine,
         request=FakeBotApiRequest(fake),
         get_updates_request=OfflineRequest(),
         rate_limiter=rate_limiter,
         flood=FloodGate(clock=clock),
+        store=store,
     )
     await application.initialize()
     assert application.post_init is not None
     await application.post_init(application)
-    return Bot(fake, application, clock)
+    return Bot(fake, application, clock, store)
+
+
+async def stop_bot(bot: Bot) -> None:
+    """Shut the application down and close its store."""
+    await bot.application.shutdown()
+    if bot.store is not None:
+        bot.store.close()

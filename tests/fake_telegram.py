@@ -265,7 +265,8 @@ class FakeTelegram:
         self.counts: Counter[str] = Counter()  # answered calls per method
         self.chats: dict[int, JSON] = {}
         self.messages: dict[tuple[int, int], JSON] = {}
-        self.commands: list[JSON] = []
+        self.commands: list[JSON] = []  # the menu everyone sees (the default scope)
+        self.scoped_commands: dict[str, list[JSON]] = {}  # other scopes, by their JSON
         self.webhook_url = ""
         self.webhook_secret: str | None = None
         self.webhook_proxy: str | None = None
@@ -287,13 +288,19 @@ class FakeTelegram:
         """Serve from this event loop (long polls and webhooks wait in it)."""
         self._loop = loop
 
-    def user(self, user_id: int, first_name: str = "Kind") -> JSON:
-        """A reader."""
-        return {"id": user_id, "is_bot": False, "first_name": first_name, "language_code": "de"}
+    def user(self, user_id: int, first_name: str = "Kind", **names: str) -> JSON:
+        """A reader; names may add last_name and username."""
+        return {
+            "id": user_id,
+            "is_bot": False,
+            "first_name": first_name,
+            **names,
+            "language_code": "de",
+        }
 
-    def private_chat(self, user_id: int) -> JSON:
-        """The private chat of a reader with the bot."""
-        chat = {"id": user_id, "type": "private", "first_name": "Kind"}
+    def private_chat(self, user_id: int, first_name: str = "Kind", **names: str) -> JSON:
+        """The private chat of a reader with the bot (Telegram names it after the reader)."""
+        chat = {"id": user_id, "type": "private", "first_name": first_name, **names}
         with self._condition:
             self.chats[user_id] = chat
         return chat
@@ -561,11 +568,20 @@ class FakeTelegram:
                 raise bad_request("BOT_COMMAND_INVALID")
             if not 1 <= len(str(command.get("description", ""))) <= 256:
                 raise bad_request("BOT_COMMAND_DESCRIPTION_INVALID")
-        self.commands = commands
+        scope = params.get("scope") or {"type": "default"}
+        if scope.get("type") == "default":
+            self.commands = commands
+            return True
+        if scope.get("type") == "chat":
+            self._chat({"chat_id": scope.get("chat_id")})  # a chat the bot does not know: 400
+        self.scoped_commands[scope_key(scope)] = commands
         return True
 
     async def _api_getMyCommands(self, params: JSON) -> list[JSON]:
-        return self.commands
+        scope = params.get("scope") or {"type": "default"}
+        if scope.get("type") == "default":
+            return self.commands
+        return self.scoped_commands.get(scope_key(scope), [])
 
     async def _api_sendChatAction(self, params: JSON) -> bool:
         self._chat(params)
@@ -895,6 +911,11 @@ class FakeTelegram:
             self._delivery.cancel()
             with suppress(asyncio.CancelledError, Exception):
                 await self._delivery
+
+
+def scope_key(scope: JSON) -> str:
+    """How a BotCommandScope is filed in FakeTelegram.scoped_commands."""
+    return json.dumps(scope, sort_keys=True)
 
 
 def _allowed(update: JSON, allowed: list[str] | None) -> bool:

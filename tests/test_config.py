@@ -29,6 +29,11 @@ def test_the_environment_wins_over_the_env_file(tmp_path: Path) -> None:
     assert settings.log_level == "WARNING"
     assert settings.api_base_url == "https://api.telegram.org/bot"
     assert settings.webhook is None
+    assert settings.retention_days == 90
+
+
+def test_the_retention_period_can_be_shortened() -> None:
+    assert Settings.from_env({"NEWSBOT_RETENTION_DAYS": "30"}, None).retention_days == 30
 
 
 def test_the_token_never_shows_in_the_settings_repr(tmp_path: Path) -> None:
@@ -82,6 +87,8 @@ def test_webhook_settings_default_to_the_path_of_the_url_and_a_random_secret() -
         ({"NEWSBOT_RATE_LIMIT": "schnell"}, "NEWSBOT_RATE_LIMIT"),
         ({"NEWSBOT_RATE_LIMIT": "nan"}, "NEWSBOT_RATE_LIMIT"),
         ({"NEWSBOT_CLOCK_START": "morgen früh"}, "NEWSBOT_CLOCK_START"),
+        ({"NEWSBOT_RETENTION_DAYS": "90 Tage"}, "NEWSBOT_RETENTION_DAYS"),
+        ({"NEWSBOT_RETENTION_DAYS": "0"}, "NEWSBOT_RETENTION_DAYS"),
     ],
 )
 def test_malformed_settings_name_the_variable(env: dict[str, str], message: str) -> None:
@@ -125,6 +132,11 @@ def test_redact_replaces_every_secret() -> None:
         redact(f"GET /bot{TOKEN}/getMe {TOKEN}", [TOKEN, ""])
         == "GET /bot[redacted]/getMe [redacted]"
     )
+
+
+def test_redact_catches_a_secret_whose_case_was_changed() -> None:
+    # python-telegram-bot capitalize()s API error descriptions: the token comes out lowercased.
+    assert redact(f"Bad request: {TOKEN}".capitalize(), [TOKEN]) == "Bad request: [redacted]"
 
 
 def test_the_filter_redacts_message_arguments_and_traceback(

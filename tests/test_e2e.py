@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -31,9 +33,16 @@ from fake_telegram import (
     FakeTelegram,
     FakeTelegramServer,
     parse_html,
+    scope_key,
 )
 
 T = TypeVar("T")
+NEW_TERM = """
+  - term: Weltraumschrott
+    aliases: [Raumschrott]
+    short: Weltraumschrott sind alte Teile von Raketen und Satelliten, die um die Erde fliegen.
+    link: https://example.org/weltraumschrott
+"""
 START_TIMEOUT = 20.0
 SETTLE = 0.5
 QUESTION = "was sind sanktionen"
@@ -100,6 +109,15 @@ def started(bot: BotProcess, fake: FakeTelegram, mode: str) -> None:
     wait(bot, fake, lambda: method in fake.received, START_TIMEOUT)
 
 
+def stored(data_dir: Path, table: str = "questions") -> list[tuple[Any, ...]]:
+    """The rows of a table of the bot's store, read while the bot may be writing."""
+    path = data_dir / "newsbot.sqlite3"
+    if not path.exists():
+        return []
+    with sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5) as db:
+        return db.execute(f"SELECT * FROM {table}").fetchall()
+
+
 def text_of(call: Call) -> str:
     return parse_html(call.params.get("text") or call.params.get("caption") or "")
 
@@ -118,6 +136,7 @@ class Running:
 
     bot: BotProcess
     fake: FakeTelegram
+    data: Path
 
     def ask(self, chat_id: int, text: str, count: int = 1, timeout: float = 10) -> list[Call]:
         """Send text from a private chat and wait for `count` new messages in return."""
@@ -159,7 +178,7 @@ def polling(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running]:
         )
         try:
             started(bot, server.fake, "polling")
-            yield Running(bot, server.fake)
+            yield Running(bot, server.fake, tmp / "data")
         finally:
             code = bot.stop()
         output = bot.output()
@@ -195,7 +214,8 @@ def test_meinst_du_and_nichts_davon(polling: Running) -> None:
     assert labels[-1] == "Nichts davon" and len(labels) >= 2
     (reply,) = polling.press(offer, "Nichts davon")
     assert text_of(reply).startswith("Das weiß ich noch nicht.")
-    wait(polling.bot, polling.fake, lambda: "unanswered question recorded" in polling.bot.output())
+    reasons = lambda: {r[1] for r in stored(polling.data) if r[2] == "Wladimir"}  # noqa: E731
+    wait(polling.bot, polling.fake, lambda: reasons() == {"unanswered", "nothing"})
     assert "Wladimir" not in polling.bot.output()
 
 
@@ -252,12 +272,14 @@ def test_flood_control(polling: Running) -> None:
 
 
 @pytest.mark.parametrize(
-    ("chat_id", "status", "description", "retry_after", "first"),
+    ("chat_id", "status", "description", "retry_after", "times", "first"),
     [
-        (110, 400, "Bad Request: message to be replied not found", None, "Oh, da ist"),
-        (111, 403, "Forbidden: bot was blocked by the user", None, None),
-        (112, 429, "Too Many Requests: retry after 1", 1, "Sanktionen"),
-        (113, 500, "Internal Server Error", None, "Oh, da ist"),
+        (110, 400, "Bad Request: message to be replied not found", None, 1, "Oh, da ist"),
+        (111, 403, "Forbidden: bot was blocked by the user", None, 1, None),
+        (112, 429, "Too Many Requests: retry after 1", 1, 1, "Sanktionen"),
+        (113, 500, "Internal Server Error", None, 1, "Sanktionen"),
+        (116, 502, "Bad Gateway", None, 2, "Sanktionen"),
+        (117, 500, "Internal Server Error", None, 3, "Oh, da ist"),
     ],
 )
 def test_a_telegram_error_never_stops_the_bot(
@@ -266,34 +288,57 @@ def test_a_telegram_error_never_stops_the_bot(
     status: int,
     description: str,
     retry_after: int | None,
+    times: int,
     first: str | None,
 ) -> None:
-    polling.fake.fail("sendMessage", status, description, retry_after=retry_after, chat_id=chat_id)
+    fake = polling.fake
+    fake.fail(
+        "sendMessage", status, description, retry_after=retry_after, times=times, chat_id=chat_id
+    )
     if first is not None:
         (reply,) = polling.ask(chat_id, QUESTION)
         assert text_of(reply).startswith(first)
     else:
-        polling.fake.send_text(polling.fake.private_chat(chat_id), QUESTION)
-        wait(polling.bot, polling.fake, lambda: polling.fake.recorded("sendMessage", chat_id))
+        fake.send_text(fake.private_chat(chat_id), QUESTION)
+        wait(polling.bot, fake, lambda: fake.recorded("sendMessage", chat_id))
     (after,) = polling.ask(chat_id, "was ist völkerrecht")
     assert text_of(after).startswith("Völkerrecht")
-    failed = polling.fake.recorded("sendMessage", chat_id)[0]
-    assert failed.status == status
+    calls = fake.recorded("sendMessage", chat_id)
+    failed = calls[0]
+    assert [c.status for c in calls[:times]] == [status] * times
     if status == 429:  # waited retry_after, then sent the same answer
-        retried = polling.fake.recorded("sendMessage", chat_id)[1]
+        retried = calls[1]
         assert retried.ok and retried.params == failed.params
         assert retried.at - failed.at >= 1
+    if status >= 500 and first == "Sanktionen":  # tried again, after a pause, and it arrived
+        retried = calls[times]
+        assert retried.ok and retried.params == failed.params
+        assert retried.at - failed.at >= 0.5
+    if status >= 500 and first != "Sanktionen":  # 1 + 2 tries, then given up
+        assert "sendMessage failed 3 times, giving up: NetworkError" in polling.bot.output()
+        assert [text_of(c)[:10] for c in calls] == ["Sanktionen"] * 3 + ["Oh, da ist", "Völkerrech"]
+    if status == 403:  # a reader who blocked the bot is no error worth a traceback
+        assert "a chat blocked the bot or removed it" in polling.bot.output()
 
 
-def test_a_slow_telegram_times_out_and_the_bot_goes_on(polling: Running) -> None:
+def test_a_slow_telegram_times_out_and_the_answer_is_sent_again(polling: Running) -> None:
     polling.fake.slow("sendMessage", 6.0, chat_id=114)  # longer than the 5 s read timeout
     (reply,) = polling.ask(114, QUESTION, timeout=15)
-    assert text_of(reply).startswith("Oh, da ist")
-    gave_up = polling.fake.recorded("sendMessage", 114)[0]
+    assert text_of(reply).startswith("Sanktionen")
+    gave_up, retried = polling.fake.recorded("sendMessage", 114)
     assert gave_up.status == CLIENT_GONE and text_of(gave_up).startswith("Sanktionen")
-    assert "Timed out" in polling.bot.output()
+    assert retried.params == gave_up.params
+    assert "sendMessage failed (TimedOut: Timed out), trying again" in polling.bot.output()
     (after,) = polling.ask(114, "was ist völkerrecht")
     assert text_of(after).startswith("Völkerrecht")
+
+
+def test_an_error_that_names_the_token_is_logged_without_it(polling: Running) -> None:
+    polling.fake.fail("sendMessage", 400, f"Bad Request: {TOKEN} is odd", chat_id=118)
+    (reply,) = polling.ask(118, QUESTION)
+    assert text_of(reply).startswith("Oh, da ist")
+    wait(polling.bot, polling.fake, lambda: "BadRequest: [redacted] is odd" in polling.bot.output())
+    assert TOKEN.casefold() not in polling.bot.output().casefold()
 
 
 def test_failed_polls_are_retried(polling: Running) -> None:
@@ -324,7 +369,7 @@ def test_old_buttons_work_after_a_restart_and_no_update_is_lost(tmp_path: Path) 
         first = launch(tmp_path, "first", **env)
         try:
             started(first, fake, "polling")
-            running = Running(first, fake)
+            running = Running(first, fake, tmp_path / "data")
             (article,) = running.ask(200, "Putin Kim Treffen")
         finally:
             assert first.stop() == 0, first.output()
@@ -332,7 +377,7 @@ def test_old_buttons_work_after_a_restart_and_no_update_is_lost(tmp_path: Path) 
         fake.send_text(fake.private_chat(201), QUESTION)
         second = launch(tmp_path, "second", **env)
         try:
-            running = Running(second, fake)
+            running = Running(second, fake, tmp_path / "data")
             (sources,) = running.new_messages(200, 1, 1, timeout=START_TIMEOUT)
             assert "Das sind die Quellen" in text_of(sources)
             (answer,) = running.new_messages(201, 0, 1)
@@ -388,7 +433,7 @@ def test_webhook_mode_answers_and_refuses_requests_without_the_secret(tmp_path: 
             assert hook.params["url"] == "https://newsbot.example/telegram/hook"
             secret = hook.params["secret_token"]
             assert len(secret) >= 32
-            running = Running(bot, fake)
+            running = Running(bot, fake, tmp_path / "data")
             (answer,) = running.ask(300, QUESTION)
             assert text_of(answer).startswith("Sanktionen")
             (more,) = running.press(answer, "Mehr erfahren")
@@ -414,6 +459,165 @@ def test_webhook_mode_answers_and_refuses_requests_without_the_secret(tmp_path: 
             code = bot.stop()
         assert code == 0, bot.output()
         assert TOKEN not in bot.output() and secret not in bot.output()
+
+
+# ---- privacy ----------------------------------------------------------------------------------
+
+READER_ID = 987654321
+READER_NAMES = {"first_name": "Zqxjkvbnm", "last_name": "Wqrtplkx", "username": "ploughwomanxyz"}
+MAIL, PHONE = "zqx.reader@example.org", "0170 9876543"
+
+
+@pytest.mark.parametrize("level", ["INFO", "DEBUG"])
+def test_nothing_about_a_reader_is_kept_in_the_data_or_the_logs(tmp_path: Path, level: str) -> None:
+    data = tmp_path / "data"
+    with FakeTelegramServer() as server:
+        fake = server.fake
+        bot = launch(
+            tmp_path,
+            "privacy",
+            TELEGRAM_BOT_TOKEN=TOKEN,
+            TELEGRAM_API_BASE_URL=server.base_url,
+            NEWSBOT_DATA_DIR=str(data),
+            NEWSBOT_LOG_LEVEL=level,
+        )
+        try:
+            started(bot, fake, "polling")
+            running = Running(bot, fake, data)
+            chat = fake.private_chat(READER_ID, **READER_NAMES)
+            reader = fake.user(READER_ID, **READER_NAMES)
+
+            def say(text: str) -> Call:
+                before = len(fake.sent(READER_ID))
+                fake.send_text(chat, text, user=reader)
+                return running.new_messages(READER_ID, before, 1)[-1]
+
+            def press(message: Call, label: str) -> None:
+                query = fake.press(message.result, button(message, label), user=reader)
+                wait(bot, fake, lambda: query not in fake.unanswered_queries())
+
+            say("/start")
+            press(say("was sind sanktionen"), "👎")
+            offer = say("Wladimir")
+            press(offer, "Nichts davon")
+            say(f"Meine Mail ist {MAIL} und meine Nummer {PHONE}. Was ist ein Quasar?")
+            reasons = lambda: sorted(r[1] for r in stored(data))  # noqa: E731
+            wait(bot, fake, lambda: reasons() == ["nothing", "thumbs_down", *["unanswered"] * 2])
+        finally:
+            assert bot.stop() == 0, bot.output()
+    questions = [row[2] for row in stored(data)]
+    assert "Meine Mail ist und meine Nummer . Was ist ein Quasar?" in questions
+    secrets = [str(READER_ID), *READER_NAMES.values(), MAIL, "example.org", PHONE, "9876543"]
+    files = [path for path in data.rglob("*") if path.is_file()]
+    assert files  # newsbot.sqlite3 at least
+    for path in files:
+        content = path.read_bytes().lower()
+        for secret in secrets:
+            assert secret.lower().encode() not in content, (path.name, secret)
+        assert READER_ID.to_bytes(4, "big") not in content  # as SQLite stores an integer
+    output = bot.output().lower()
+    for secret in [*secrets, "sanktionen", "quasar", "wladimir"]:  # no message text either
+        assert secret.lower() not in output, secret
+    assert TOKEN.lower() not in output
+
+
+# ---- crash and restart ------------------------------------------------------------------------
+
+
+def test_after_a_crash_the_updates_telegram_still_holds_are_answered(tmp_path: Path) -> None:
+    with FakeTelegramServer() as server:
+        fake = server.fake
+        env = {"TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_API_BASE_URL": server.base_url}
+        first = launch(tmp_path, "crash", **env)
+        try:
+            started(first, fake, "polling")
+            polls = fake.received.count("getUpdates")
+            # The bot is killed while it answers and while its next poll, which would confirm
+            # the update it got, has not reached Telegram's bookkeeping yet.
+            fake.slow("getUpdates", 30.0)
+            fake.slow("sendMessage", 30.0, chat_id=400)
+            fake.send_text(fake.private_chat(400), QUESTION)
+            wait(first, fake, lambda: fake.received.count("getUpdates") >= polls + 1)
+            wait(first, fake, lambda: "sendMessage" in fake.received)
+        finally:
+            first.process.kill()  # kill -9: no clean shutdown, no last offset confirmed
+            first.process.wait(timeout=10)
+        assert fake.pending_updates() == 1  # Telegram still holds it
+        fake.send_text(fake.private_chat(401), "was ist völkerrecht")  # sent while the bot is down
+        second = launch(tmp_path, "restart", **env)
+        try:
+            running = Running(second, fake, tmp_path / "data")
+            (answer,) = running.new_messages(400, 0, 1, timeout=START_TIMEOUT)
+            assert text_of(answer).startswith("Sanktionen")
+            (later,) = running.new_messages(401, 0, 1)
+            assert text_of(later).startswith("Völkerrecht")
+            wait(second, fake, lambda: fake.pending_updates() == 0)
+        finally:
+            assert second.stop() == 0, second.output()
+
+
+# ---- hot reload, with admins ------------------------------------------------------------------
+
+ADMIN = 42
+
+
+def test_knowledge_edited_broken_and_fixed_while_the_bot_runs(tmp_path: Path) -> None:
+    knowledge = tmp_path / "knowledge"
+    shutil.copytree(KNOWLEDGE, knowledge, ignore=shutil.ignore_patterns("README.md", "schema"))
+    glossary = knowledge / "glossary.yaml"
+    good = glossary.read_text(encoding="utf-8")
+    with FakeTelegramServer() as server:
+        fake = server.fake
+        fake.private_chat(ADMIN)  # the other admin, 43, never started the bot
+        bot = launch(
+            tmp_path,
+            "reload",
+            TELEGRAM_BOT_TOKEN=TOKEN,
+            TELEGRAM_API_BASE_URL=server.base_url,
+            NEWSBOT_KNOWLEDGE=str(knowledge),
+            NEWSBOT_ADMIN_IDS=f"{ADMIN}, 43",
+        )
+        try:
+            started(bot, fake, "polling")
+            running = Running(bot, fake, tmp_path / "data")
+            admin_menu = scope_key({"type": "chat", "chat_id": ADMIN})
+            wait(bot, fake, lambda: admin_menu in fake.scoped_commands)
+            assert [c["command"] for c in fake.scoped_commands[admin_menu]][-3:] == [
+                "reload",
+                "offen",
+                "stats",
+            ]
+            (unknown,) = running.ask(500, "Was ist Weltraumschrott?")
+            assert text_of(unknown).startswith("Das weiß ich noch nicht")
+
+            glossary.write_text(good + NEW_TERM, encoding="utf-8")
+            wait(bot, fake, lambda: "22 terms" in bot.output())
+            (answer,) = running.ask(500, "Was ist Weltraumschrott?")
+            assert text_of(answer).startswith("Weltraumschrott\n")
+
+            glossary.write_text((good + NEW_TERM).replace("short:", "shrot:", 1), "utf-8")
+            (problems,) = running.new_messages(ADMIN, 0, 1)
+            assert text_of(problems).startswith("Das neue Wissen hat Fehler.")
+            assert "\nknowledge/glossary.yaml:" in text_of(problems)
+            (still,) = running.ask(500, "Was ist Weltraumschrott?")  # the last good knowledge
+            assert text_of(still).startswith("Weltraumschrott\n")
+
+            glossary.write_text(good, encoding="utf-8")  # fixed, and the new term is gone
+            (fixed,) = running.new_messages(ADMIN, 1, 1)
+            assert text_of(fixed).startswith("Die Fehler sind behoben.")
+            (gone,) = running.ask(500, "Was ist Weltraumschrott?")
+            assert text_of(gone).startswith("Das weiß ich noch nicht")
+
+            (reloaded,) = running.ask(ADMIN, "/reload")
+            assert text_of(reloaded).startswith("Neu geladen: 1 Artikel, 21 Begriffe")
+            (refused,) = running.ask(500, "/reload")
+            assert text_of(refused).startswith("Diesen Befehl kenne ich nicht.")
+            running.settled(ADMIN, 3)
+        finally:
+            assert bot.stop() == 0, bot.output()
+    output = bot.output()
+    assert "knowledge not reloaded: knowledge/glossary.yaml:" in output
+    assert "an admin could not be told about the knowledge" in output
 
 
 # ---- starting without or with a wrong token ---------------------------------------------------
@@ -473,3 +677,18 @@ def test_an_unreachable_api_is_one_clear_line(tmp_path: Path) -> None:
         f"newsbot: cannot reach the Telegram Bot API at {base}"
     )
     assert TOKEN not in run.stderr
+
+
+def test_a_data_directory_that_cannot_be_used_is_one_clear_line(tmp_path: Path) -> None:
+    taken = tmp_path / "a-file"
+    taken.write_text("not a directory", encoding="utf-8")
+    with FakeTelegramServer() as server:
+        run = run_to_end(
+            tmp_path,
+            TELEGRAM_BOT_TOKEN=TOKEN,
+            TELEGRAM_API_BASE_URL=server.base_url,
+            NEWSBOT_DATA_DIR=str(taken / "data"),
+        )
+    assert run.returncode == 1
+    lines = [line for line in run.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith(f"newsbot: cannot keep data in {taken}")

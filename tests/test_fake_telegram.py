@@ -139,6 +139,21 @@ async def test_an_edit_that_changes_nothing_is_refused() -> None:
     assert description == "Bad Request: message to edit not found"
 
 
+async def test_command_menus_are_kept_per_scope() -> None:
+    fake = FakeTelegram()
+    fake.private_chat(42)
+    public = [{"command": "start", "description": "Los"}]
+    admin = [*public, {"command": "reload", "description": "Neu laden"}]
+    assert (await call(fake, "setMyCommands", commands=public))[0] == 200
+    chat_scope = {"type": "chat", "chat_id": 42}
+    assert (await call(fake, "setMyCommands", commands=admin, scope=chat_scope))[0] == 200
+    assert fake.commands == public
+    assert await call(fake, "getMyCommands", scope=chat_scope) == (200, admin)
+    unknown = {"type": "chat", "chat_id": 43}
+    status, description = await call(fake, "setMyCommands", commands=admin, scope=unknown)
+    assert (status, description) == (400, "Bad Request: chat not found")
+
+
 async def test_queries_must_be_answered_once_and_in_time(monkeypatch: pytest.MonkeyPatch) -> None:
     fake = FakeTelegram()
     chat = fake.private_chat(1)

@@ -83,3 +83,10 @@ def test_a_dense_text_fails_the_wiener_sachtextformel(kb: KnowledgeBase) -> None
         "Regierungsvertreter kommunizierten sicherheitspolitische Erwägungen ausführlich. " * 4
     )
     assert any("Wiener Sachtextformel" in m for m in messages(with_short(kb, dense)))
+
+
+def test_placeholders_in_bot_texts_are_no_words(kb: KnowledgeBase) -> None:
+    texts = {**kb.bot.texts, "admin_stats_day": "{day}: {asked} Fragen, {answered} Prolegomena"}
+    found = " ".join(messages(replace(kb, bot=replace(kb.bot, texts=texts))))
+    assert '"Prolegomena" is a hard word' in found
+    assert "asked" not in found and "answered" not in found

@@ -180,33 +180,38 @@ async def test_meinst_du_offers_the_candidates_and_nichts_davon(bot: Bot) -> Non
     assert text_of(chosen).startswith(labels[0])
 
 
-async def test_nichts_davon_records_the_question_once(
-    bot: Bot, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    recorded: list[str] = []
-    monkeypatch.setattr(telegram_app, "record_unanswered", recorded.append)
+def recorded(bot: Bot, reason: str) -> list[tuple[str, int]]:
+    """The questions the store holds for a reason: (cleaned question, count)."""
+    assert bot.store is not None
+    return [(a.question, a.count) for a in bot.store.asked(7) if a.reason == reason]
+
+
+async def test_nichts_davon_records_the_question_once(bot: Bot) -> None:
     chat = bot.fake.private_chat(15)
     question = unsure_question(state(bot).engine)
     (older,) = await bot.say(chat, question)
-    (offer,) = await bot.say(chat, f"{question}!")
+    (offer,) = await bot.say(chat, f"{question} 2026?")
     (answer,) = await bot.press(older, "Nichts davon")  # an older offer: its question is gone
-    assert recorded == []
+    assert recorded(bot, "nothing") == []
     assert text_of(answer) == state(bot).engine.kb.bot.text("unknown")
     await bot.press(offer, "Nichts davon")
     await bot.press(offer, "Nichts davon")
-    assert recorded == [f"{question}!"]
+    assert recorded(bot, "nothing") == [(f"{question} ?", 1)]  # cleaned: no numbers
 
 
-async def test_unanswered_questions_are_logged_without_their_text(
+async def test_questions_are_recorded_but_never_logged(
     bot: Bot, caplog: pytest.LogCaptureFixture
 ) -> None:
-    caplog.set_level(logging.INFO)
+    caplog.set_level(logging.DEBUG)
     chat = bot.fake.private_chat(16)
     question = unsure_question(state(bot).engine)
     (offer,) = await bot.say(chat, question)
     await bot.press(offer, "Nichts davon")
-    assert "unanswered question recorded" in caplog.text
-    assert question not in caplog.text
+    await bot.say(chat, "Wer gewinnt die Bundesliga?")
+    assert recorded(bot, "nothing") == [(question, 1)]
+    ours = "\n".join(r.getMessage() for r in caplog.records if r.name.startswith("bot."))
+    assert "Bundesliga" not in ours and question not in ours
+    assert "recorded a question" in ours
 
 
 async def test_every_button_press_is_answered_even_for_unknown_buttons(bot: Bot) -> None:
@@ -533,6 +538,51 @@ async def test_the_echo_of_a_question_in_a_mention_is_never_rendered_as_html(bot
     assert sent and all(c.ok for c in sent)
 
 
+# ---- safety ------------------------------------------------------------------------------------
+
+
+async def test_a_worried_reader_gets_comfort_before_any_facts(bot: Bot) -> None:
+    (reply,) = await bot.say(bot.fake.private_chat(80), "Ich habe Angst wegen der Sanktionen")
+    assert text_of(reply) == state(bot).engine.kb.bot.text("comfort")
+    assert "116 111" in text_of(reply)
+
+
+@pytest.mark.parametrize("insult", ["du bist doof", "Blöder Bot!!", "du idiot", "ich hasse dich"])
+async def test_an_insult_gets_a_calm_reply_that_does_not_repeat_it(bot: Bot, insult: str) -> None:
+    (reply,) = await bot.say(bot.fake.private_chat(81), insult)
+    calm = next(t for t in state(bot).engine.kb.bot.smalltalk if t.name == "insult").replies
+    assert text_of(reply) in calm
+    assert not {"doof", "blöd", "idiot", "hasse"} & set(text_of(reply).lower().split())
+
+
+HOSTILE = [
+    "<b>zqmark</b> was sind sanktionen",
+    '</a><a href="javascript:alert(1)">zqmark</a>',
+    "<script>alert('zqmark')</script>",
+    "zqmark &amp; &lt;b&gt; & < > \" '",
+    "{title} {date} zqmark {credit}",
+    "zqmark'); DROP TABLE questions; --",
+    "@newsbot_test_bot <i>zqmark",
+    "zqmark\u202e\u0000\ufeff",
+]
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+async def test_what_a_reader_types_is_never_echoed(bot: Bot, text: str) -> None:
+    chat = bot.fake.private_chat(82)
+    sent = await bot.say(chat, text)
+    (offer, *_) = sent
+    if buttons_of(offer) and buttons_of(offer)[-1][0] == "Nichts davon":
+        sent += await bot.press(offer, "Nichts davon")
+    calls = bot.fake.recorded(chat_id=82)
+    assert calls and all(c.ok for c in calls)  # valid HTML, whatever came in
+    for call in calls:
+        assert "zqmark" not in str(call.params)
+    assert bot.store is not None  # stored as plain text, the tables intact
+    assert all("zqmark" in a.question for a in bot.store.asked(7))
+    assert bot.store.days(7)
+
+
 # ---- state and concurrency ---------------------------------------------------------------------
 
 
@@ -545,7 +595,13 @@ def test_chat_state_is_bounded_and_holds_nothing_but_the_conversation() -> None:
     assert len(chats) == 3
     assert chats.get(1).context.last_ref == "t:1"
     assert chats.get(2).context.last_ref is None  # the least recently used was forgotten
-    assert set(vars(ChatState())) == {"context", "question", "question_message_id"}
+    assert set(vars(ChatState())) == {
+        "context",
+        "question",
+        "question_message_id",
+        "answered",
+        "answered_message_id",
+    }
 
 
 async def test_updates_of_one_chat_run_in_order_and_other_chats_meanwhile() -> None:

@@ -107,8 +107,7 @@ async def test_in_groups_there_is_no_abo(abo_bot: Bot) -> None:
 def test_the_digest_job_looks_for_due_chats_every_minute(abo_bot: Bot) -> None:
     job_queue = abo_bot.application.job_queue
     assert job_queue is not None
-    (job,) = job_queue.jobs()
-    assert job.name == JOB_NAME
+    (job,) = job_queue.get_jobs_by_name(JOB_NAME)
     assert job.job.trigger.interval == dt.timedelta(seconds=60)
 
 

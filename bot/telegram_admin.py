@@ -1,0 +1,344 @@
+"""The newsroom's side of the bot: hot reload, admin commands, readers' 👍/👎, the daily purge.
+
+Every RELOAD_INTERVAL seconds a job looks at the knowledge folder and, after a change,
+loads it in a thread (answering goes on meanwhile). Knowledge that loads cleanly replaces
+the engine in one assignment; broken knowledge never does: the last good engine keeps
+answering, every problem is logged as path:line, and the admins (NEWSBOT_ADMIN_IDS) get
+the list once per broken state, and a word when a later save fixes it.
+
+/reload, /offen and /stats answer admins in their private chat with the bot; for everyone
+else they are unknown commands. 👍/👎 and the purge feed the store behind /offen and /stats.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from telegram import (
+    BotCommand,
+    BotCommandScopeChat,
+    InlineKeyboardMarkup,
+    Message,
+    Update,
+)
+from telegram.error import BadRequest, TelegramError
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes, filters
+
+from bot.config import Settings
+from bot.engine import Engine
+from bot.knowledge import KnowledgeBase
+from bot.models import BotTexts, Problem, Reply
+from bot.reload import Reloader, ReloadResult
+from bot.report import Group, build_report
+from bot.store import DayStats, Store
+from bot.telegram_app import COMMANDS, STATE_KEY, Newsbot, send_reply
+from bot.telegram_render import FEEDBACK_ACTION, parse_feedback
+
+logger = logging.getLogger(__name__)
+
+NEWSROOM_KEY = "newsroom"
+RELOAD_INTERVAL = 2.0  # seconds between two looks at the knowledge folder
+PURGE_INTERVAL = dt.timedelta(days=1)
+ADMIN_COMMANDS = ("reload", "offen", "stats")
+REPORT_DAYS = 7
+REPORT_GROUPS = 10  # /offen lists this many groups of questions
+REPORT_VARIANTS = 3  # and this many other wordings of each
+TOP_ENTRIES = 5  # /stats lists this many entries
+MAX_PROBLEMS = 30  # the admins get at most this many problems, newsbot check shows all
+
+AnyApplication = Application[Any, Any, Any, Any, Any, Any]
+
+
+@dataclass
+class Newsroom:
+    """The admin side's state: who the admins are, the reloader, what the admins were told."""
+
+    admin_ids: frozenset[int]
+    reloader: Reloader
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    # The problems the admins last heard about; None while the knowledge is fine.
+    reported: tuple[str, ...] | None = None
+
+
+def _newsbot(context: ContextTypes.DEFAULT_TYPE) -> Newsbot:
+    state = context.bot_data[STATE_KEY]
+    assert isinstance(state, Newsbot)
+    return state
+
+
+def _newsroom(context: ContextTypes.DEFAULT_TYPE) -> Newsroom:
+    newsroom = context.bot_data[NEWSROOM_KEY]
+    assert isinstance(newsroom, Newsroom)
+    return newsroom
+
+
+def add_admin_handlers(application: AnyApplication, settings: Settings) -> None:
+    """The admin commands, the 👍/👎 handler, and the jobs: reload, purge, the admins' menu.
+
+    Call it before the reader's handlers, so that these see their updates first.
+    """
+    state = application.bot_data[STATE_KEY]
+    assert isinstance(state, Newsbot)
+    fixed_day = state.engine.composer.today  # tests pin the day; production has None
+    reloader = Reloader(
+        settings.knowledge_dir, state.engine, today=(lambda: fixed_day) if fixed_day else None
+    )
+    application.bot_data[NEWSROOM_KEY] = Newsroom(settings.admin_ids, reloader)
+    admins = filters.ChatType.PRIVATE & filters.User(user_id=settings.admin_ids)
+    application.add_handlers(
+        [
+            CallbackQueryHandler(on_feedback, pattern=f"^{FEEDBACK_ACTION}"),
+            CommandHandler("reload", on_reload, filters=admins),
+            CommandHandler("offen", on_open, filters=admins),
+            CommandHandler("stats", on_stats, filters=admins),
+        ]
+    )
+    jobs = application.job_queue
+    if jobs is None:  # python-telegram-bot without its job-queue extra
+        logger.warning("no job queue: the knowledge is not reloaded and the store not purged")
+        return
+    jobs.run_repeating(watch_knowledge, RELOAD_INTERVAL, first=RELOAD_INTERVAL, name="reload")
+    jobs.run_repeating(purge_store, PURGE_INTERVAL, first=PURGE_INTERVAL, name="purge")
+    if settings.admin_ids:
+        jobs.run_once(register_admin_commands, 0, name="admin menu")
+
+
+# ---- hot reload ----------------------------------------------------------------------------
+
+
+async def watch_knowledge(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The repeating job: reload the knowledge if it changed."""
+    await check_knowledge(context)
+
+
+async def check_knowledge(
+    context: ContextTypes.DEFAULT_TYPE, force: bool = False, asked_by: int | None = None
+) -> ReloadResult | None:
+    """Check (and maybe load) the knowledge in a thread; swap it in if valid; tell the admins.
+
+    None if another check is running and this one is not forced. The admin who asked
+    (asked_by) hears the outcome as the reply to /reload instead of as a notice.
+    """
+    newsroom = _newsroom(context)
+    if newsroom.lock.locked() and not force:
+        return None
+    async with newsroom.lock:
+        result = await asyncio.to_thread(newsroom.reloader.check, force)
+        if result.swapped:
+            _newsbot(context).engine = newsroom.reloader.engine  # the one assignment
+        notice = _notice(newsroom, result)
+        if notice is not None:
+            await tell_admins(context, notice, skip=asked_by)
+    return result
+
+
+def _notice(newsroom: Newsroom, result: ReloadResult) -> str | None:
+    """What the admins hear about a check: new problems, or that they are fixed."""
+    texts = newsroom.reloader.engine.kb.bot
+    if result.swapped:
+        if newsroom.reported is None:
+            return None
+        newsroom.reported = None
+        return texts.text("admin_reload_fixed")
+    if not result.changed:
+        return None
+    problems = tuple(str(problem) for problem in result.problems)
+    if problems == newsroom.reported:
+        return None  # this broken state was reported already
+    newsroom.reported = problems
+    return outcome_text(result, newsroom.reloader.engine)
+
+
+def outcome_text(result: ReloadResult, engine: Engine) -> str:
+    """A reload's outcome for admins: what is live now, or what is wrong."""
+    texts = engine.kb.bot
+    if result.swapped:
+        kb = engine.kb
+        return texts.text(
+            "admin_reload_done",
+            articles=str(len(kb.articles)),
+            terms=str(len(kb.terms)),
+            sources=str(len(kb.sources)),
+        )
+    if not result.problems:
+        return texts.text("admin_reload_failed")
+    return problems_text(result.problems, texts)
+
+
+def problems_text(problems: Sequence[Problem], texts: BotTexts) -> str:
+    """The problems as admins read them: one path:line line each, long lists shortened."""
+    lines = [texts.text("admin_reload_broken"), *(str(p) for p in problems[:MAX_PROBLEMS])]
+    if len(problems) > MAX_PROBLEMS:
+        lines.append(texts.text("admin_reload_more", count=str(len(problems) - MAX_PROBLEMS)))
+    return "\n".join(lines)
+
+
+async def tell_admins(
+    context: ContextTypes.DEFAULT_TYPE, text: str, skip: int | None = None
+) -> None:
+    """Send a text to every admin (escaped and split by the renderer); failures are logged."""
+    for admin_id in sorted(_newsroom(context).admin_ids):
+        if admin_id == skip:
+            continue
+        try:
+            await send_reply(context, admin_id, Reply(kind="help", text=text))
+        except TelegramError as exc:  # the admin never started the bot, or blocked it
+            logger.warning("an admin could not be told about the knowledge: %s", exc)
+
+
+# ---- admin commands ------------------------------------------------------------------------
+
+
+async def _answer(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str) -> None:
+    chat = update.effective_chat
+    assert chat is not None
+    await send_reply(context, chat.id, Reply(kind="help", text=text))
+
+
+async def on_reload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/reload (admins): check the knowledge now and say what came of it."""
+    user = update.effective_user
+    result = await check_knowledge(context, force=True, asked_by=user.id if user else None)
+    assert result is not None
+    await _answer(update, context, outcome_text(result, _newsroom(context).reloader.engine))
+
+
+async def on_open(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/offen (admins): the most asked open questions of the last days, with suggestions."""
+    state = _newsbot(context)
+    store, engine = state.recorder.store, state.engine
+    groups = await asyncio.to_thread(open_questions, store, engine) if store else []
+    await _answer(update, context, open_text(groups, engine.kb.bot))
+
+
+def open_questions(store: Store, engine: Engine, days: int = REPORT_DAYS) -> list[Group]:
+    """The top groups of the report over the last days."""
+    return build_report(store.asked(days), engine)[:REPORT_GROUPS]
+
+
+def open_text(groups: Sequence[Group], texts: BotTexts, days: int = REPORT_DAYS) -> str:
+    """/offen as text: count and question, other wordings, the report's suggestion as is."""
+    if not groups:
+        return texts.text("admin_open_empty", days=str(days))
+    blocks = [texts.text("admin_open_intro", days=str(days))]
+    for group in groups:
+        lines = [f"{group.count}× {group.question}"]
+        lines += [f"   {variant}" for variant in group.variants[1 : 1 + REPORT_VARIANTS]]
+        lines.append(f"→ {group.suggestion}")
+        blocks.append("\n".join(lines))
+    return "\n\n".join(blocks)
+
+
+async def on_stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/stats (admins): questions per day, the answered share, the most asked entries."""
+    state = _newsbot(context)
+    store, kb = state.recorder.store, state.engine.kb
+    if store is None:
+        days: list[DayStats] = []
+        top: list[tuple[str, int]] = []
+        today = dt.date.today()
+    else:
+        days = await asyncio.to_thread(store.days, REPORT_DAYS)
+        top = await asyncio.to_thread(store.top_entries, REPORT_DAYS, TOP_ENTRIES)
+        today = store.today()
+    await _answer(update, context, stats_text(days, top, kb, today))
+
+
+def stats_text(
+    days: Sequence[DayStats],
+    top: Sequence[tuple[str, int]],
+    kb: KnowledgeBase,
+    today: dt.date,
+    period: int = REPORT_DAYS,
+) -> str:
+    """/stats as text: every day of the period (oldest first), the share, the top entries."""
+    texts = kb.bot
+    by_day = {stats.day: stats for stats in days}
+    lines = [texts.text("admin_stats_intro", days=str(period))]
+    asked = answered = 0
+    for back in range(period - 1, -1, -1):
+        day = today - dt.timedelta(days=back)
+        stats = by_day.get(day, DayStats(day, 0, 0))
+        total = stats.answered + stats.unanswered
+        asked, answered = asked + total, answered + stats.answered
+        label = f"{day.day}. {texts.months[day.month - 1]}"
+        lines.append(
+            texts.text("admin_stats_day", day=label, asked=str(total), answered=str(stats.answered))
+        )
+    if asked:
+        share = str(round(100 * answered / asked))
+        lines += ["", texts.text("admin_stats_share", share=share, asked=str(asked))]
+    if top:
+        lines += ["", texts.text("admin_stats_top")]
+        for ref, count in top:
+            entry = kb.get(ref)
+            lines.append(f"• {entry.name if entry is not None else ref}: {count}")
+    return "\n".join(lines)
+
+
+async def register_admin_commands(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The admins' own command menu: the readers' commands and the admin commands."""
+    described = _newsbot(context).engine.kb.bot.commands
+    names = [name for name in (*COMMANDS, *ADMIN_COMMANDS) if name in described]
+    commands = [BotCommand(name, described[name]) for name in names]
+    for admin_id in sorted(_newsroom(context).admin_ids):
+        try:
+            await context.bot.set_my_commands(commands, scope=BotCommandScopeChat(admin_id))
+        except TelegramError as exc:  # an admin who never started the bot
+            logger.info("an admin's command menu could not be set: %s", exc)
+
+
+# ---- readers' feedback and the store -------------------------------------------------------
+
+
+async def on_feedback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """👍 or 👎 under an answer: thank the reader, count it, take the two buttons away."""
+    query = update.callback_query
+    assert query is not None
+    state = _newsbot(context)
+    try:
+        await query.answer(state.engine.kb.bot.text("feedback_thanks"))
+    except BadRequest as exc:  # too old, e.g. pressed while the bot was down
+        logger.info("a button press could not be answered: %s", exc)
+    parsed = parse_feedback(query.data or "")
+    message = query.message
+    if parsed is None or not isinstance(message, Message):
+        return
+    helpful, ref = parsed
+    if state.engine.kb.get(ref) is None:
+        return  # an entry that is gone, or a forged button
+    chat = state.chats.get(message.chat.id)
+    question = None
+    if chat.answered_message_id == message.message_id:
+        # The question behind this answer counts once, and only for a 👎.
+        question = None if helpful else chat.answered
+        chat.answered = chat.answered_message_id = None
+    await state.record(state.recorder.feedback, ref, helpful, question)
+    await _drop_feedback_keys(message)
+
+
+async def _drop_feedback_keys(message: Message) -> None:
+    """The message without its 👍/👎 row: one vote per answer."""
+    markup = message.reply_markup
+    if markup is None:
+        return
+    rows = [
+        [key for key in row if not str(key.callback_data or "").startswith(FEEDBACK_ACTION)]
+        for row in markup.inline_keyboard
+    ]
+    kept = [row for row in rows if row]
+    try:
+        await message.edit_reply_markup(InlineKeyboardMarkup(kept) if kept else None)
+    except BadRequest as exc:  # too old to edit, or edited already
+        logger.debug("the feedback buttons stay: %s", exc)
+
+
+async def purge_store(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The daily job: delete what is older than the retention period."""
+    state = _newsbot(context)
+    await state.record(state.recorder.purge)
