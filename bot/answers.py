@@ -343,7 +343,9 @@ class Composer:
             return self.news()
         if action.startswith(GLOSSARY_ACTION):
             number = action[len(GLOSSARY_ACTION) :]
-            return self.glossary(int(number) if number.isdigit() and len(number) < 6 else 1)
+            # isdigit() alone admits "²", which int() refuses: ASCII digits only.
+            wanted = number.isascii() and number.isdigit() and len(number) < 6
+            return self.glossary(int(number) if wanted else 1)
         if action == SOURCE_LIST_ACTION:
             return self.source_list()
         if action == NOTHING_ACTION:

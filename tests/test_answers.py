@@ -110,3 +110,8 @@ def test_a_long_digest_stops_at_ten_articles(engine: Engine) -> None:
 )
 def test_the_teaser_is_whole_sentences_that_fit(text: str, limit: int, expected: str) -> None:
     assert teaser(text, limit) == expected
+
+
+@pytest.mark.parametrize("action", ["g:²", "g:٣", "g:99999999", "g:"])
+def test_odd_page_numbers_show_a_glossary_page(engine: Engine, action: str) -> None:
+    assert engine.composer.press(action, Context()).kind == "glossary"
