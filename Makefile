@@ -5,12 +5,13 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 SHARED := ../shared
 
-.PHONY: run test lint typecheck unit eval fuzz fuzz-smoke bench-digest bench-digest-smoke install clean
+.PHONY: run test lint typecheck unit eval fuzz fuzz-smoke bench bench-smoke bench-digest \
+	bench-digest-smoke install clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -18,7 +19,7 @@ install: $(STAMP)
 run: $(STAMP)
 	$(BIN)/newsbot run --fallback-chat
 
-test: lint typecheck unit eval fuzz-smoke bench-digest-smoke
+test: lint typecheck unit eval fuzz-smoke bench-smoke bench-digest-smoke
 
 lint: $(STAMP)
 	$(BIN)/ruff check bot tests benchmarks
@@ -47,6 +48,27 @@ fuzz-smoke: $(STAMP)
 fuzz: $(STAMP)
 	$(BIN)/python benchmarks/fuzz.py --count 100000 --cli 5000 --handlers 100000
 
+# The matching benchmark (docs/benchmarks.md, section Matching): synthetic knowledge of each
+# size in bench-out/ (ignored by git), then newsbot against naive rapidfuzz and BM25.
+BENCH_SIZES := 100 1000 10000 100000
+BENCH_OUT := bench-out
+
+bench: $(STAMP)
+	for n in $(BENCH_SIZES); do \
+		$(BIN)/python benchmarks/make_kb.py --entries $$n --out $(BENCH_OUT)/$$n || exit 1; \
+	done
+	$(BIN)/python benchmarks/bench_match.py --sizes $(BENCH_SIZES) --data $(BENCH_OUT) \
+		--json $(BENCH_OUT)/results.json
+
+# 1,000 entries and 100 questions in a temporary folder, docs/ untouched: keeps the benchmark
+# scripts working, and newsbot check must accept the generated knowledge (self-test included).
+bench-smoke: $(STAMP)
+	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+	$(BIN)/python benchmarks/make_kb.py --entries 1000 --questions 100 --out "$$tmp/1000" && \
+	{ $(BIN)/newsbot check --kb "$$tmp/1000/knowledge" > "$$tmp/check.txt" \
+		|| { cat "$$tmp/check.txt"; exit 1; }; } && tail -1 "$$tmp/check.txt" && \
+	$(BIN)/python benchmarks/bench_match.py --sizes 1000 --data "$$tmp" \
+		--markdown "$$tmp/benchmarks.md" --plot "$$tmp/bench_match.png"
 # The daily digest to 10,000 subscribers at Telegram's 30 messages a second (about six
 # minutes); the results go into docs/benchmarks.md. 50 subscribers keep it working in `make test`.
 bench-digest: $(STAMP)

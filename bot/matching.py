@@ -10,6 +10,7 @@ found in a name counts fully only when the question names that entry whole ("U-B
 
 from __future__ import annotations
 
+from array import array
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -106,6 +107,7 @@ class _Instance:
 class _QueryWord:
     alternatives: list[tuple[str, float]]
     weight: float
+    names_only: bool = False
 
 
 @dataclass
@@ -118,7 +120,7 @@ class Index:
     text_postings: dict[str, list[tuple[int, float]]] = field(default_factory=dict)
     joined: set[str] = field(default_factory=set)
     surface: dict[str, str] = field(default_factory=dict)
-    deletions: dict[str, set[str]] = field(default_factory=dict)
+    deletions: DeletionIndex = field(default_factory=lambda: DeletionIndex(()))
     phrases: list[str] = field(default_factory=list)
     phrase_targets: list[int] = field(default_factory=list)
     comfort_target: int = -1
@@ -196,11 +198,7 @@ class Index:
         return index
 
     def _build_deletions(self) -> None:
-        for word in list(self.surface):
-            if len(word) < MIN_TYPO_LENGTH:
-                continue
-            for variant in _deletions(word):
-                self.deletions.setdefault(variant, set()).add(word)
+        self.deletions = DeletionIndex(w for w in self.surface if len(w) >= MIN_TYPO_LENGTH)
 
     # ---- query side -------------------------------------------------------------------
 
@@ -215,7 +213,7 @@ class Index:
         allowed = 2 if len(word) >= LONG_TYPO_LENGTH else 1
         candidates: set[str] = set()
         for variant in (word, *_deletions(word)):
-            candidates |= self.deletions.get(variant, set())
+            candidates.update(self.deletions.get(variant))
             if variant in self.surface:
                 candidates.add(variant)
         best: str | None = None
@@ -291,10 +289,12 @@ class Index:
         parts = self._split(word)
         if parts is None:
             return [_QueryWord([], _weight(word, False))]
+        # A split is a guess ("Militärzeit" is not about the military): its parts count only
+        # where an entry names them, not where some text happens to use them.
         words = []
         for part in parts:
             resolved = self._resolve(part)
-            words.append(_QueryWord(resolved, _weight(part, bool(resolved))))
+            words.append(_QueryWord(resolved, _weight(part, bool(resolved)), names_only=True))
         return words
 
     def match(self, question: str, limit: int = 5) -> Result:
@@ -364,7 +364,7 @@ class Index:
             for stem_, similarity in word.alternatives:
                 for instance, length in self.postings.get(stem_, ()):
                     covered[instance] += length
-                docs = self.text_postings.get(stem_, ())
+                docs = () if word.names_only else self.text_postings.get(stem_, ())
                 if len(docs) > COMMON_TEXT_POSTINGS:
                     continue
                 for doc, weight in docs:
@@ -447,6 +447,66 @@ def _weight(word: str, known: bool) -> float:
 
 def _deletions(word: str) -> Iterable[str]:
     return {word[:i] + word[i + 1 :] for i in range(len(word))}
+
+
+def _is_deletion(variant: str, word: str) -> bool:
+    """True if variant is word with one letter left out."""
+    if len(word) != len(variant) + 1:
+        return False
+    i = 0
+    while i < len(variant) and variant[i] == word[i]:
+        i += 1
+    return variant[i:] == word[i + 1 :]
+
+
+class DeletionIndex:
+    """The known words by their one-letter deletions, for the typo search.
+
+    A dict of sets took about 300 bytes per deletion, 1.2 GB at 100,000 entries. Here each
+    (deletion, word) pair is one 64-bit slot of an open-addressing table: 39 bits of the
+    deletion's hash above the word's number. Every hit is checked against the word, so
+    get() returns exactly the words a dict of sets would.
+    """
+
+    _ID_BITS = 24
+    _ID_MASK = (1 << _ID_BITS) - 1
+    _TAG_MASK = (1 << 39) - 1
+    _LOAD = 0.6
+
+    def __init__(self, words: Iterable[str]) -> None:
+        self.words = list(words)
+        if len(self.words) > self._ID_MASK:
+            raise ValueError("too many words for the typo index")
+        self.size = max(8, int(sum(len(w) for w in self.words) / self._LOAD) + 1)
+        table = array("q", bytes(8 * self.size))
+        size, tags = self.size, self._TAG_MASK
+        for number, word in enumerate(self.words, 1):
+            for variant in _deletions(word):
+                code = hash(variant)
+                slot = code % size
+                while table[slot]:
+                    slot = slot + 1 if slot + 1 < size else 0
+                table[slot] = ((code >> self._ID_BITS) & tags) << self._ID_BITS | number
+        self.table = table
+
+    def get(self, variant: str) -> list[str]:
+        """The known words that variant is a one-letter deletion of."""
+        code = hash(variant)
+        tag = (code >> self._ID_BITS) & self._TAG_MASK
+        size, table = self.size, self.table
+        slot = code % size
+        found = []
+        while entry := table[slot]:
+            if entry >> self._ID_BITS == tag:
+                word = self.words[(entry & self._ID_MASK) - 1]
+                if _is_deletion(variant, word):
+                    found.append(word)
+            slot = slot + 1 if slot + 1 < size else 0
+        return found
+
+    def __len__(self) -> int:
+        """How many words are indexed."""
+        return len(self.words)
 
 
 @dataclass

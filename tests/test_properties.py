@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from bot.answers import Context
 from bot.engine import Engine
+from bot.matching import DeletionIndex, _deletions
 from bot.models import ReplyKind
 from bot.normalize import analyze, fold
 
@@ -111,3 +112,21 @@ def test_any_button_action_is_safe(engine: Engine, action: str) -> None:
     reply = engine.composer.press(action, Context())
     assert reply.kind in KINDS
     assert reply.text.strip()
+
+
+WORDS = st.lists(st.text(alphabet="abcdeäß0", min_size=5, max_size=9), max_size=40, unique=True)
+
+
+@given(WORDS, st.text(alphabet="abcdeäß0", min_size=0, max_size=9))
+@settings(max_examples=200, deadline=None)
+def test_packed_deletion_index_answers_like_a_dict_of_sets(words: list[str], probe: str) -> None:
+    """The compact typo index answers exactly like the obvious dict of sets."""
+    expected: dict[str, set[str]] = {}
+    for word in words:
+        for variant in _deletions(word):
+            expected.setdefault(variant, set()).add(word)
+    index = DeletionIndex(words)
+    for variant in {*expected, probe, *_deletions(probe)}:
+        found = index.get(variant)
+        assert len(found) == len(set(found))
+        assert set(found) == expected.get(variant, set())
