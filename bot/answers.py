@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -26,7 +27,15 @@ NOTHING_ACTION = "none"
 NEWS_ACTION = "news"
 GLOSSARY_ACTION = "g:"
 SOURCE_LIST_ACTION = "sources"
+# The daily digest's buttons: "abo:" shows the setting, "abo:17:30" picks a time,
+# "abo:aus" ends it (handled by the Telegram adapter with bot/digest.py, not by press()).
+ABO_ACTION = "abo:"
 ENTRY_KINDS = ("article", "term", "source")
+DIGEST_MAX_ARTICLES = 10
+DIGEST_LINE_CHARS = 160  # the one-line summary of an article in the digest
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+# A period that ends an abbreviation or a number, not a sentence.
+_ABBREVIATION = re.compile(r"(?:^|\s)(?:\w|\d+|ca|bzw|usw|vgl|Nr|Dr)\.$")
 
 
 @dataclass
@@ -283,6 +292,20 @@ class Composer:
         buttons = tuple(Button(a.title, a.ref) for a in current[:10])
         return Reply(kind="news", text="\n".join(lines), buttons=buttons)
 
+    def digest(self, articles: Sequence[Article]) -> Reply:
+        """The daily digest: per new article its title and first sentences, a button to open it.
+
+        At most DIGEST_MAX_ARTICLES, in the order given (newest first); /news lists the rest.
+        """
+        bot = self.kb.bot
+        shown = articles[:DIGEST_MAX_ARTICLES]
+        blocks = [bot.text("digest_intro")]
+        blocks += [f"• {a.title}\n{teaser(a.summary, DIGEST_LINE_CHARS)}" for a in shown]
+        blocks.append(bot.text("digest_outro"))
+        buttons = [Button(a.title, a.ref) for a in shown]
+        buttons.append(Button(bot.buttons["abo_change"], ABO_ACTION))
+        return Reply(kind="news", text="\n\n".join(blocks), buttons=tuple(buttons))
+
     def glossary(self, page: int) -> Reply:
         """One page of the glossary, A to Z, with buttons to turn the page."""
         bot = self.kb.bot
@@ -332,7 +355,9 @@ class Composer:
             return self.news()
         if action.startswith(GLOSSARY_ACTION):
             number = action[len(GLOSSARY_ACTION) :]
-            return self.glossary(int(number) if number.isdigit() and len(number) < 6 else 1)
+            # isdigit() alone admits "²", which int() refuses: ASCII digits only.
+            wanted = number.isascii() and number.isdigit() and len(number) < 6
+            return self.glossary(int(number) if wanted else 1)
         if action == SOURCE_LIST_ACTION:
             return self.source_list()
         if action == NOTHING_ACTION:
@@ -342,6 +367,25 @@ class Composer:
             return Reply(kind="none", text=self.kb.bot.text("no_context"))
         context.last_ref = entry.ref
         return self.entry(entry)
+
+
+def teaser(text: str, limit: int) -> str:
+    """The first sentences of a text on one line, as many as fit in limit characters (at
+    least one, cut between words with " …" if even that is too long)."""
+    parts: list[str] = []
+    for piece in _SENTENCE_END.split(" ".join(text.split())):
+        if parts and _ABBREVIATION.search(parts[-1]):  # "z. B." or "13. September"
+            parts[-1] += " " + piece
+        else:
+            parts.append(piece)
+    result = parts[0] if parts else ""
+    for part in parts[1:]:
+        if len(result) + 1 + len(part) > limit:
+            break
+        result += " " + part
+    if len(result) <= limit:
+        return result
+    return result[: limit - 2].rsplit(" ", 1)[0] + " …"
 
 
 def _host(url: str) -> str:

@@ -1,7 +1,9 @@
-"""Settings from the environment or a .env file: token, knowledge, data, admins, webhook."""
+"""Settings from the environment or a .env file: token, knowledge, data, admins, webhook,
+the digest's quiet hours and schedule, and the testing aids (send rate, clock)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import os
 import re
@@ -12,10 +14,16 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from bot.store import DEFAULT_RETENTION_DAYS
+from bot.subscriptions import DEFAULT_QUIET, TIMEZONE, parse_time
 
 DEFAULT_API_BASE_URL = "https://api.telegram.org/bot"
 DEFAULT_WEBHOOK_LISTEN = "127.0.0.1"
 DEFAULT_WEBHOOK_PORT = 8443
+DEFAULT_DIGEST_CHECK_SECONDS = 60.0
+# Telegram allows about 30 messages a second per bot; python-telegram-bot's AIORateLimiter
+# keeps the bot below that. Only tests raise it (NEWSBOT_RATE_LIMIT), to send 1,000 digests
+# in seconds; the benchmark measures the default.
+DEFAULT_RATE_LIMIT = 30.0
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 # Telegram's rule for the webhook secret: 1-256 characters A-Z, a-z, 0-9, _ and -.
 _SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
@@ -51,6 +59,14 @@ class Settings:
     webhook: WebhookSettings | None = None
     # Days the store keeps unanswered questions and counts; /datenschutz promises 90.
     retention_days: int = DEFAULT_RETENTION_DAYS
+    # The daily digest: nothing is sent between the two times (the span may cross midnight;
+    # equal times mean no quiet hours), and due subscriptions are looked for this often.
+    quiet_hours: tuple[dt.time, dt.time] = DEFAULT_QUIET
+    digest_check_seconds: float = DEFAULT_DIGEST_CHECK_SECONDS
+    # Messages per second the rate limiter lets through (testing aid; keep Telegram's 30).
+    rate_limit: float = DEFAULT_RATE_LIMIT
+    # Testing aid: the bot's clock starts at this moment and runs on from there.
+    clock_start: dt.datetime | None = None
 
     @property
     def secrets(self) -> tuple[str, ...]:
@@ -92,6 +108,12 @@ class Settings:
             log_level=level,
             webhook=_webhook(get),
             retention_days=_retention_days(get("NEWSBOT_RETENTION_DAYS")),
+            quiet_hours=_quiet_hours(get("NEWSBOT_QUIET_HOURS")),
+            digest_check_seconds=_positive(
+                "NEWSBOT_DIGEST_CHECK_SECONDS", get, DEFAULT_DIGEST_CHECK_SECONDS
+            ),
+            rate_limit=_positive("NEWSBOT_RATE_LIMIT", get, DEFAULT_RATE_LIMIT),
+            clock_start=_clock_start(get("NEWSBOT_CLOCK_START")),
         )
 
 
@@ -180,6 +202,45 @@ def _webhook(get: Callable[[str], str | None]) -> WebhookSettings | None:
         path=path.strip("/"),
         secret=secret,
     )
+
+
+def _quiet_hours(text: str | None) -> tuple[dt.time, dt.time]:
+    if text is None:
+        return DEFAULT_QUIET
+    first, dash, second = text.partition("-")
+    start, end = parse_time(first), parse_time(second)
+    if not dash or start is None or end is None:
+        raise ConfigError(
+            f"NEWSBOT_QUIET_HOURS is {text!r} - write start-end as HH:MM-HH:MM, e.g. 20:00-07:00"
+            " (equal times: no quiet hours)"
+        )
+    return start, end
+
+
+def _positive(name: str, get: Callable[[str], str | None], default: float) -> float:
+    text = get(name)
+    if text is None:
+        return default
+    try:
+        value = float(text)
+    except ValueError:
+        value = 0.0
+    if not 0 < value < float("inf"):
+        raise ConfigError(f"{name} is {text!r} - use a number greater than 0, e.g. {default:g}")
+    return value
+
+
+def _clock_start(text: str | None) -> dt.datetime | None:
+    if text is None:
+        return None
+    try:
+        start = dt.datetime.fromisoformat(text)
+    except ValueError:
+        raise ConfigError(
+            f"NEWSBOT_CLOCK_START is {text!r} - write a moment like 2026-11-24T07:14:00+01:00"
+            " (a testing aid; leave it unset in production)"
+        ) from None
+    return start if start.tzinfo is not None else start.replace(tzinfo=TIMEZONE)
 
 
 def redact(text: str, secrets_: Iterable[str]) -> str:

@@ -153,6 +153,21 @@ class TextsFile(_Strict):
     page: Text = Field(description="Below a list that has pages; {page} and {pages}.")
     photo_credit: Text = Field(description="Who took an article's photo; {credit}.")
     unknown_command: Text = Field(description="A /command the bot does not know.")
+    digest_intro: Text = Field(description="Above the daily digest of new articles.")
+    digest_outro: Text = Field(description="Below the daily digest: tap an article, /abo.")
+    abo_started: Text = Field(description="/abo: the daily digest is switched on; {time}.")
+    abo_changed: Text = Field(description="/abo 17:30: the digest comes at another time; {time}.")
+    abo_status: Text = Field(
+        description="/abo when subscribed: the current time ({time}) and how to change it."
+    )
+    abo_none: Text = Field(description="No subscription yet: what the digest is, pick a time.")
+    abo_quiet: Text = Field(
+        description="A time in the quiet hours is refused; {time}, {start} and {end}."
+    )
+    abo_bad_time: Text = Field(description="/abo with something that is no time of day.")
+    abo_stopped: Text = Field(description="/abo_aus: the subscription and its data are deleted.")
+    abo_not_subscribed: Text = Field(description="/abo_aus without a subscription.")
+    abo_private: Text = Field(description="/abo in a group: subscriptions are for private chats.")
     feedback_thanks: Text = Field(
         description="The short thanks for a 👍 or 👎 (at most 200 chars)."
     )
@@ -199,6 +214,9 @@ class ButtonsFile(_Strict):
     open_bot: Name = Field(
         description='Under an answer shared in another chat: opens it in the bot ("Im Bot öffnen").'
     )
+    abo_change: Name = Field(description='Under the digest: "Abo ändern".')
+    abo_end: Name = Field(description='"Abo beenden"')
+    abo_again: Name = Field(description='After /abo_aus: "Wieder abonnieren".')
     helpful: Name = Field(description='Under an answer: it helped ("👍").')
     unhelpful: Name = Field(description='Under an answer: it did not help ("👎").')
 
@@ -211,6 +229,8 @@ class CommandsFile(_Strict):
     news: Name = Field(description="/news")
     begriffe: Name = Field(description="/begriffe")
     quellen: Name = Field(description="/quellen")
+    abo: Name = Field(description="/abo")
+    abo_aus: Name = Field(description="/abo_aus")
     datenschutz: Name = Field(description="/datenschutz")
     reload: Name = Field(description="/reload, only in the admins' menu")
     offen: Name = Field(description="/offen, only in the admins' menu")

@@ -75,6 +75,14 @@ class Subscriptions:
         self._lock = threading.Lock()
         self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
         with self._lock:
+            # A digest run records every chat right after its send, 10,000 commits a run.
+            # With a write-ahead log and synchronous=NORMAL a commit costs no fsync (0.02 ms
+            # instead of 1-5 ms of blocking the event loop) and still survives a crash of the
+            # process; only a power cut may undo the last commits, which at worst repeats a
+            # digest (deletions are synced all the same, see unsubscribe). The mode stays
+            # with the file (the store shares it, and works in it too).
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")
             self._db.execute(
                 """CREATE TABLE IF NOT EXISTS subscriptions (
                     chat_id INTEGER PRIMARY KEY,
@@ -106,7 +114,12 @@ class Subscriptions:
     def unsubscribe(self, chat_id: int) -> bool:
         """End a chat's digest and forget the chat; True if it had one."""
         with self._lock:
-            cursor = self._db.execute("DELETE FROM subscriptions WHERE chat_id = ?", (chat_id,))
+            # What /abo_aus deletes stays deleted even through a power cut: synced to disk.
+            self._db.execute("PRAGMA synchronous=FULL")
+            try:
+                cursor = self._db.execute("DELETE FROM subscriptions WHERE chat_id = ?", (chat_id,))
+            finally:
+                self._db.execute("PRAGMA synchronous=NORMAL")
         return cursor.rowcount > 0
 
     def get(self, chat_id: int) -> Subscription | None:

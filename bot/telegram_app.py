@@ -73,7 +73,7 @@ ALLOWED_UPDATES = [
     Update.INLINE_QUERY,
 ]
 # The command menu, in this order; the descriptions come from knowledge/bot.yaml.
-COMMANDS = ("start", "hilfe", "news", "begriffe", "quellen", "datenschutz")
+COMMANDS = ("start", "hilfe", "news", "begriffe", "quellen", "abo", "abo_aus", "datenschutz")
 # Deep links t.me/<bot>?start=<payload> name an entry: payload prefix -> reference prefix.
 DEEP_LINKS = {"begriff_": "t:", "quelle_": "s:", "artikel_": "a:"}
 _DEEP_LINK_PAYLOAD = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
@@ -603,7 +603,11 @@ def build_application(
     if get_updates_request is not None:
         builder = builder.get_updates_request(get_updates_request)
     if rate_limiter:
-        builder = builder.rate_limiter(RetryingRateLimiter(max_retries=RATE_LIMIT_RETRIES))
+        builder = builder.rate_limiter(
+            RetryingRateLimiter(
+                max_retries=RATE_LIMIT_RETRIES, overall_max_rate=settings.rate_limit
+            )
+        )
     application = builder.build()
     application.bot_data[STATE_KEY] = Newsbot(
         engine, flood=flood or FloodGate(), recorder=Recorder(store)
@@ -613,6 +617,9 @@ def build_application(
 
     add_admin_handlers(application, settings)
     add_handlers(application)
+    from bot import telegram_digest  # imports this module in turn
+
+    telegram_digest.install(application, settings)
     return application
 
 

@@ -43,8 +43,9 @@ class RetryingRateLimiter(AIORateLimiter):
         max_retries: int = 0,
         server_retries: int = SERVER_RETRIES,
         first_pause: float = FIRST_PAUSE,
+        overall_max_rate: float = 30,
     ) -> None:
-        super().__init__(max_retries=max_retries)
+        super().__init__(max_retries=max_retries, overall_max_rate=overall_max_rate)
         self.server_retries = server_retries
         self.first_pause = first_pause
 

@@ -46,6 +46,18 @@ def kb_copy(tmp_path: Path) -> Path:
     return target
 
 
+def add_article(knowledge: Path, id_: str, day: dt.date, title: str) -> None:
+    """Write a small valid article into a knowledge directory (for the digest)."""
+    (knowledge / "articles" / f"{id_}.yaml").write_text(
+        "# yaml-language-server: $schema=../schema/article.schema.json\n"
+        f"id: {id_}\ntitle: {title}\ndate: {day.isoformat()}\n"
+        f"url: https://www.example.org/{id_}\n"
+        "summary: Eine Rakete ist zum Mond geflogen. Menschen waren nicht an Bord.\n"
+        "details: Die Rakete hat Messgeräte zum Mond gebracht.\n",
+        encoding="utf-8",
+    )
+
+
 def settings_for(knowledge: Path = KNOWLEDGE, **changes: object) -> Settings:
     """Settings as `newsbot run` would read them, for the fake Telegram."""
     values: dict[str, object] = {
@@ -126,16 +138,18 @@ async def start_bot(
     store: Store | None = None,
     knowledge: Path = KNOWLEDGE,
     admin_ids: frozenset[int] = frozenset(),
+    rate_limiter: bool = False,
+    **settings: object,
 ) -> Bot:
     """Build and initialise the application the way `newsbot run` does, minus the network."""
     fake = FakeTelegram()
     clock = Clock()
     application = build_application(
-        settings_for(knowledge, admin_ids=admin_ids),
+        settings_for(knowledge, admin_ids=admin_ids, **settings),
         engine,
         request=FakeBotApiRequest(fake),
         get_updates_request=OfflineRequest(),
-        rate_limiter=False,
+        rate_limiter=rate_limiter,
         flood=FloodGate(clock=clock),
         store=store,
     )

@@ -425,6 +425,11 @@ class FakeTelegram:
         with self._condition:
             self._faults.append(_Fault(method, times, None, None, None, seconds, chat_id))
 
+    def clear_faults(self) -> None:
+        """Forget every failure and slow answer still waiting to happen."""
+        with self._condition:
+            self._faults.clear()
+
     def proxy_webhook_to(self, base_url: str) -> None:
         """Deliver webhook updates to base_url + the webhook's path (the TLS proxy's job)."""
         self.webhook_proxy = base_url.rstrip("/")

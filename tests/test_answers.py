@@ -1,11 +1,16 @@
-"""The lists behind /begriffe, /quellen and inline search, as the engine composes them."""
+"""The lists behind /begriffe, /quellen, inline search and the daily digest, as the engine
+composes them."""
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import replace
+
 import pytest
 
-from bot.answers import GLOSSARY_PAGE_SIZE, Context
+from bot.answers import DIGEST_MAX_ARTICLES, GLOSSARY_PAGE_SIZE, Context, teaser
 from bot.engine import Engine
+from bot.models import Article
 from bot.normalize import fold
 
 
@@ -61,3 +66,52 @@ def test_search_ranks_the_named_entry_first(engine: Engine, query: str, first: s
 def test_an_empty_search_offers_the_news_and_nonsense_offers_nothing(engine: Engine) -> None:
     assert [r.kind for r in engine.search("  ")] == ["article"]
     assert engine.search("xyzzy qwrtz") == ()
+
+
+def article(engine: Engine, id_: str, day: dt.date, title: str | None = None) -> Article:
+    """A copy of the shipped article under another id, date and title."""
+    base = engine.kb.articles[0]
+    return replace(base, id=id_, date=day, title=title or f"Neu: {id_}", expires=None)
+
+
+def test_the_digest_lists_title_and_first_sentences_with_a_button_each(engine: Engine) -> None:
+    new = article(engine, "neu", dt.date(2026, 11, 23), "Was Neues aus dem Weltall")
+    old = engine.kb.articles[0]
+    reply = engine.composer.digest([new, old])
+    texts = engine.kb.bot
+    blocks = reply.text.split("\n\n")
+    assert blocks[0] == texts.text("digest_intro")
+    assert blocks[1] == f"• {new.title}\nDas vermuten viele Fachleute. Sicher ist es aber nicht."
+    assert blocks[2].startswith(f"• {old.title}\n")
+    assert blocks[-1] == texts.text("digest_outro")
+    assert [(b.label, b.action) for b in reply.buttons] == [
+        (new.title, "a:neu"),
+        (old.title, old.ref),
+        (texts.buttons["abo_change"], "abo:"),
+    ]
+
+
+def test_a_long_digest_stops_at_ten_articles(engine: Engine) -> None:
+    many = [article(engine, f"a{n}", dt.date(2026, 11, 1 + n)) for n in range(15)]
+    reply = engine.composer.digest(many)
+    assert len(reply.buttons) == DIGEST_MAX_ARTICLES + 1
+    assert reply.text.count("• ") == DIGEST_MAX_ARTICLES
+
+
+@pytest.mark.parametrize(
+    ("text", "limit", "expected"),
+    [
+        ("Eins. Zwei. Drei.", 11, "Eins. Zwei."),
+        ("Eins.   Zwei.\nDrei.", 100, "Eins. Zwei. Drei."),
+        ("Das sind z. B. Strafen. Mehr.", 25, "Das sind z. B. Strafen."),
+        ("Am 13. September war es. Dann.", 24, "Am 13. September war es."),
+        ("Ein sehr langer erster Satz ohne Ende", 20, "Ein sehr langer …"),
+    ],
+)
+def test_the_teaser_is_whole_sentences_that_fit(text: str, limit: int, expected: str) -> None:
+    assert teaser(text, limit) == expected
+
+
+@pytest.mark.parametrize("action", ["g:²", "g:٣", "g:99999999", "g:"])
+def test_odd_page_numbers_show_a_glossary_page(engine: Engine, action: str) -> None:
+    assert engine.composer.press(action, Context()).kind == "glossary"

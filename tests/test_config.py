@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import re
 from pathlib import Path
@@ -80,6 +81,12 @@ def test_webhook_settings_default_to_the_path_of_the_url_and_a_random_secret() -
         ({"NEWSBOT_ADMIN_IDS": "12, alice"}, "NEWSBOT_ADMIN_IDS"),
         ({"NEWSBOT_LOG_LEVEL": "loud"}, "NEWSBOT_LOG_LEVEL"),
         ({"TELEGRAM_API_BASE_URL": "127.0.0.1:8081/bot"}, "TELEGRAM_API_BASE_URL"),
+        ({"NEWSBOT_QUIET_HOURS": "20 bis 7"}, "NEWSBOT_QUIET_HOURS"),
+        ({"NEWSBOT_QUIET_HOURS": "25:00-07:00"}, "NEWSBOT_QUIET_HOURS"),
+        ({"NEWSBOT_DIGEST_CHECK_SECONDS": "0"}, "NEWSBOT_DIGEST_CHECK_SECONDS"),
+        ({"NEWSBOT_RATE_LIMIT": "schnell"}, "NEWSBOT_RATE_LIMIT"),
+        ({"NEWSBOT_RATE_LIMIT": "nan"}, "NEWSBOT_RATE_LIMIT"),
+        ({"NEWSBOT_CLOCK_START": "morgen früh"}, "NEWSBOT_CLOCK_START"),
         ({"NEWSBOT_RETENTION_DAYS": "90 Tage"}, "NEWSBOT_RETENTION_DAYS"),
         ({"NEWSBOT_RETENTION_DAYS": "0"}, "NEWSBOT_RETENTION_DAYS"),
     ],
@@ -87,6 +94,30 @@ def test_webhook_settings_default_to_the_path_of_the_url_and_a_random_secret() -
 def test_malformed_settings_name_the_variable(env: dict[str, str], message: str) -> None:
     with pytest.raises(ConfigError, match=message):
         Settings.from_env(env, None)
+
+
+def test_digest_settings_default_to_telegrams_rate_and_the_real_clock() -> None:
+    settings = Settings.from_env({}, None)
+    assert settings.quiet_hours == (dt.time(20, 0), dt.time(7, 0))
+    assert settings.digest_check_seconds == 60
+    assert settings.rate_limit == 30
+    assert settings.clock_start is None
+
+
+def test_digest_settings_as_written_in_the_environment() -> None:
+    settings = Settings.from_env(
+        {
+            "NEWSBOT_QUIET_HOURS": "21:30 - 6.45",
+            "NEWSBOT_DIGEST_CHECK_SECONDS": "0.5",
+            "NEWSBOT_RATE_LIMIT": "1000",
+            "NEWSBOT_CLOCK_START": "2026-11-24T07:14:00",
+        },
+        None,
+    )
+    assert settings.quiet_hours == (dt.time(21, 30), dt.time(6, 45))
+    assert (settings.digest_check_seconds, settings.rate_limit) == (0.5, 1000)
+    start = settings.clock_start
+    assert start is not None and start.utcoffset() == dt.timedelta(hours=1)  # Berlin, winter
 
 
 def test_a_broken_env_file_line_is_reported_with_its_number(tmp_path: Path) -> None:

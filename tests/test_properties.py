@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import get_args
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -10,9 +11,10 @@ from hypothesis import strategies as st
 from bot.answers import Context
 from bot.engine import Engine
 from bot.matching import DeletionIndex, _deletions
+from bot.models import ReplyKind
 from bot.normalize import analyze, fold
 
-KINDS = {"article", "term", "source", "sources", "news", "help", "smalltalk", "comfort", "none"}
+KINDS = set(get_args(ReplyKind))
 
 # Every code point, lone surrogates, combining marks, right-to-left and zero-width included.
 ANY_CHAR = st.characters(codec=None, exclude_categories=())

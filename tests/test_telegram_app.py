@@ -66,6 +66,8 @@ async def test_start_welcomes_and_the_german_command_menu_is_registered(bot: Bot
         "news",
         "begriffe",
         "quellen",
+        "abo",
+        "abo_aus",
         "datenschutz",
     ]
     assert all(c["description"] for c in menu.params["commands"])

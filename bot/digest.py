@@ -1,0 +1,321 @@
+"""The daily digest: subscribing by command or button, and the run that sends what is new.
+
+Telegram-free: the adapter (telegram_digest.py) hands in a `send` coroutine that says how a
+send went - "sent", "gone" (Telegram answered 403: the reader blocked the bot) or "failed" -
+and everything else lives here, testable with a fake clock and a list: who is due, quiet
+hours, what is new for each chat, and recording each chat right after its send, so that a
+restart in the middle of a run neither repeats nor skips anyone.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+import time
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from bot.answers import ABO_ACTION
+from bot.engine import Engine
+from bot.models import Article, BotTexts, Button, Reply
+from bot.subscriptions import (
+    DEFAULT_QUIET,
+    DEFAULT_TIME,
+    TIMEZONE,
+    Subscription,
+    Subscriptions,
+    article_key,
+    in_quiet_hours,
+    new_articles,
+    parse_time,
+)
+
+logger = logging.getLogger(__name__)
+
+DATABASE = "newsbot.sqlite3"  # in the data directory, next to the unanswered questions
+# The times offered as buttons (those in the quiet hours are left out).
+TIME_CHOICES = (dt.time(7, 15), dt.time(12, 0), dt.time(17, 30))
+END_ACTION = ABO_ACTION + "aus"
+# Digests in flight at once. The rate limiter holds the pace (about 30 a second); a few
+# sends in flight keep that pace over a slow network, and a reader's answer waits behind at
+# most this many digest messages in the limiter's queue.
+CONCURRENCY = 8
+# A chat whose digest failed this often today (other than 403) gets it tomorrow instead;
+# its articles stay new until then.
+MAX_ATTEMPTS = 3
+
+Outcome = Literal["sent", "gone", "failed"]
+Send = Callable[[int, Reply], Awaitable[Outcome]]
+Clock = Callable[[], dt.datetime]
+
+
+def clock_from(start: dt.datetime | None) -> Clock:
+    """The wall clock in Europe/Berlin; or (a testing aid) one that starts at `start`."""
+    if start is None:
+        return lambda: dt.datetime.now(TIMEZONE)
+    began = time.monotonic()
+    return lambda: (start + dt.timedelta(seconds=time.monotonic() - began)).astimezone(TIMEZONE)
+
+
+def hhmm(moment: dt.time) -> str:
+    """A time as readers read it: 07:15."""
+    return moment.strftime("%H:%M")
+
+
+def newest_key(articles: Sequence[Article]) -> str:
+    """The key of the newest article: what a new subscriber counts as already seen."""
+    return max((article_key(a) for a in articles), default="")
+
+
+@dataclass
+class RunReport:
+    """What one digest run did."""
+
+    due: int = 0
+    sent: int = 0
+    nothing_new: int = 0
+    gone: int = 0
+    failed: int = 0
+    quiet: bool = False  # stopped (or never started) because of the quiet hours
+    interrupted: bool = False  # stopped because the bot stops
+    busy: bool = False  # another run was still going
+
+
+class Digest:
+    """The subscriptions with the rules for readers, and the daily run."""
+
+    def __init__(
+        self,
+        path: Path,
+        quiet: tuple[dt.time, dt.time] = DEFAULT_QUIET,
+        clock: Clock | None = None,
+        concurrency: int = CONCURRENCY,
+        max_attempts: int = MAX_ATTEMPTS,
+    ) -> None:
+        self.path = path
+        self.quiet = quiet
+        self.clock = clock or clock_from(None)
+        self.concurrency = max(1, concurrency)
+        self.max_attempts = max_attempts
+        self.running = False
+        self._subscriptions: Subscriptions | None = None
+        self._attempts: dict[tuple[int, dt.date], int] = {}
+        self._was_quiet = False
+
+    @property
+    def subscriptions(self) -> Subscriptions:
+        """The subscriptions table, opened on first use (building the bot creates no file)."""
+        if self._subscriptions is None:
+            self._subscriptions = Subscriptions(self.path)
+        return self._subscriptions
+
+    def close(self) -> None:
+        """Close the database file, if it was opened."""
+        if self._subscriptions is not None:
+            self._subscriptions.close()
+            self._subscriptions = None
+
+    # ---- what readers do ----------------------------------------------------------------
+
+    def subscribe(self, engine: Engine, chat_id: int, text: str | None = None) -> Reply:
+        """/abo [time]: subscribe (07:15 if no time is given), change the time, or - when
+        nothing changes - show the setting. A time in the quiet hours is refused."""
+        bot = engine.kb.bot
+        current = self.subscriptions.get(chat_id)
+        if text is None or not text.strip():
+            if current is not None:
+                return self._status(bot, current.at)
+            at: dt.time | None = DEFAULT_TIME
+        else:
+            at = parse_time(text)
+        if at is None:
+            return Reply(kind="help", text=bot.text("abo_bad_time"), buttons=self._choices(bot))
+        if in_quiet_hours(at, self.quiet):
+            start, end = self.quiet
+            text = bot.text("abo_quiet", time=hhmm(at), start=hhmm(start), end=hhmm(end))
+            return Reply(kind="help", text=text, buttons=self._choices(bot))
+        if current is not None and current.at == at:
+            return self._status(bot, at)
+        # What exists now is not news to a new subscriber: the first digest brings only
+        # articles published after subscribing (/news shows the current ones right away).
+        self.subscriptions.subscribe(chat_id, at, newest_key(engine.kb.articles))
+        key = "abo_changed" if current is not None else "abo_started"
+        return Reply(kind="help", text=bot.text(key, time=hhmm(at)), buttons=self._choices(bot, at))
+
+    def unsubscribe(self, engine: Engine, chat_id: int) -> Reply:
+        """/abo_aus: delete the subscription; offer to subscribe again at the same time."""
+        bot = engine.kb.bot
+        current = self.subscriptions.get(chat_id)
+        if current is None or not self.subscriptions.unsubscribe(chat_id):
+            return Reply(
+                kind="help",
+                text=bot.text("abo_not_subscribed"),
+                buttons=(Button(bot.buttons["abo_again"], ABO_ACTION + hhmm(DEFAULT_TIME)),),
+            )
+        again = Button(bot.buttons["abo_again"], ABO_ACTION + hhmm(current.at))
+        return Reply(kind="help", text=bot.text("abo_stopped"), buttons=(again,))
+
+    def show(self, engine: Engine, chat_id: int) -> Reply:
+        """The setting: the time with buttons to change it, or how to subscribe."""
+        bot = engine.kb.bot
+        current = self.subscriptions.get(chat_id)
+        if current is None:
+            return Reply(kind="help", text=bot.text("abo_none"), buttons=self._choices(bot))
+        return self._status(bot, current.at)
+
+    def press(self, engine: Engine, chat_id: int, action: str) -> Reply:
+        """A button: "abo:" shows the setting, "abo:17:30" picks a time, "abo:aus" ends it."""
+        choice = action.removeprefix(ABO_ACTION)
+        if action == END_ACTION:
+            return self.unsubscribe(engine, chat_id)
+        if choice and parse_time(choice) is not None:
+            return self.subscribe(engine, chat_id, choice)
+        return self.show(engine, chat_id)
+
+    def _status(self, bot: BotTexts, at: dt.time) -> Reply:
+        return Reply(
+            kind="help", text=bot.text("abo_status", time=hhmm(at)), buttons=self._choices(bot, at)
+        )
+
+    def _choices(self, bot: BotTexts, current: dt.time | None = None) -> tuple[Button, ...]:
+        """A button per offered time (the current one ticked), and "Abo beenden" if subscribed."""
+        buttons = [
+            Button(("✓ " if choice == current else "") + hhmm(choice), ABO_ACTION + hhmm(choice))
+            for choice in TIME_CHOICES
+            if not in_quiet_hours(choice, self.quiet)
+        ]
+        if current is not None:
+            buttons.append(Button(bot.buttons["abo_end"], END_ACTION))
+        return tuple(buttons)
+
+    # ---- the run ----------------------------------------------------------------------------
+
+    async def run(
+        self,
+        engine: Callable[[], Engine],
+        send: Send,
+        keep_going: Callable[[], bool] = lambda: True,
+    ) -> RunReport:
+        """Send every due chat what is new for it; one run at a time.
+
+        Outside the quiet hours, each due chat gets one digest of the articles newer than
+        its last one and is recorded right after Telegram accepted it; a chat with nothing
+        new is recorded as done for today without a message. Stops early (the rest stay
+        due) when the quiet hours begin or keep_going() turns false.
+        """
+        if self.running:
+            return RunReport(busy=True)
+        self.running = True
+        try:
+            return await self._run(engine(), send, keep_going)
+        finally:
+            self.running = False
+
+    async def _run(self, engine: Engine, send: Send, keep_going: Callable[[], bool]) -> RunReport:
+        report = RunReport()
+        now = self.clock()
+        if self._quiet_now(now):
+            report.quiet = True
+            return report
+        day = now.date()
+        self._attempts = {key: n for key, n in self._attempts.items() if key[1] == day}
+        due = self.subscriptions.due(now)
+        report.due = len(due)
+        if not due:
+            return report
+        articles = engine.kb.current_articles(day)
+        digests: dict[tuple[str, ...], Reply] = {}
+        queue = iter(due)
+
+        async def worker() -> None:
+            for subscription in queue:  # shared by the workers: each chat is taken once
+                if not keep_going():
+                    report.interrupted = True
+                    return
+                if self._quiet_now(self.clock()):
+                    report.quiet = True
+                    return
+                await self._one(subscription, now, engine, articles, digests, send, report)
+
+        async with asyncio.TaskGroup() as workers:  # an error stops them all; the rest stay due
+            for _ in range(min(self.concurrency, len(due))):
+                workers.create_task(worker())
+        logger.info(
+            "digest run: %d due, %d sent, %d with nothing new, %d unsubscribed (blocked),"
+            " %d failed%s",
+            report.due,
+            report.sent,
+            report.nothing_new,
+            report.gone,
+            report.failed,
+            " - stopped early, the rest stay due" if report.quiet or report.interrupted else "",
+        )
+        return report
+
+    async def _one(
+        self,
+        planned: Subscription,
+        now: dt.datetime,
+        engine: Engine,
+        articles: list[Article],
+        digests: dict[tuple[str, ...], Reply],
+        send: Send,
+        report: RunReport,
+    ) -> None:
+        """One chat: send what is new, then record it; or unsubscribe; or leave it due."""
+        # Read again: the reader may have ended or moved the subscription since the run began.
+        day = now.date()
+        subscription = self.subscriptions.get(planned.chat_id)
+        if (
+            subscription is None
+            or subscription.last_day >= day.isoformat()
+            or subscription.at > now.time()
+        ):
+            return
+        chat_id = subscription.chat_id
+        fresh = new_articles(articles, subscription.last_key)
+        if not fresh:
+            self.subscriptions.mark_sent(chat_id, day, subscription.last_key)
+            report.nothing_new += 1
+            return
+        ids = tuple(article.id for article in fresh)
+        reply = digests.get(ids)
+        if reply is None:
+            reply = digests[ids] = engine.composer.digest(fresh)
+        try:
+            outcome = await send(chat_id, reply)
+        except Exception:
+            logger.exception("sending a digest failed")
+            outcome = "failed"
+        if outcome == "sent":
+            # Recorded at once. The window left: a crash after Telegram accepted the message
+            # and before this line, at most `concurrency` chats; they get the digest again
+            # after a restart. A repeat is better than a reader who is skipped.
+            self.subscriptions.mark_sent(chat_id, day, article_key(fresh[0]))
+            report.sent += 1
+        elif outcome == "gone":
+            self.subscriptions.unsubscribe(chat_id)
+            report.gone += 1
+        else:
+            report.failed += 1
+            attempts = self._attempts.get((chat_id, day), 0) + 1
+            self._attempts[(chat_id, day)] = attempts
+            if attempts >= self.max_attempts:
+                # Give up for today, keeping last_key: tomorrow's digest has these articles.
+                logger.warning("a digest failed %d times; the chat gets it tomorrow", attempts)
+                self.subscriptions.mark_sent(chat_id, day, subscription.last_key)
+
+    def _quiet_now(self, now: dt.datetime) -> bool:
+        """True in the quiet hours; logs once when they begin and once when they end."""
+        quiet = in_quiet_hours(now.time(), self.quiet)
+        if quiet != self._was_quiet:
+            self._was_quiet = quiet
+            start, end = (hhmm(t) for t in self.quiet)
+            if quiet:
+                logger.info("quiet hours (%s-%s): no digest is sent until %s", start, end, end)
+            else:
+                logger.info("quiet hours over: digests are sent again")
+        return quiet

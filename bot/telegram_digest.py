@@ -1,0 +1,157 @@
+"""The daily digest on Telegram: /abo, /abo_aus, their buttons, and the job that sends.
+
+Transport only: what a command means and what a run does is bot/digest.py. Here the
+handlers read the chat and the argument, and the job starts a digest run in the background
+(a run to 10,000 chats takes minutes at Telegram's 30 messages a second, and readers must
+be answered meanwhile) unless one is still going. Every digest goes through the bot's rate
+limiter; a 403 ends the subscription.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from telegram import Update
+from telegram.constants import ChatType
+from telegram.error import BadRequest, Forbidden, TelegramError
+from telegram.ext import (
+    Application,
+    ApplicationHandlerStop,
+    CallbackContext,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+)
+
+from bot.answers import ABO_ACTION
+from bot.config import Settings
+from bot.digest import DATABASE, Digest, Outcome, RunReport, clock_from
+from bot.models import Reply
+from bot.telegram_app import _acknowledge, _admit, _answer_message, _state, send_reply
+
+logger = logging.getLogger(__name__)
+
+DIGEST_KEY = "newsbot_digest"
+JOB_NAME = "digest"
+FIRST_CHECK_SECONDS = 1.0  # after a start, a digest that was cut short goes on at once
+# Before the other handlers (group 0), which would take /abo for an unknown command and
+# "abo:" buttons for the engine's; ApplicationHandlerStop ends the update here.
+HANDLER_GROUP = -1
+
+App = Application[Any, Any, Any, Any, Any, Any]
+
+
+def install(application: App, settings: Settings) -> Digest:
+    """Add /abo, /abo_aus and their buttons, and schedule the digest job."""
+    digest = Digest(
+        settings.data_dir / DATABASE, settings.quiet_hours, clock_from(settings.clock_start)
+    )
+    application.bot_data[DIGEST_KEY] = digest
+    application.add_handlers(
+        [
+            CommandHandler("abo", on_abo),
+            CommandHandler("abo_aus", on_abo_aus),
+            CallbackQueryHandler(on_abo_button, pattern=f"^{ABO_ACTION}"),
+        ],
+        group=HANDLER_GROUP,
+    )
+    if application.job_queue is not None:
+        application.job_queue.run_repeating(
+            check_digest,
+            interval=settings.digest_check_seconds,
+            first=min(FIRST_CHECK_SECONDS, settings.digest_check_seconds),
+            name=JOB_NAME,
+        )
+    return digest
+
+
+def digest_of(application: App) -> Digest:
+    """The Digest in bot_data."""
+    digest = application.bot_data[DIGEST_KEY]
+    assert isinstance(digest, Digest)
+    return digest
+
+
+# ---- readers -------------------------------------------------------------------------------
+
+
+async def on_abo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/abo [time]: subscribe, change the time, or show the setting."""
+    chat = update.effective_chat
+    if chat is not None and await _admit(update, context):
+        engine, digest = _state(context).engine, digest_of(context.application)
+        if chat.type != ChatType.PRIVATE:
+            reply = Reply(kind="help", text=engine.kb.bot.text("abo_private"))
+        else:
+            reply = digest.subscribe(engine, chat.id, " ".join(context.args or ()))
+        await _answer_message(update, context, reply)
+    raise ApplicationHandlerStop
+
+
+async def on_abo_aus(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/abo_aus: end the subscription and delete it."""
+    chat = update.effective_chat
+    if chat is not None and await _admit(update, context):
+        engine, digest = _state(context).engine, digest_of(context.application)
+        if chat.type != ChatType.PRIVATE:
+            reply = Reply(kind="help", text=engine.kb.bot.text("abo_private"))
+        else:
+            reply = digest.unsubscribe(engine, chat.id)
+        await _answer_message(update, context, reply)
+    raise ApplicationHandlerStop
+
+
+async def on_abo_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """An "abo:" button: pick a time, end the subscription, or show the setting."""
+    query = update.callback_query
+    assert query is not None
+    await _acknowledge(query)
+    message = query.message
+    if message is not None and query.data and await _admit(update, context):
+        engine, digest = _state(context).engine, digest_of(context.application)
+        if message.chat.type != ChatType.PRIVATE:
+            reply = Reply(kind="help", text=engine.kb.bot.text("abo_private"))
+        else:
+            reply = digest.press(engine, message.chat.id, query.data)
+        await send_reply(context, message.chat.id, reply)
+    raise ApplicationHandlerStop
+
+
+# ---- the job -------------------------------------------------------------------------------
+
+
+async def check_digest(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The repeating job: start a digest run in the background unless one is going."""
+    application = context.application
+    if not digest_of(application).running:
+        application.create_task(send_digests(application), name="newsbot digest")
+
+
+async def send_digests(application: App, keep_going: Callable[[], bool] | None = None) -> RunReport:
+    """One digest run through the bot (and its rate limiter); stops when the bot stops."""
+    context: ContextTypes.DEFAULT_TYPE = CallbackContext(application)
+
+    async def send(chat_id: int, reply: Reply) -> Outcome:
+        try:
+            await send_reply(context, chat_id, reply)
+        except Forbidden as exc:
+            logger.info("a chat blocked the bot or left; its subscription ends: %s", exc)
+            return "gone"
+        except BadRequest as exc:
+            if "chat not found" in str(exc).lower():
+                logger.info("a subscribed chat no longer exists; its subscription ends")
+                return "gone"
+            logger.warning("a digest was refused, trying again later: %s", exc)
+            return "failed"
+        except TelegramError as exc:
+            logger.warning("a digest could not be sent, trying again later: %s", exc)
+            return "failed"
+        return "sent"
+
+    return await digest_of(application).run(
+        lambda: _state(context).engine,
+        send,
+        keep_going if keep_going is not None else lambda: application.running,
+    )

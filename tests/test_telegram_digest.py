@@ -1,0 +1,173 @@
+"""/abo, /abo_aus, their buttons and the digest job, through real Updates and the in-process
+fake Bot API (which refuses what Telegram refuses)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import TODAY, Bot, add_article, start_bot
+from fake_telegram import Call, parse_html
+
+from bot.digest import Digest
+from bot.engine import Engine
+from bot.subscriptions import TIMEZONE, Subscriptions, article_key
+from bot.telegram_app import STATE_KEY, Newsbot
+from bot.telegram_digest import JOB_NAME, digest_of, send_digests
+
+MORNING = dt.datetime(2026, 11, 24, 7, 16, tzinfo=TIMEZONE)
+NEW_TITLE = "Eine Rakete fliegt zum Mond"
+
+
+def text_of(call: Call) -> str:
+    return parse_html(call.params.get("text") or call.params.get("caption") or "")
+
+
+def buttons_of(call: Call) -> list[tuple[str, str]]:
+    markup = call.params.get("reply_markup") or {"inline_keyboard": []}
+    return [(b["text"], b["callback_data"]) for row in markup["inline_keyboard"] for b in row]
+
+
+def texts(bot: Bot) -> Any:
+    state = bot.application.bot_data[STATE_KEY]
+    assert isinstance(state, Newsbot)
+    return state.engine.kb.bot
+
+
+def digest(bot: Bot) -> Digest:
+    return digest_of(bot.application)
+
+
+@pytest.fixture
+def news_engine(kb_copy: Path) -> Engine:
+    """The shipped knowledge plus an article newer than every subscriber's last digest."""
+    add_article(kb_copy, "rakete-mond", dt.date(2026, 11, 23), NEW_TITLE)
+    return Engine.load(kb_copy, today=TODAY)
+
+
+@pytest.fixture
+async def abo_bot(news_engine: Engine, tmp_path: Path) -> AsyncIterator[Bot]:
+    """The application with its data in tmp_path and its clock at 07:16 on a Tuesday."""
+    started = await start_bot(news_engine, data_dir=tmp_path, clock_start=MORNING)
+    yield started
+    digest(started).close()
+    await started.application.shutdown()
+
+
+# ---- /abo and /abo_aus -------------------------------------------------------------------------
+
+
+async def test_abo_subscribes_and_buttons_change_end_and_renew_it(abo_bot: Bot) -> None:
+    chat = abo_bot.fake.private_chat(1)
+    (started,) = await abo_bot.say(chat, "/abo")
+    assert text_of(started) == texts(abo_bot).text("abo_started", time="07:15")
+    assert buttons_of(started) == [
+        ("✓ 07:15", "abo:07:15"),
+        ("12:00", "abo:12:00"),
+        ("17:30", "abo:17:30"),
+        ("Abo beenden", "abo:aus"),
+    ]
+    (changed,) = await abo_bot.press(started, "17:30")
+    assert text_of(changed) == texts(abo_bot).text("abo_changed", time="17:30")
+    (status,) = await abo_bot.say(chat, "/abo")
+    assert text_of(status) == texts(abo_bot).text("abo_status", time="17:30")
+    (ended,) = await abo_bot.press(status, "Abo beenden")
+    assert text_of(ended) == texts(abo_bot).text("abo_stopped")
+    assert digest(abo_bot).subscriptions.get(1) is None
+    (again,) = await abo_bot.press(ended, "Wieder abonnieren")
+    assert text_of(again) == texts(abo_bot).text("abo_started", time="17:30")
+    assert abo_bot.fake.unanswered_queries() == []
+
+
+async def test_abo_with_a_time_and_abo_aus(abo_bot: Bot) -> None:
+    chat = abo_bot.fake.private_chat(2)
+    (started,) = await abo_bot.say(chat, "/abo 17.30")
+    assert text_of(started) == texts(abo_bot).text("abo_started", time="17:30")
+    (quiet,) = await abo_bot.say(chat, "/abo 22:00")
+    assert text_of(quiet).startswith("Um 22:00 Uhr schreibe ich dir nicht.")
+    subscription = digest(abo_bot).subscriptions.get(2)
+    assert subscription is not None and subscription.at == dt.time(17, 30)
+    (ended,) = await abo_bot.say(chat, "/abo_aus")
+    assert text_of(ended) == texts(abo_bot).text("abo_stopped")
+    assert digest(abo_bot).subscriptions.count() == 0
+
+
+async def test_in_groups_there_is_no_abo(abo_bot: Bot) -> None:
+    group = abo_bot.fake.group_chat(-100300)
+    for command in ("/abo", "/abo_aus"):
+        (reply,) = await abo_bot.say(group, command, user=abo_bot.fake.user(3))
+        assert text_of(reply) == texts(abo_bot).text("abo_private")
+    assert digest(abo_bot).subscriptions.count() == 0
+
+
+def test_the_digest_job_looks_for_due_chats_every_minute(abo_bot: Bot) -> None:
+    job_queue = abo_bot.application.job_queue
+    assert job_queue is not None
+    (job,) = job_queue.get_jobs_by_name(JOB_NAME)
+    assert job.job.trigger.interval == dt.timedelta(seconds=60)
+
+
+# ---- sending -----------------------------------------------------------------------------------
+
+
+def subscribe(bot: Bot, chats: range, last_key: str) -> None:
+    subscriptions = digest(bot).subscriptions
+    for chat_id in chats:
+        bot.fake.private_chat(chat_id)
+        subscriptions.subscribe(chat_id, dt.time(7, 15), last_key)
+
+
+async def test_digests_reach_telegram_and_403_ends_a_subscription(
+    abo_bot: Bot, news_engine: Engine
+) -> None:
+    old = next(a for a in news_engine.kb.articles if a.title != NEW_TITLE)
+    subscribe(abo_bot, range(10, 13), article_key(old))
+    abo_bot.fake.fail("sendMessage", 403, "Forbidden: bot was blocked by the user", chat_id=11)
+    abo_bot.fake.fail("sendMessage", 500, "Internal Server Error", chat_id=12)
+    report = await send_digests(abo_bot.application, keep_going=lambda: True)
+    assert (report.sent, report.gone, report.failed) == (1, 1, 1)
+    (sent,) = abo_bot.fake.sent(10)
+    assert text_of(sent).startswith(texts(abo_bot).text("digest_intro") + "\n\n• " + NEW_TITLE)
+    assert old.title not in text_of(sent)
+    assert buttons_of(sent) == [(NEW_TITLE, "a:rakete-mond"), ("Abo ändern", "abo:")]
+    subscriptions = digest(abo_bot).subscriptions
+    assert subscriptions.get(11) is None
+    assert [s.chat_id for s in subscriptions.due(MORNING)] == [12]
+    (opened,) = await abo_bot.press(sent, NEW_TITLE)
+    assert text_of(opened).startswith(NEW_TITLE + "\nEine Rakete ist zum Mond geflogen.")
+    (setting,) = await abo_bot.press(sent, "Abo ändern")
+    assert text_of(setting) == texts(abo_bot).text("abo_status", time="07:15")
+
+
+async def test_digests_keep_to_telegrams_rate(news_engine: Engine, tmp_path: Path) -> None:
+    bot = await start_bot(news_engine, rate_limiter=True, data_dir=tmp_path, clock_start=MORNING)
+    try:
+        subscribe(bot, range(100, 190), "")
+        started = time.monotonic()
+        report = await send_digests(bot.application, keep_going=lambda: True)
+        elapsed = time.monotonic() - started
+    finally:
+        digest(bot).close()
+        await bot.application.shutdown()
+    assert report.sent == 90
+    # The limiter lets a burst of 30 through, then about 30 a second.
+    assert elapsed >= (90 - 30) / 30 * 0.9
+    times = sorted(c.at for c in bot.fake.recorded("sendMessage"))
+    assert all(times[i] - times[i - 30] >= 0.9 for i in range(60, len(times)))
+
+
+async def test_a_subscription_survives_a_restart_of_the_bot(
+    news_engine: Engine, tmp_path: Path
+) -> None:
+    first = await start_bot(news_engine, data_dir=tmp_path, clock_start=MORNING)
+    await first.say(first.fake.private_chat(5), "/abo 12:00")
+    digest(first).close()
+    await first.application.shutdown()
+    again = Subscriptions(tmp_path / "newsbot.sqlite3")
+    subscription = again.get(5)
+    again.close()
+    assert subscription is not None and subscription.at == dt.time(12, 0)
