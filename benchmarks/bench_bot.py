@@ -34,7 +34,6 @@ from typing import Any
 
 import telegram
 from telegram import Update
-from telegram.request import BaseRequest, RequestData
 
 from bot.answers import Context
 from bot.config import Settings
@@ -45,7 +44,7 @@ ROOT = Path(__file__).resolve().parent.parent
 KNOWLEDGE = ROOT / "knowledge"
 sys.path.insert(0, str(ROOT / "tests"))
 
-from fake_telegram import TOKEN, FakeTelegram, FakeTelegramServer  # noqa: E402
+from fake_telegram import TOKEN, FakeTelegram, FakeTelegramServer, LocalRequest  # noqa: E402
 
 QUESTIONS = [
     "Was sind Sanktionen?",
@@ -119,38 +118,17 @@ def bench_engine(engine: Engine, updates: list[dict[str, Any]]) -> float:
 # ---- the handlers, no network -------------------------------------------------------------------
 
 
-class CannedRequest(BaseRequest):
+class CannedRequest(LocalRequest):
     """Answers every Bot API call at once with a minimal valid result; no network."""
 
     def __init__(self) -> None:
         self.calls = 0
         self._ids = itertools.count(1)
 
-    @property
-    def read_timeout(self) -> float:
-        """Not used."""
-        return 1.0
-
-    async def initialize(self) -> None:
-        """Nothing to open."""
-
-    async def shutdown(self) -> None:
-        """Nothing to close."""
-
-    async def do_request(
-        self,
-        url: str,
-        method: str,
-        request_data: RequestData | None = None,
-        read_timeout: Any = BaseRequest.DEFAULT_NONE,
-        write_timeout: Any = BaseRequest.DEFAULT_NONE,
-        connect_timeout: Any = BaseRequest.DEFAULT_NONE,
-        pool_timeout: Any = BaseRequest.DEFAULT_NONE,
-    ) -> tuple[int, bytes]:
+    async def answer(self, url: str, method: str, params: dict[str, Any]) -> tuple[int, bytes]:
         """getMe: the bot; send*/edit*: a message; everything else: true."""
         self.calls += 1
         api_method = url.rsplit("/", 1)[-1]
-        params = request_data.parameters if request_data is not None else {}
         result: Any = True
         if api_method == "getMe":
             result = BOT_USER

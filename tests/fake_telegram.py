@@ -1032,7 +1032,40 @@ def serving(fake: FakeTelegram | None = None) -> Iterator[FakeTelegramServer]:
 FAKE_BASE_URL = "http://fake-telegram.invalid/bot"
 
 
-class FakeBotApiRequest(BaseRequest):
+class LocalRequest(BaseRequest):
+    """A request layer answered inside the process: nothing to open, close or wait for."""
+
+    @property
+    def read_timeout(self) -> float:
+        """Long polls would wait this long (in-process requests do not poll)."""
+        return 1.0
+
+    async def initialize(self) -> None:
+        """Nothing to open."""
+
+    async def shutdown(self) -> None:
+        """Nothing to close."""
+
+    async def do_request(
+        self,
+        url: str,
+        method: str,
+        request_data: RequestData | None = None,
+        read_timeout: Any = BaseRequest.DEFAULT_NONE,
+        write_timeout: Any = BaseRequest.DEFAULT_NONE,
+        connect_timeout: Any = BaseRequest.DEFAULT_NONE,
+        pool_timeout: Any = BaseRequest.DEFAULT_NONE,
+    ) -> tuple[int, bytes]:
+        """Hand the call to answer()."""
+        params = dict(request_data.parameters) if request_data is not None else {}
+        return await self.answer(url, method, params)
+
+    async def answer(self, url: str, method: str, params: JSON) -> tuple[int, bytes]:
+        """The HTTP status and body for one Bot API call."""
+        raise NotImplementedError
+
+
+class FakeBotApiRequest(LocalRequest):
     """python-telegram-bot's request layer answered by a FakeTelegram, without any network.
 
     Any URL that is not the fake's fails the test, as python-telegram-bot's own OfflineRequest
@@ -1043,59 +1076,18 @@ class FakeBotApiRequest(BaseRequest):
         self.fake = fake
         self.base_url = base_url
 
-    @property
-    def read_timeout(self) -> float:
-        """Long polls would wait this long (handler tests do not poll)."""
-        return 1.0
-
-    async def initialize(self) -> None:
-        """Nothing to open."""
-
-    async def shutdown(self) -> None:
-        """Nothing to close."""
-
-    async def do_request(
-        self,
-        url: str,
-        method: str,
-        request_data: RequestData | None = None,
-        read_timeout: Any = BaseRequest.DEFAULT_NONE,
-        write_timeout: Any = BaseRequest.DEFAULT_NONE,
-        connect_timeout: Any = BaseRequest.DEFAULT_NONE,
-        pool_timeout: Any = BaseRequest.DEFAULT_NONE,
-    ) -> tuple[int, bytes]:
+    async def answer(self, url: str, method: str, params: JSON) -> tuple[int, bytes]:
         """Answer from the fake; fail the test for any other address."""
         if not url.startswith(self.base_url):
             pytest.fail(f"network access in a handler test: {method} {urlsplit(url).netloc}")
         token, _, api_method = url[len(self.base_url) :].partition("/")
-        params = dict(request_data.parameters) if request_data is not None else {}
         status, body = await self.fake.api(token, api_method, params)
         return status, json.dumps(body).encode("utf-8")
 
 
-class OfflineRequest(BaseRequest):
+class OfflineRequest(LocalRequest):
     """A request class for what a test must never do (such as polling): it fails the test."""
 
-    @property
-    def read_timeout(self) -> float:
-        """Irrelevant: nothing is ever read."""
-        return 1.0
-
-    async def initialize(self) -> None:
-        """Nothing to open."""
-
-    async def shutdown(self) -> None:
-        """Nothing to close."""
-
-    async def do_request(
-        self,
-        url: str,
-        method: str,
-        request_data: RequestData | None = None,
-        read_timeout: Any = BaseRequest.DEFAULT_NONE,
-        write_timeout: Any = BaseRequest.DEFAULT_NONE,
-        connect_timeout: Any = BaseRequest.DEFAULT_NONE,
-        pool_timeout: Any = BaseRequest.DEFAULT_NONE,
-    ) -> tuple[int, bytes]:
+    async def answer(self, url: str, method: str, params: JSON) -> tuple[int, bytes]:
         """Fail the test: no network here."""
         pytest.fail(f"OfflineRequest: network access disallowed in this test ({method})")
