@@ -28,6 +28,7 @@ from telegram.ext import (
 from bot.answers import ABO_ACTION
 from bot.config import Settings
 from bot.digest import DATABASE, Digest, Outcome, RunReport, clock_from
+from bot.engine import Engine
 from bot.models import Reply
 from bot.telegram_app import _acknowledge, _admit, _answer_message, _state, send_reply
 
@@ -77,30 +78,36 @@ def digest_of(application: App) -> Digest:
 # ---- readers -------------------------------------------------------------------------------
 
 
-async def on_abo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """/abo [time]: subscribe, change the time, or show the setting."""
+async def _in_private(
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    act: Callable[[Engine, Digest, int], Reply],
+) -> None:
+    """Run a subscription command in a private chat; groups get a kind refusal."""
     chat = update.effective_chat
     if chat is not None and await _admit(update, context):
         engine, digest = _state(context).engine, digest_of(context.application)
         if chat.type != ChatType.PRIVATE:
             reply = Reply(kind="help", text=engine.kb.bot.text("abo_private"))
         else:
-            reply = digest.subscribe(engine, chat.id, " ".join(context.args or ()))
+            reply = act(engine, digest, chat.id)
         await _answer_message(update, context, reply)
     raise ApplicationHandlerStop
+
+
+async def on_abo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/abo [time]: subscribe, change the time, or show the setting."""
+    wanted = " ".join(context.args or ())
+    await _in_private(
+        update, context, lambda engine, digest, chat: digest.subscribe(engine, chat, wanted)
+    )
 
 
 async def on_abo_aus(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/abo_aus: end the subscription and delete it."""
-    chat = update.effective_chat
-    if chat is not None and await _admit(update, context):
-        engine, digest = _state(context).engine, digest_of(context.application)
-        if chat.type != ChatType.PRIVATE:
-            reply = Reply(kind="help", text=engine.kb.bot.text("abo_private"))
-        else:
-            reply = digest.unsubscribe(engine, chat.id)
-        await _answer_message(update, context, reply)
-    raise ApplicationHandlerStop
+    await _in_private(
+        update, context, lambda engine, digest, chat: digest.unsubscribe(engine, chat)
+    )
 
 
 async def on_abo_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
