@@ -388,7 +388,9 @@ def _bot_from(loader: _Loader, path: Path) -> BotTexts | None:
         for name, value in item.intents
     }
     smalltalk = tuple(
-        SmallTalk(name=s.name, phrases=tuple(s.phrases), replies=tuple(s.replies))
+        SmallTalk(
+            name=s.name, phrases=tuple(s.phrases), replies=tuple(s.replies), words=tuple(s.words)
+        )
         for s in item.smalltalk
     )
     return BotTexts(

@@ -126,8 +126,18 @@ class Index:
     comfort_target: int = -1
     # Per intent: word sets that, all present in a message, always mean that intent.
     triggers: dict[int, tuple[frozenset[str], ...]] = field(default_factory=dict)
+    # Per small-talk pattern: triggers that count only when no entry is named at all.
+    talk_triggers: dict[int, tuple[frozenset[str], ...]] = field(default_factory=dict)
     canon: dict[str, str] = field(default_factory=dict)
     related_of: dict[int, int] = field(default_factory=dict)
+
+    def trigger_sets(self, triggers: Iterable[str]) -> tuple[frozenset[str], ...]:
+        """Each trigger as the set of index keys that must all be in a message."""
+        return tuple(
+            frozenset(self.key(word) for word in fold(trigger).split())
+            for trigger in triggers
+            if fold(trigger)
+        )
 
     def key(self, word: str) -> str:
         """The index key of a folded word: its stem, or the stem its synonym group uses."""
@@ -182,16 +192,13 @@ class Index:
             builder.phrases(doc, intent.phrases)
             if name == "comfort":
                 index.comfort_target = doc
-            index.triggers[doc] = tuple(
-                frozenset(index.key(w) for w in fold(trigger).split())
-                for trigger in intent.words
-                if fold(trigger)
-            )
+            index.triggers[doc] = index.trigger_sets(intent.words)
         for talk in kb.bot.smalltalk:
             # Small talk is made of the words the matcher otherwise ignores ("wie geht es"),
             # so it is recognised only by comparing whole messages.
             doc = builder.target("smalltalk", talk.name, talk.name)
             builder.phrases(doc, talk.phrases)
+            index.talk_triggers[doc] = index.trigger_sets(talk.words)
         index.postings = dict(postings)
         index.text_postings = dict(text_postings)
         index._build_deletions()
@@ -321,6 +328,14 @@ class Index:
             for doc in self.triggers:
                 if doc not in triggered and doc in scores:
                     scores[doc] = min(scores[doc], TRIGGER_SCORE - AMBIGUITY_MARGIN)
+        named = any(
+            score >= SUGGEST_THRESHOLD and _is_entry(self.targets[doc])
+            for doc, score in scores.items()
+        )
+        for doc, triggers in self.talk_triggers.items():
+            # "du bist doof und dumm" is an insult; "Ist Putin dumm?" asks about Putin.
+            if not named and any(trigger <= keys for trigger in triggers):
+                scores[doc] = max(scores.get(doc, 0.0), TRIGGER_SCORE)
         for doc, score in self._phrase_scores(folded).items():
             scores[doc] = max(scores.get(doc, 0.0), score)
         ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))[:limit]

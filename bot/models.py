@@ -158,6 +158,7 @@ class SmallTalk:
     name: str
     phrases: tuple[str, ...]
     replies: tuple[str, ...]
+    words: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -266,6 +266,11 @@ class SmallTalkFile(_Strict):
     ] = Field(description="A name for the pattern, e.g. greeting or how_are_you.")
     phrases: list[Text] = Field(min_length=1, description="How readers say it.")
     replies: list[Text] = Field(min_length=1, description="What the bot answers.")
+    words: list[Name] = Field(
+        default_factory=list,
+        description="Triggers that mean this small talk when no entry is named: a word, or"
+        " words that must all occur in the message.",
+    )
 
 
 class BotFile(_Strict):

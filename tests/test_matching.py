@@ -61,6 +61,11 @@ def label(reply: Reply) -> str:
         ("Ich habe Angst vor Krieg", "comfort"),
         ("Woher habt ihr das?", "sources"),
         ("Was gibt's Neues?", "news"),
+        # insults get the calm reply, unless the message names an entry
+        ("du bist doof und dumm", "smalltalk"),
+        ("halt die klappe idiot", "smalltalk"),
+        ("Ist Putin dumm?", "none"),
+        ("Ich hasse Krieg", "none"),
     ],
 )
 def test_matching_table(engine: Engine, question: str, expected: str) -> None:
