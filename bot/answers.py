@@ -66,11 +66,6 @@ class Composer:
         # entry() depends on nothing but the (immutable) knowledge: compose each once.
         self._entries: dict[str, Reply] = {}
 
-    @property
-    def texts(self) -> dict[str, str]:
-        """The bot's own texts."""
-        return dict(self.kb.bot.texts)
-
     def _today(self) -> dt.date:
         return self.today or dt.date.today()
 

@@ -194,40 +194,25 @@ def cmd_schema(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return 0
 
 
-def default_data_dir() -> Path:
-    """NEWSBOT_DATA_DIR, else data/ in the current directory."""
-    return Path(os.environ.get("NEWSBOT_DATA_DIR") or "data")
-
-
 def cmd_report(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Print the unanswered questions of the last days, grouped, with suggestions."""
     from bot.report import build_report, render
     from bot.store import Store
 
+    try:
+        settings = Settings.from_env()
+    except ConfigError as exc:
+        print(f"newsbot: {exc}", file=err)
+        return 2
     engine = _load(args.kb, err)
     if engine is None:
         return 1
-    data_dir = args.data or default_data_dir()
-    store = Store.in_dir(data_dir, retention_days(err))
+    store = Store.in_dir(args.data or settings.data_dir, settings.retention_days)
     try:
         out.write(render(build_report(store.asked(args.days), engine), args.format))
     finally:
         store.close()
     return 0
-
-
-def retention_days(err: TextIO) -> int:
-    """NEWSBOT_RETENTION_DAYS (default 90)."""
-    from bot.store import DEFAULT_RETENTION_DAYS
-
-    raw = os.environ.get("NEWSBOT_RETENTION_DAYS", "")
-    if not raw:
-        return DEFAULT_RETENTION_DAYS
-    try:
-        return max(1, int(raw))
-    except ValueError:
-        print(f"newsbot: NEWSBOT_RETENTION_DAYS={raw!r} is not a number; using 90", file=err)
-        return DEFAULT_RETENTION_DAYS
 
 
 def build_parser() -> argparse.ArgumentParser:
