@@ -21,7 +21,6 @@ import itertools
 import json
 import os
 import platform
-import re
 import socket
 import subprocess
 import sys
@@ -35,6 +34,7 @@ from typing import Any
 import telegram
 from telegram import Update
 
+from benchmarks.page import machine, write_section
 from bot.answers import Context
 from bot.config import Settings
 from bot.engine import Engine
@@ -253,23 +253,6 @@ def bench_process(mode: str, inline_count: int, message_count: int) -> tuple[flo
 # ---- report -------------------------------------------------------------------------------------
 
 
-def machine() -> str:
-    """CPU model and count, as lscpu or /proc/cpuinfo tell."""
-    model = platform.processor() or "unknown CPU"
-    try:
-        info = Path("/proc/cpuinfo").read_text(encoding="utf-8")
-        found = re.search(r"^model name\s*:\s*(.+)$", info, re.MULTILINE)
-        if found:
-            model = found.group(1).strip()
-    except OSError:
-        pass
-    load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
-    return (
-        f"{model}, {os.cpu_count()} CPU(s), {platform.system()} {platform.release()};"
-        f" load average at the start {load} (the machine is shared)"
-    )
-
-
 def report(results: dict[str, Any]) -> str:
     """The "Telegram adapter" section of docs/benchmarks.md."""
     base = results["engine"]
@@ -334,18 +317,6 @@ def report(results: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def write_section(path: Path, section: str) -> None:
-    """Replace (or add) the "## Telegram adapter" section of a Markdown file."""
-    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n\n"
-    pattern = re.compile(r"^## Telegram adapter\n.*?(?=^## |\Z)", re.MULTILINE | re.DOTALL)
-    if pattern.search(text):
-        text = pattern.sub(lambda _: section, text)
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text.rstrip("\n") + "\n", encoding="utf-8")
-
-
 def main() -> None:
     """Run every measurement and print (or write) the report."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -375,7 +346,7 @@ def main() -> None:
     section = report(results)
     print(section)
     if args.write:
-        write_section(args.write, section)
+        write_section(args.write, "## Telegram adapter", section)
 
 
 if __name__ == "__main__":

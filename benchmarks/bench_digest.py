@@ -32,6 +32,7 @@ from pathlib import Path
 
 import telegram
 
+from benchmarks.page import machine, write_section
 from bot.config import DEFAULT_RATE_LIMIT
 from bot.digest import CONCURRENCY
 from bot.subscriptions import Subscriptions
@@ -171,23 +172,6 @@ def busiest_second(times: list[float]) -> int:
     return busiest
 
 
-def machine() -> str:
-    """CPU model and count, and the load when the benchmark started."""
-    model = platform.processor() or "unknown CPU"
-    try:
-        found = re.search(
-            r"^model name\s*:\s*(.+)$", Path("/proc/cpuinfo").read_text(), re.MULTILINE
-        )
-        model = found.group(1).strip() if found else model
-    except OSError:
-        pass
-    load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
-    return (
-        f"{model}, {os.cpu_count()} CPU(s), {platform.system()} {platform.release()};"
-        f" load average at the start {load} (the machine is shared)"
-    )
-
-
 def report(result: Result, started: str, where: str) -> str:
     """The "Digest" section of docs/benchmarks.md."""
     nominal = DEFAULT_RATE_LIMIT
@@ -249,17 +233,6 @@ def report(result: Result, started: str, where: str) -> str:
     return "\n".join(lines)
 
 
-def write_section(path: Path, section: str) -> None:
-    """Replace (or add) the "## Digest" section of a Markdown file, keeping the others."""
-    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n\n"
-    pattern = re.compile(r"^## Digest\n.*?(?=^## |\Z)", re.MULTILINE | re.DOTALL)
-    if pattern.search(text):
-        text = pattern.sub(lambda _: section + "\n", text)
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    path.write_text(text.rstrip("\n") + "\n", encoding="utf-8")
-
-
 def main() -> None:
     """Run the digest once and print (or write) the report."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -274,7 +247,7 @@ def main() -> None:
     section = report(result, started, where)
     print(section)
     if args.write:
-        write_section(args.write, section)
+        write_section(args.write, "## Digest", section)
     if result.duplicates or result.missing or result.errors:
         raise SystemExit("bench_digest: not every chat got exactly one digest")
 

@@ -40,6 +40,10 @@ from bot.models import Article, Reply, Source
 from bot.normalize import fold, stem
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # run as a script: benchmarks/ is not an installed package
+
+from benchmarks.page import cpu_model, write_section  # noqa: E402
+
 SHARED_EVAL = ROOT.parent / "shared" / "eval" / "questions.yaml"
 SYSTEMS = ("newsbot", "naive", "bm25")
 TITLES = {
@@ -348,14 +352,7 @@ def summarise(result: dict[str, Any], items: Sequence[dict[str, Any]]) -> dict[s
 
 def machine() -> list[str]:
     """Lines describing the machine and the versions measured."""
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
+    cpu = cpu_model()
     memory = ""
     try:
         pages = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
@@ -584,20 +581,6 @@ def section(rows: Sequence[dict[str, Any]], plot_name: str, notes: str) -> str:
     return "\n".join(parts) + "\n"
 
 
-def write_section(path: Path, text: str) -> None:
-    """Replace the Matching section of the page, keeping every other section as it is."""
-    old = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
-    start = old.find(SECTION + "\n")
-    if start < 0:
-        new = old.rstrip("\n") + "\n\n" + text
-    else:
-        end = old.find("\n## ", start + len(SECTION))
-        rest = old[end + 1 :] if end >= 0 else ""
-        new = old[:start] + text + ("\n" + rest if rest else "")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(new, encoding="utf-8")
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     """Run every size and system, then write the page and the plot."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -636,7 +619,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     notes = args.notes.read_text(encoding="utf-8") if args.notes.exists() else ""
     plot(rows, args.plot)
     plot_name = os.path.relpath(args.plot, args.markdown.parent)
-    write_section(args.markdown, section(rows, plot_name, notes))
+    write_section(args.markdown, SECTION, section(rows, plot_name, notes))
     print(f"bench_match: wrote {args.markdown} and {args.plot}")
     return 0
 
