@@ -38,7 +38,7 @@ from benchmarks.page import machine, write_section
 from bot.answers import Context
 from bot.config import Settings
 from bot.engine import Engine
-from bot.telegram_app import build_application
+from bot.telegram.app import build_application
 
 ROOT = Path(__file__).resolve().parent.parent
 KNOWLEDGE = ROOT / "knowledge"

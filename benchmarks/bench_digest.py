@@ -35,7 +35,7 @@ import telegram
 from benchmarks.page import machine, write_section
 from bot.config import DEFAULT_RATE_LIMIT
 from bot.digest import CONCURRENCY
-from bot.subscriptions import Subscriptions
+from bot.storage.subscriptions import Subscriptions
 
 ROOT = Path(__file__).resolve().parent.parent
 KNOWLEDGE = ROOT / "knowledge"

@@ -35,9 +35,9 @@ import yaml
 
 from bot.answers import Context
 from bot.engine import Engine
-from bot.knowledge import KnowledgeBase, load_knowledge
+from bot.knowledge.load import KnowledgeBase, load_knowledge
 from bot.models import Article, Reply, Source
-from bot.normalize import fold, stem
+from bot.search.analysis import fold, stem
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # run as a script: benchmarks/ is not an installed package

@@ -30,7 +30,7 @@ sys.path.insert(0, str(ROOT))
 
 from bot.engine import Engine  # noqa: E402
 from bot.models import Reply  # noqa: E402
-from bot.normalize import fold  # noqa: E402
+from bot.search.analysis import fold  # noqa: E402
 
 sys.path.insert(0, str(ROOT / "tests"))
 
@@ -169,7 +169,7 @@ async def run_handlers(engine: Engine, texts: list[str]) -> Outcome:
     from telegram import Update
 
     from bot.config import Settings
-    from bot.telegram_app import FloodGate, build_application
+    from bot.telegram.app import FloodGate, build_application
 
     fake = FakeTelegram()
     settings = Settings(

@@ -9,10 +9,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from urllib.parse import urlsplit
 
-from bot.knowledge import KnowledgeBase
-from bot.matching import Index, Match, Result, Target
+from bot.knowledge.load import KnowledgeBase
 from bot.models import Article, Button, Entry, Link, Reply, Source, Suggestion, Term
-from bot.normalize import fold
+from bot.search.analysis import fold
+from bot.search.index import Index, Match, Result, Target
 
 MAX_TERM_BUTTONS = 4
 MAX_SUGGESTIONS = 3

@@ -15,10 +15,10 @@ from typing import TextIO
 from bot.answers import Context
 from bot.config import ConfigError, RedactingFilter, Settings, default_knowledge_dir, redact
 from bot.engine import Engine
-from bot.knowledge import KnowledgeError
+from bot.knowledge.load import KnowledgeError
+from bot.knowledge.readability import check_readability
+from bot.knowledge.selftest import self_test
 from bot.models import Reply
-from bot.readability import check_readability
-from bot.selftest import self_test
 
 logger = logging.getLogger(__name__)
 
@@ -146,7 +146,7 @@ def cmd_run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if engine is None:
         return 1
     # Only this command needs python-telegram-bot; the engine never imports it.
-    from bot import telegram_app
+    from bot.telegram import app as telegram_app
 
     try:
         telegram_app.run(settings, engine)
@@ -186,7 +186,7 @@ def cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 def cmd_schema(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Write the JSON Schemas that editors use to check knowledge files while typing."""
-    from bot.schema import write_json_schemas
+    from bot.knowledge.schema import write_json_schemas
 
     directory = args.out or default_knowledge_dir() / "schema"
     for path in write_json_schemas(directory):
@@ -196,8 +196,8 @@ def cmd_schema(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 def cmd_report(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Print the unanswered questions of the last days, grouped, with suggestions."""
-    from bot.report import build_report, render
-    from bot.store import Store
+    from bot.newsroom.report import build_report, render
+    from bot.storage.stats import Store
 
     try:
         settings = Settings.from_env()

@@ -21,7 +21,7 @@ from typing import Literal
 from bot.answers import ABO_ACTION
 from bot.engine import Engine
 from bot.models import Article, BotTexts, Button, Reply
-from bot.subscriptions import (
+from bot.storage.subscriptions import (
     DEFAULT_QUIET,
     DEFAULT_TIME,
     TIMEZONE,

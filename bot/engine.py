@@ -10,9 +10,9 @@ from pathlib import Path
 
 from bot.answers import Composer, Context
 from bot.gcpause import gc_paused
-from bot.knowledge import KnowledgeBase, load_knowledge
-from bot.matching import Index
+from bot.knowledge.load import KnowledgeBase, load_knowledge
 from bot.models import Reply
+from bot.search.index import Index
 
 logger = logging.getLogger(__name__)
 

@@ -24,8 +24,8 @@ from telegram.ext import Application
 
 from bot.config import Settings
 from bot.engine import Engine
-from bot.store import Store
-from bot.telegram_app import FloodGate, build_application
+from bot.storage.stats import Store
+from bot.telegram.app import FloodGate, build_application
 
 ROOT = Path(__file__).resolve().parent.parent
 KNOWLEDGE = ROOT / "knowledge"

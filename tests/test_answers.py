@@ -11,7 +11,7 @@ import pytest
 from bot.answers import DIGEST_MAX_ARTICLES, GLOSSARY_PAGE_SIZE, Context, teaser
 from bot.engine import Engine
 from bot.models import Article
-from bot.normalize import fold
+from bot.search.analysis import fold
 
 
 def glossary_pages(engine: Engine) -> list[list[str]]:

@@ -97,8 +97,9 @@ def test_a_broken_knowledge_dir_is_one_clear_message(tmp_path: object) -> None:
 
 def test_importing_the_engine_does_not_import_telegram() -> None:
     code = (
-        "import sys, bot.engine, bot.cli, bot.matching, bot.answers, bot.knowledge,"
-        " bot.config, bot.telegram_render, bot.unanswered, bot.digest, bot.subscriptions;"
+        "import sys, bot.engine, bot.cli, bot.search.index, bot.answers, bot.knowledge.load,"
+        " bot.config, bot.telegram.render, bot.newsroom.recorder, bot.digest,"
+        " bot.storage.subscriptions;"
         "print('telegram' in sys.modules)"
     )
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, check=True)

@@ -14,7 +14,7 @@ import pytest
 from bot.digest import Digest, Outcome, clock_from, newest_key
 from bot.engine import Engine
 from bot.models import Article, Reply
-from bot.subscriptions import TIMEZONE, Subscriptions, article_key
+from bot.storage.subscriptions import TIMEZONE, Subscriptions, article_key
 
 MORNING = dt.datetime(2026, 11, 24, 7, 16, tzinfo=TIMEZONE)
 

@@ -1,6 +1,6 @@
 """End to end: the daily digest of the real `newsbot run` process against the fake Bot API.
 
-Each test prepares a data directory with subscriptions (through bot.subscriptions, as
+Each test prepares a data directory with subscriptions (through bot.storage.subscriptions, as
 /abo would have written them) and a copy of the knowledge with one article newer than the
 subscribers' last digest, and starts the bot with its clock set just after their time
 (NEWSBOT_CLOCK_START). The big runs raise NEWSBOT_RATE_LIMIT so that 1,000 digests take
@@ -25,7 +25,7 @@ from fake_telegram import CLIENT_GONE, TOKEN, FakeTelegram, FakeTelegramServer
 from test_e2e import START_TIMEOUT, BotProcess, launch, text_of, wait
 
 from bot.digest import CONCURRENCY
-from bot.subscriptions import Subscription, Subscriptions
+from bot.storage.subscriptions import Subscription, Subscriptions
 
 NEW_ID, NEW_TITLE, NEW_DAY = "rakete-mond", "Eine Rakete fliegt zum Mond", dt.date(2026, 11, 23)
 OLD_TITLE = "Schickt Nordkorea jetzt Waffen nach Russland?"

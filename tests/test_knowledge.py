@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.knowledge import KnowledgeError, load_knowledge
+from bot.knowledge.load import KnowledgeError, load_knowledge
 from bot.models import Problem
 
 GLOSSARY_OK = """\

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.normalize import analyze, fold, stem
+from bot.search.analysis import analyze, fold, stem
 
 
 @pytest.mark.parametrize(
@@ -69,6 +69,6 @@ def test_long_questions_are_cut() -> None:
 
 def test_stemming_uses_the_c_implementation() -> None:
     """PyStemmer gives the same stems as pure-Python Snowball, many times faster."""
-    from bot import normalize
+    from bot.search import analysis as normalize
 
     assert type(normalize._stemmer).__module__ == "Stemmer"

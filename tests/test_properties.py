@@ -10,9 +10,9 @@ from hypothesis import strategies as st
 
 from bot.answers import Context
 from bot.engine import Engine
-from bot.matching import DeletionIndex, _deletions
 from bot.models import ReplyKind
-from bot.normalize import analyze, fold
+from bot.search.analysis import analyze, fold
+from bot.search.index import DeletionIndex, _deletions
 
 KINDS = set(get_args(ReplyKind))
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.knowledge import KnowledgeBase, load_knowledge
-from bot.readability import check_readability, is_hard, sentences
+from bot.knowledge.load import KnowledgeBase, load_knowledge
+from bot.knowledge.readability import check_readability, is_hard, sentences
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,7 @@ import threading
 from pathlib import Path
 
 from bot.engine import Engine
-from bot.reload import Reloader
+from bot.newsroom.reload import Reloader
 
 NEW_TERM = """
   - term: Weltraumschrott

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.schema import json_schemas
+from bot.knowledge.schema import json_schemas
 
 KNOWLEDGE = Path(__file__).resolve().parent.parent / "knowledge"
 

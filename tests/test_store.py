@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from bot.engine import Engine
-from bot.report import build_report, group_questions, render
-from bot.store import SCHEMA_VERSION, Asked, Store, StoreError, scrub
+from bot.newsroom.report import build_report, group_questions, render
+from bot.storage.stats import SCHEMA_VERSION, Asked, Store, StoreError, scrub
 
 
 class Clock:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.engine import Engine
-from bot.subscriptions import (
+from bot.storage.subscriptions import (
     Subscriptions,
     article_key,
     in_quiet_hours,

@@ -21,17 +21,17 @@ from fake_telegram import scope_key, utf16_length
 from test_telegram_app import buttons_of, state, text_of, unsure_question
 
 from bot.engine import Engine
-from bot.reload import ReloadResult
-from bot.report import build_report
-from bot.store import Store
-from bot.telegram_admin import (
+from bot.newsroom.reload import ReloadResult
+from bot.newsroom.report import build_report
+from bot.storage.stats import Store
+from bot.telegram.admin import (
     ADMIN_COMMANDS,
     MAX_PROBLEMS,
     NEWSROOM_KEY,
     Newsroom,
     open_text,
 )
-from bot.telegram_render import feedback_keys
+from bot.telegram.render import feedback_keys
 
 ADMIN, OTHER_ADMIN, GONE_ADMIN = 42, 43, 45  # GONE_ADMIN never started the bot
 READER = 44
@@ -352,7 +352,7 @@ async def test_broken_knowledge_is_reported_once_per_state_and_the_fix_is_announ
     assert notice.startswith("Das neue Wissen hat Fehler.")
     assert "\nknowledge/glossary.yaml:" in notice
     assert texts_to(bot, OTHER_ADMIN) == [notice]
-    logged = [r.getMessage() for r in caplog.records if r.name == "bot.reload"]
+    logged = [r.getMessage() for r in caplog.records if r.name == "bot.newsroom.reload"]
     assert any(m.startswith("knowledge not reloaded: knowledge/glossary.yaml:") for m in logged)
     assert "an admin could not be told about the knowledge" in caplog.text  # GONE_ADMIN
 

@@ -19,9 +19,9 @@ from telegram import Update
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 from telegram.ext import AIORateLimiter
 
-from bot import telegram_app
 from bot.engine import Engine
-from bot.telegram_app import (
+from bot.telegram import app as telegram_app
+from bot.telegram.app import (
     STATE_KEY,
     ChatOrderedProcessor,
     Chats,
@@ -414,7 +414,7 @@ async def test_a_telegram_error_is_logged_and_the_next_update_is_answered(
     sent = await bot.say(chat, "was sind sanktionen")
     kind = state(bot).engine.kb.bot.text("error")
     assert [text_of(c) for c in sent] == ([kind] if kind_message else [])
-    logged = [r for r in caplog.records if r.name == "bot.telegram_app"]
+    logged = [r for r in caplog.records if r.name == "bot.telegram.app"]
     if kind_message:
         (record,) = [r for r in logged if r.levelno == logging.ERROR]
         assert record.exc_info and type(record.exc_info[1]) is error

@@ -15,9 +15,9 @@ from fake_telegram import Call, parse_html
 
 from bot.digest import Digest
 from bot.engine import Engine
-from bot.subscriptions import TIMEZONE, Subscriptions, article_key
-from bot.telegram_app import STATE_KEY, Newsbot
-from bot.telegram_digest import JOB_NAME, digest_of, send_digests
+from bot.storage.subscriptions import TIMEZONE, Subscriptions, article_key
+from bot.telegram.app import STATE_KEY, Newsbot
+from bot.telegram.digest import JOB_NAME, digest_of, send_digests
 
 MORNING = dt.datetime(2026, 11, 24, 7, 16, tzinfo=TIMEZONE)
 NEW_TITLE = "Eine Rakete fliegt zum Mond"

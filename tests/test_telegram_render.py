@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from bot.answers import Context
 from bot.engine import Engine
 from bot.models import BotTexts, Button, Image, Link, Reply
-from bot.telegram_render import (
+from bot.telegram.render import (
     CALLBACK_DATA_LIMIT,
     CAPTION_LIMIT,
     TEXT_LIMIT,

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 
-from bot.telegram_retry import SERVER_RETRIES, RetryingRateLimiter
+from bot.telegram.retry import SERVER_RETRIES, RetryingRateLimiter
 
 
 def failing(errors: list[Exception]) -> tuple[Callable[..., Any], list[int]]:

@@ -12,8 +12,9 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 from rapidfuzz import process
 
-from bot import schema
 from bot.gcpause import gc_paused
+from bot.knowledge import schema
+from bot.knowledge.yamlfile import Key, YamlDocument, read_yaml
 from bot.models import (
     Article,
     BotTexts,
@@ -26,8 +27,7 @@ from bot.models import (
     Source,
     Term,
 )
-from bot.normalize import fold
-from bot.yamlfile import Key, YamlDocument, read_yaml
+from bot.search.analysis import fold
 
 SUMMARY_MAX_WORDS = 60
 MAX_FILES = 200_000

@@ -1,6 +1,6 @@
 """What the newsroom learns from readers: questions without an answer, "Nichts davon", 👍/👎.
 
-The rules of what is counted live here, apart from Telegram; bot.store keeps it without
+The rules of what is counted live here, apart from Telegram; bot.storage.stats keeps it without
 personal data (it cleans every question of numbers, addresses, @names and links, and never
 sees who asked). Logs never hold a question. A store that fails (a full disk, a locked file)
 costs the statistics, never an answer.
@@ -15,7 +15,7 @@ from contextlib import contextmanager
 
 from bot.engine import MAX_MESSAGE_CHARS
 from bot.models import Reply
-from bot.store import Store
+from bot.storage.stats import Store
 
 logger = logging.getLogger(__name__)
 

@@ -30,7 +30,7 @@ from bot.config import Settings
 from bot.digest import DATABASE, Digest, Outcome, RunReport, clock_from
 from bot.engine import Engine
 from bot.models import Reply
-from bot.telegram_app import _acknowledge, _admit, _answer_message, _state, send_reply
+from bot.telegram.app import _acknowledge, _admit, _answer_message, _state, send_reply
 
 logger = logging.getLogger(__name__)
 

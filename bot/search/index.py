@@ -19,8 +19,8 @@ from typing import Literal
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import DamerauLevenshtein
 
-from bot.knowledge import KnowledgeBase
-from bot.normalize import analyze, fold, is_weak, stem
+from bot.knowledge.load import KnowledgeBase
+from bot.search.analysis import analyze, fold, is_weak, stem
 
 FieldKind = Literal["name", "keyword", "related", "question", "summary", "text"]
 

@@ -11,9 +11,9 @@ from dataclasses import asdict, dataclass, field
 from rapidfuzz import fuzz, process
 
 from bot.engine import Engine
-from bot.matching import SUGGEST_THRESHOLD
-from bot.normalize import fold
-from bot.store import Asked
+from bot.search.analysis import fold
+from bot.search.index import SUGGEST_THRESHOLD
+from bot.storage.stats import Asked
 
 SIMILAR = 80.0
 

@@ -15,9 +15,9 @@ from functools import lru_cache
 import textstat
 import wordfreq
 
-from bot.knowledge import KnowledgeBase
+from bot.knowledge.load import KnowledgeBase
 from bot.models import Article, Location, Problem, Source, Term
-from bot.normalize import STOPWORDS, fold, stem
+from bot.search.analysis import STOPWORDS, fold, stem
 
 
 @dataclass(frozen=True)

@@ -31,13 +31,13 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Cont
 
 from bot.config import Settings
 from bot.engine import Engine
-from bot.knowledge import KnowledgeBase
+from bot.knowledge.load import KnowledgeBase
 from bot.models import BotTexts, Problem, Reply
-from bot.reload import Reloader, ReloadResult
-from bot.report import Group, build_report
-from bot.store import DayStats, Store
-from bot.telegram_app import COMMANDS, STATE_KEY, Newsbot, send_reply
-from bot.telegram_render import FEEDBACK_ACTION, parse_feedback
+from bot.newsroom.reload import Reloader, ReloadResult
+from bot.newsroom.report import Group, build_report
+from bot.storage.stats import DayStats, Store
+from bot.telegram.app import COMMANDS, STATE_KEY, Newsbot, send_reply
+from bot.telegram.render import FEEDBACK_ACTION, parse_feedback
 
 logger = logging.getLogger(__name__)
 

@@ -54,10 +54,10 @@ from bot.answers import GLOSSARY_ACTION, NEWS_ACTION, NOTHING_ACTION, SOURCE_LIS
 from bot.config import Settings, redact
 from bot.engine import Engine
 from bot.models import Reply
-from bot.store import Store, StoreError
-from bot.telegram_render import Keyboard, Outgoing, description, render, share
-from bot.telegram_retry import RetryingRateLimiter
-from bot.unanswered import Recorder
+from bot.newsroom.recorder import Recorder
+from bot.storage.stats import Store, StoreError
+from bot.telegram.render import Keyboard, Outgoing, description, render, share
+from bot.telegram.retry import RetryingRateLimiter
 
 logger = logging.getLogger(__name__)
 
@@ -613,11 +613,11 @@ def build_application(
         engine, flood=flood or FloodGate(), recorder=Recorder(store)
     )
     # The moderators' side first: its handlers must see 👍/👎 and admin commands first.
-    from bot.telegram_admin import add_admin_handlers  # it imports this module
+    from bot.telegram.admin import add_admin_handlers  # it imports this module
 
     add_admin_handlers(application, settings)
     add_handlers(application)
-    from bot import telegram_digest  # imports this module in turn
+    from bot.telegram import digest as telegram_digest  # imports this module in turn
 
     telegram_digest.install(application, settings)
     return application

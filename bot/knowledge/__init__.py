@@ -1,0 +1,1 @@
+"""Knowledge files: read, validate, check across files, readability and the self-test."""

@@ -1,0 +1,1 @@
+"""Search: the one text analysis, the index over the knowledge, typos, query and scoring."""

@@ -1,0 +1,1 @@
+"""Storage: one database layer for statistics, open questions and subscriptions."""

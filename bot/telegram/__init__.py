@@ -1,0 +1,2 @@
+"""The Telegram adapter: python-telegram-bot handlers around the engine. Only this package
+imports telegram."""
