@@ -11,6 +11,21 @@ from urllib.parse import urlsplit
 
 from bot.knowledge.load import KnowledgeBase
 from bot.models import Article, Button, Entry, Link, Reply, Source, Suggestion, Term
+from bot.refs import (
+    ENTRY_KINDS,
+    GLOSSARY_ACTION,
+    MORE_ACTION,
+    NEWS_ACTION,
+    NOTHING_ACTION,
+    SOURCE_LIST_ACTION,
+    SOURCES_ACTION,
+    abo_action,
+    entry_ref,
+    glossary_action,
+    glossary_page,
+    more_action,
+    sources_action,
+)
 from bot.search.analysis import fold
 from bot.search.index import Index, Match, Result, Target
 
@@ -20,17 +35,6 @@ GLOSSARY_PAGE_SIZE = 8
 MAX_SEARCH_RESULTS = 5
 SEARCH_MIN_SCORE = 0.3
 
-# Compact button actions; every one fits Telegram's 64-byte callback_data.
-SOURCES_ACTION = "src:"
-MORE_ACTION = "more:"
-NOTHING_ACTION = "none"
-NEWS_ACTION = "news"
-GLOSSARY_ACTION = "g:"
-SOURCE_LIST_ACTION = "sources"
-# The daily digest's buttons: "abo:" shows the setting, "abo:17:30" picks a time,
-# "abo:aus" ends it (handled by the Telegram adapter with bot/digest.py, not by press()).
-ABO_ACTION = "abo:"
-ENTRY_KINDS = ("article", "term", "source")
 DIGEST_MAX_ARTICLES = 10
 DIGEST_LINE_CHARS = 160  # the one-line summary of an article in the digest
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
@@ -76,15 +80,9 @@ class Composer:
         context = context if context is not None else Context()
         result = self.index.match(question)
         reply = self._compose(result, question, context)
-        if reply.kind in ("article", "term", "source") and reply.id is not None:
-            entry = self._entry_for(reply)
-            if entry is not None:
-                context.last_ref = entry.ref
+        if reply.ref is not None and self.kb.get(reply.ref) is not None:
+            context.last_ref = reply.ref
         return reply
-
-    def _entry_for(self, reply: Reply) -> Entry | None:
-        prefix = {"article": "a:", "term": "t:", "source": "s:"}[reply.kind]
-        return self.kb.get(prefix + (reply.id or ""))
 
     def _compose(self, result: Result, question: str, context: Context) -> Reply:
         best = result.best
@@ -169,8 +167,8 @@ class Composer:
         bot = self.kb.bot
         if isinstance(entry, Article):
             text = entry.summary + "\n\n" + bot.text("stand", date=bot.month_year(entry.date))
-            buttons = [Button(bot.buttons["sources"], SOURCES_ACTION + entry.id)]
-            buttons.append(Button(bot.buttons["more"], MORE_ACTION + entry.ref))
+            buttons = [Button(bot.buttons["sources"], sources_action(entry.id))]
+            buttons.append(Button(bot.buttons["more"], more_action(entry.ref)))
             buttons += self._term_buttons(entry.summary, entry.terms, exclude=None)
             return Reply(
                 kind="article",
@@ -186,7 +184,7 @@ class Composer:
             text += "\n\n" + bot.text("stand", date=bot.month_year(entry.date))
         buttons = []
         if entry.more:
-            buttons.append(Button(bot.buttons["more"], MORE_ACTION + entry.ref))
+            buttons.append(Button(bot.buttons["more"], more_action(entry.ref)))
         see = entry.see if isinstance(entry, Term) else ()
         buttons += self._term_buttons(entry.short, see, exclude=entry.ref)
         title = entry.name
@@ -232,7 +230,7 @@ class Composer:
             text = entry.details
             if entry.points:
                 text += "\n\n" + "\n".join(f"• {point}" for point in entry.points)
-            buttons = [Button(bot.buttons["sources"], SOURCES_ACTION + entry.id)]
+            buttons = [Button(bot.buttons["sources"], sources_action(entry.id))]
             buttons += self._term_buttons(entry.details, entry.terms, exclude=None)
             return Reply(
                 kind="article",
@@ -298,7 +296,7 @@ class Composer:
         blocks += [f"• {a.title}\n{teaser(a.summary, DIGEST_LINE_CHARS)}" for a in shown]
         blocks.append(bot.text("digest_outro"))
         buttons = [Button(a.title, a.ref) for a in shown]
-        buttons.append(Button(bot.buttons["abo_change"], ABO_ACTION))
+        buttons.append(Button(bot.buttons["abo_change"], abo_action()))
         return Reply(kind="news", text="\n\n".join(blocks), buttons=tuple(buttons))
 
     def glossary(self, page: int) -> Reply:
@@ -310,9 +308,9 @@ class Composer:
         shown = terms[(page - 1) * GLOSSARY_PAGE_SIZE : page * GLOSSARY_PAGE_SIZE]
         buttons = [Button(term.name, term.ref) for term in shown]
         if page > 1:
-            buttons.append(Button(bot.buttons["back"], f"{GLOSSARY_ACTION}{page - 1}"))
+            buttons.append(Button(bot.buttons["back"], glossary_action(page - 1)))
         if page < pages:
-            buttons.append(Button(bot.buttons["next"], f"{GLOSSARY_ACTION}{page + 1}"))
+            buttons.append(Button(bot.buttons["next"], glossary_action(page + 1)))
         text = bot.text("glossary_intro")
         if pages > 1:
             text += "\n" + bot.text("page", page=str(page), pages=str(pages))
@@ -339,20 +337,17 @@ class Composer:
     def press(self, action: str, context: Context) -> Reply:
         """The reply to a button: an entry, its sources, more about it, a list or the news."""
         if action.startswith(SOURCES_ACTION):
-            article_ref = "a:" + action[len(SOURCES_ACTION) :]
+            article_ref = entry_ref("article", action.removeprefix(SOURCES_ACTION))
             context.last_ref = article_ref
             return self.sources(article_ref)
         if action.startswith(MORE_ACTION):
-            ref = action[len(MORE_ACTION) :]
+            ref = action.removeprefix(MORE_ACTION)
             context.last_ref = ref
             return self.more(ref)
         if action == NEWS_ACTION:
             return self.news()
         if action.startswith(GLOSSARY_ACTION):
-            number = action[len(GLOSSARY_ACTION) :]
-            # isdigit() alone admits "²", which int() refuses: ASCII digits only.
-            wanted = number.isascii() and number.isdigit() and len(number) < 6
-            return self.glossary(int(number) if wanted else 1)
+            return self.glossary(glossary_page(action))
         if action == SOURCE_LIST_ACTION:
             return self.source_list()
         if action == NOTHING_ACTION:

@@ -18,9 +18,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from bot.answers import ABO_ACTION
 from bot.engine import Engine
 from bot.models import Article, BotTexts, Button, Reply
+from bot.refs import ABO_ACTION, ABO_END_ACTION, abo_action
 from bot.storage.subscriptions import (
     DEFAULT_QUIET,
     DEFAULT_TIME,
@@ -38,7 +38,6 @@ logger = logging.getLogger(__name__)
 DATABASE = "newsbot.sqlite3"  # in the data directory, next to the unanswered questions
 # The times offered as buttons (those in the quiet hours are left out).
 TIME_CHOICES = (dt.time(7, 15), dt.time(12, 0), dt.time(17, 30))
-END_ACTION = ABO_ACTION + "aus"
 # Digests in flight at once. The rate limiter holds the pace (about 30 a second); a few
 # sends in flight keep that pace over a slow network, and a reader's answer waits behind at
 # most this many digest messages in the limiter's queue.
@@ -153,9 +152,9 @@ class Digest:
             return Reply(
                 kind="help",
                 text=bot.text("abo_not_subscribed"),
-                buttons=(Button(bot.buttons["abo_again"], ABO_ACTION + hhmm(DEFAULT_TIME)),),
+                buttons=(Button(bot.buttons["abo_again"], abo_action(hhmm(DEFAULT_TIME))),),
             )
-        again = Button(bot.buttons["abo_again"], ABO_ACTION + hhmm(current.at))
+        again = Button(bot.buttons["abo_again"], abo_action(hhmm(current.at)))
         return Reply(kind="help", text=bot.text("abo_stopped"), buttons=(again,))
 
     def show(self, engine: Engine, chat_id: int) -> Reply:
@@ -169,7 +168,7 @@ class Digest:
     def press(self, engine: Engine, chat_id: int, action: str) -> Reply:
         """A button: "abo:" shows the setting, "abo:17:30" picks a time, "abo:aus" ends it."""
         choice = action.removeprefix(ABO_ACTION)
-        if action == END_ACTION:
+        if action == ABO_END_ACTION:
             return self.unsubscribe(engine, chat_id)
         if choice and parse_time(choice) is not None:
             return self.subscribe(engine, chat_id, choice)
@@ -183,12 +182,12 @@ class Digest:
     def _choices(self, bot: BotTexts, current: dt.time | None = None) -> tuple[Button, ...]:
         """A button per offered time (the current one ticked), and "Abo beenden" if subscribed."""
         buttons = [
-            Button(("✓ " if choice == current else "") + hhmm(choice), ABO_ACTION + hhmm(choice))
+            Button(("✓ " if choice == current else "") + hhmm(choice), abo_action(hhmm(choice)))
             for choice in TIME_CHOICES
             if not in_quiet_hours(choice, self.quiet)
         ]
         if current is not None:
-            buttons.append(Button(bot.buttons["abo_end"], END_ACTION))
+            buttons.append(Button(bot.buttons["abo_end"], ABO_END_ACTION))
         return tuple(buttons)
 
     # ---- the run ----------------------------------------------------------------------------

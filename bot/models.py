@@ -7,8 +7,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
+from bot.refs import PREFIXES, EntryKind, entry_ref
+
 Severity = Literal["error", "warning"]
-EntryKind = Literal["article", "term", "source"]
 ReplyKind = Literal[
     "article",
     "term",
@@ -86,7 +87,7 @@ class Article:
     @property
     def ref(self) -> str:
         """Compact reference used in buttons: a:<id>."""
-        return f"a:{self.id}"
+        return f"{PREFIXES['article']}{self.id}"
 
     def is_current(self, today: dt.date) -> bool:
         """True while the article still counts as news."""
@@ -113,7 +114,7 @@ class Term:
     @property
     def ref(self) -> str:
         """Compact reference used in buttons: t:<id>."""
-        return f"t:{self.id}"
+        return f"{PREFIXES['term']}{self.id}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,7 +137,7 @@ class Source:
     @property
     def ref(self) -> str:
         """Compact reference used in buttons: s:<id>."""
-        return f"s:{self.id}"
+        return f"{PREFIXES['source']}{self.id}"
 
 
 Entry = Article | Term | Source
@@ -228,8 +229,7 @@ class Reply:
     @property
     def ref(self) -> str | None:
         """The entry an answer is about, as a compact reference (t:sanktionen); else None."""
-        prefix = {"article": "a:", "term": "t:", "source": "s:"}.get(self.kind)
-        return f"{prefix}{self.id}" if prefix is not None and self.id else None
+        return entry_ref(self.kind, self.id) if self.id else None
 
     def to_json(self) -> dict[str, object]:
         """The JSON object of the `newsbot ask --json` contract."""

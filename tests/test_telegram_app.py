@@ -20,6 +20,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 from telegram.ext import AIORateLimiter
 
 from bot.engine import Engine
+from bot.refs import deep_link_action
 from bot.telegram import app as telegram_app
 from bot.telegram.app import (
     STATE_KEY,
@@ -27,7 +28,6 @@ from bot.telegram.app import (
     Chats,
     ChatState,
     build_application,
-    deep_link_action,
 )
 
 

@@ -37,8 +37,7 @@ def self_test(engine: Engine) -> list[Problem]:
     problems = []
     for ref, owner, text, where in _cases(engine):
         reply = engine.answer(text, Context())
-        prefix = {"article": "a:", "term": "t:", "source": "s:"}.get(reply.kind)
-        if prefix is not None and f"{prefix}{reply.id}" == ref:
+        if reply.ref == ref:
             continue
         problems.append(
             Problem(

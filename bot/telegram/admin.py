@@ -35,9 +35,9 @@ from bot.knowledge.load import KnowledgeBase
 from bot.models import BotTexts, Problem, Reply
 from bot.newsroom.reload import Reloader, ReloadResult
 from bot.newsroom.report import Group, build_report
+from bot.refs import FEEDBACK_ACTION, parse_feedback
 from bot.storage.stats import DayStats, Store
 from bot.telegram.app import COMMANDS, STATE_KEY, Newsbot, send_reply
-from bot.telegram.render import FEEDBACK_ACTION, parse_feedback
 
 logger = logging.getLogger(__name__)
 

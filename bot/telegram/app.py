@@ -50,11 +50,20 @@ from telegram.ext import (
 from telegram.helpers import create_deep_linked_url
 from telegram.request import BaseRequest
 
-from bot.answers import GLOSSARY_ACTION, NEWS_ACTION, NOTHING_ACTION, SOURCE_LIST_ACTION, Context
+from bot.answers import Context
 from bot.config import Settings, redact
 from bot.engine import Engine
 from bot.models import Reply
 from bot.newsroom.recorder import Recorder
+from bot.refs import (
+    GLOSSARY_ACTION,
+    NEWS_ACTION,
+    NOTHING_ACTION,
+    SOURCE_LIST_ACTION,
+    deep_link_action,
+    deep_link_payload,
+    glossary_action,
+)
 from bot.storage.stats import Store, StoreError
 from bot.telegram.render import Keyboard, Outgoing, description, render, share
 from bot.telegram.retry import RetryingRateLimiter
@@ -74,9 +83,6 @@ ALLOWED_UPDATES = [
 ]
 # The command menu, in this order; the descriptions come from knowledge/bot.yaml.
 COMMANDS = ("start", "hilfe", "news", "begriffe", "quellen", "abo", "abo_aus", "datenschutz")
-# Deep links t.me/<bot>?start=<payload> name an entry: payload prefix -> reference prefix.
-DEEP_LINKS = {"begriff_": "t:", "quelle_": "s:", "artikel_": "a:"}
-_DEEP_LINK_PAYLOAD = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 MAX_CHATS = 10_000
 FLOOD_LIMIT = 20  # messages a chat may send ...
 FLOOD_WINDOW = 60.0  # ... within this many seconds
@@ -375,24 +381,10 @@ def strip_mention(text: str, username: str) -> str:
 # ---- deep links ----------------------------------------------------------------------------
 
 
-def deep_link_action(payload: str) -> str | None:
-    """The action a /start payload asks for ("begriff_sanktionen" -> "t:sanktionen")."""
-    if payload == NEWS_ACTION:
-        return NEWS_ACTION
-    for prefix, ref in DEEP_LINKS.items():
-        if payload.startswith(prefix) and len(payload) > len(prefix):
-            return ref + payload[len(prefix) :]
-    return None
-
-
 def deep_link(username: str, reply: Reply) -> str | None:
     """The t.me link that opens a reply's entry in a private chat with the bot, if any."""
-    prefixes = {ref: prefix for prefix, ref in DEEP_LINKS.items()}
-    prefix = prefixes.get({"term": "t:", "source": "s:", "article": "a:"}.get(reply.kind, ""))
-    payload = f"{prefix}{reply.id}"
-    if prefix is None or reply.id is None or not _DEEP_LINK_PAYLOAD.match(payload):
-        return None
-    return create_deep_linked_url(username, payload)
+    payload = deep_link_payload(reply.ref)
+    return create_deep_linked_url(username, payload) if payload is not None else None
 
 
 # ---- handlers ------------------------------------------------------------------------------
@@ -632,7 +624,7 @@ def add_handlers(application: Application[Any, Any, Any, Any, Any, Any]) -> None
             CommandHandler(["hilfe", "help"], _text_command("help")),
             CommandHandler("datenschutz", _text_command("privacy")),
             CommandHandler("news", _list_command(NEWS_ACTION)),
-            CommandHandler("begriffe", _list_command(f"{GLOSSARY_ACTION}1")),
+            CommandHandler("begriffe", _list_command(glossary_action(1))),
             CommandHandler("quellen", _list_command(SOURCE_LIST_ACTION)),
             MessageHandler(
                 messages & filters.COMMAND & filters.ChatType.PRIVATE, on_unknown_command

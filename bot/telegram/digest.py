@@ -25,11 +25,11 @@ from telegram.ext import (
     ContextTypes,
 )
 
-from bot.answers import ABO_ACTION
 from bot.config import Settings
 from bot.digest import DATABASE, Digest, Outcome, RunReport, clock_from
 from bot.engine import Engine
 from bot.models import Reply
+from bot.refs import ABO_ACTION
 from bot.telegram.app import _acknowledge, _admit, _answer_message, _state, send_reply
 
 logger = logging.getLogger(__name__)

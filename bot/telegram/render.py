@@ -12,8 +12,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from bot.answers import GLOSSARY_ACTION
 from bot.models import BotTexts, Button, Image, Link, Reply
+from bot.refs import ENTRY_KINDS, GLOSSARY_ACTION, feedback_action
 
 logger = logging.getLogger(__name__)
 
@@ -28,9 +28,6 @@ ELLIPSIS = " …"
 _SENTENCES = re.compile(r"((?<=[.!?…])[ \t]+|\s*\n\s*)")
 _WORDS = re.compile(r"(\s+)")
 _TAG = re.compile(r"<[^>]*>")
-ENTRY_KINDS = ("article", "term", "source")
-# 👍/👎 under an answer: "fb:+:t:sanktionen" and "fb:-:t:sanktionen" (the entry, no question).
-FEEDBACK_ACTION = "fb:"
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,20 +178,12 @@ def feedback_keys(reply: Reply, texts: BotTexts) -> tuple[Key, ...]:
     if ref is None:
         return ()
     keys = (
-        Key(texts.buttons["helpful"], f"{FEEDBACK_ACTION}+:{ref}"),
-        Key(texts.buttons["unhelpful"], f"{FEEDBACK_ACTION}-:{ref}"),
+        Key(texts.buttons["helpful"], feedback_action(True, ref)),
+        Key(texts.buttons["unhelpful"], feedback_action(False, ref)),
     )
     if any(len((key.action or "").encode("utf-8")) > CALLBACK_DATA_LIMIT for key in keys):
         return ()
     return keys
-
-
-def parse_feedback(action: str) -> tuple[bool, str] | None:
-    """(helpful, entry reference) of a 👍/👎 action, or None if it is none."""
-    sign, _, ref = action.removeprefix(FEEDBACK_ACTION).partition(":")
-    if not action.startswith(FEEDBACK_ACTION) or sign not in ("+", "-") or not ref:
-        return None
-    return sign == "+", ref
 
 
 # ---- messages ------------------------------------------------------------------------------
