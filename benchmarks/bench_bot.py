@@ -35,8 +35,8 @@ import telegram
 from telegram import Update
 
 from benchmarks.page import machine, write_section
-from bot.answers import Context
 from bot.config import Settings
+from bot.conversation import Conversation
 from bot.engine import Engine
 from bot.telegram.app import build_application
 
@@ -99,16 +99,16 @@ def update_mix(count: int) -> list[dict[str, Any]]:
 
 def bench_engine(engine: Engine, updates: list[dict[str, Any]]) -> float:
     """Updates per second when the engine alone handles the mix."""
-    contexts: dict[int, Context] = {}
+    contexts: dict[int, Conversation] = {}
     started = time.perf_counter()
     for update in updates:
         if "message" in update:
             message = update["message"]
-            context = contexts.setdefault(message["chat"]["id"], Context())
+            context = contexts.setdefault(message["chat"]["id"], Conversation())
             engine.answer(message["text"], context)
         elif "callback_query" in update:
             query = update["callback_query"]
-            context = contexts.setdefault(query["message"]["chat"]["id"], Context())
+            context = contexts.setdefault(query["message"]["chat"]["id"], Conversation())
             engine.press(query["data"], context)
         else:
             engine.search(update["inline_query"]["query"])

@@ -33,7 +33,7 @@ from typing import Any
 
 import yaml
 
-from bot.answers import Context
+from bot.conversation import Conversation
 from bot.engine import Engine
 from bot.knowledge.load import KnowledgeBase, load_knowledge
 from bot.models import Article, Reply, Source
@@ -115,9 +115,9 @@ def fields(kb: KnowledgeBase) -> list[tuple[str, list[str]]]:
         else:
             texts = [entry.name, *entry.aliases, *entry.questions]
         targets.append((entry_label(entry), texts))
-    for name, intent in kb.bot.intents.items():
+    for name, intent in kb.texts.intents.items():
         targets.append((name, list(intent.phrases)))
-    for talk in kb.bot.smalltalk:
+    for talk in kb.texts.smalltalk:
         targets.append(("smalltalk", list(talk.phrases)))
     return targets
 
@@ -125,7 +125,7 @@ def fields(kb: KnowledgeBase) -> list[tuple[str, list[str]]]:
 def build_newsbot(kb: KnowledgeBase) -> Answerer:
     """The real engine, as `newsbot ask` uses it."""
     engine = Engine.build(kb)
-    return lambda question: label(engine.answer(question, Context()))
+    return lambda question: label(engine.answer(question, Conversation()))
 
 
 def build_naive(kb: KnowledgeBase) -> Answerer:

@@ -6,9 +6,10 @@ import datetime as dt
 import re
 import zlib
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from urllib.parse import urlsplit
 
+from bot.conversation import Conversation
 from bot.knowledge.load import KnowledgeBase
 from bot.models import Article, Button, Entry, Link, Reply, Source, Suggestion, Term
 from bot.refs import (
@@ -42,13 +43,6 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 _ABBREVIATION = re.compile(r"(?:^|\s)(?:\w|\d+|ca|bzw|usw|vgl|Nr|Dr)\.$")
 
 
-@dataclass
-class Context:
-    """What a conversation has shown last; nothing about the reader."""
-
-    last_ref: str | None = None
-
-
 def _score(match: Match | None) -> int:
     return round(match.score * 100) if match else 0
 
@@ -75,41 +69,43 @@ class Composer:
 
     # ---- questions ------------------------------------------------------------------------
 
-    def answer(self, question: str, context: Context | None = None) -> Reply:
-        """The reply to one question, using and updating the conversation context."""
-        context = context if context is not None else Context()
+    def answer(self, question: str, conversation: Conversation | None = None) -> Reply:
+        """The reply to one question, using and updating the conversation."""
+        conversation = conversation if conversation is not None else Conversation()
         result = self.index.match(question)
-        reply = self._compose(result, question, context)
+        reply = self._compose(result, question, conversation)
         if reply.ref is not None and self.kb.get(reply.ref) is not None:
-            context.last_ref = reply.ref
+            conversation.last_ref = reply.ref
         return reply
 
-    def _compose(self, result: Result, question: str, context: Context) -> Reply:
+    def _compose(self, result: Result, question: str, conversation: Conversation) -> Reply:
         best = result.best
         if best is None or result.decision == "none":
-            return Reply(kind="none", text=self.kb.bot.text("unknown"), score=_score(best))
+            return Reply(kind="none", text=self.kb.texts.text("unknown"), score=_score(best))
         if result.decision == "unsure":
             return self._suggest("unknown_suggest", result.matches, best)
         if result.decision == "ambiguous":
             return self._suggest("did_you_mean", result.matches, best)
-        return self._for_target(best, result, question, context)
+        return self._for_target(best, result, question, conversation)
 
-    def _for_target(self, best: Match, result: Result, question: str, context: Context) -> Reply:
+    def _for_target(
+        self, best: Match, result: Result, question: str, conversation: Conversation
+    ) -> Reply:
         target = best.target
         score = _score(best)
         if target.kind in ENTRY_KINDS:
             entry = self.kb.get(target.key)
             if entry is None:
-                return Reply(kind="none", text=self.kb.bot.text("unknown"), score=score)
+                return Reply(kind="none", text=self.kb.texts.text("unknown"), score=score)
             return replace(self.entry(entry), score=score)
         if target.kind == "sources":
-            return replace(self.sources(context.last_ref), score=score)
+            return replace(self.sources(conversation.last_ref), score=score)
         if target.kind == "more":
-            return replace(self.more(context.last_ref), score=score)
+            return replace(self.more(conversation.last_ref), score=score)
         if target.kind == "news":
             return replace(self.news(), score=score)
         if target.kind == "help":
-            return Reply(kind="help", text=self.kb.bot.text("help"), score=score)
+            return Reply(kind="help", text=self.kb.texts.text("help"), score=score)
         if target.kind == "comfort":
             return self._comfort(result, score)
         return self._smalltalk(target, question, score)
@@ -122,13 +118,13 @@ class Composer:
         ][:2]
         return Reply(
             kind="comfort",
-            text=self.kb.bot.text("comfort"),
+            text=self.kb.texts.text("comfort"),
             score=score,
             buttons=tuple(buttons),
         )
 
     def _smalltalk(self, target: Target, question: str, score: int) -> Reply:
-        talk = next(t for t in self.kb.bot.smalltalk if t.name == target.key)
+        talk = next(t for t in self.kb.texts.smalltalk if t.name == target.key)
         choice = zlib.crc32(fold(question).encode()) % len(talk.replies)
         return Reply(kind="smalltalk", id=talk.name, text=talk.replies[choice], score=score)
 
@@ -136,15 +132,15 @@ class Composer:
         entries = [m for m in matches if m.target.kind in ("article", "term", "source")]
         entries = [m for m in entries if m.score >= 0.3][:MAX_SUGGESTIONS]
         if not entries:
-            return Reply(kind="none", text=self.kb.bot.text("unknown"), score=_score(best))
+            return Reply(kind="none", text=self.kb.texts.text("unknown"), score=_score(best))
         suggestions = tuple(
             Suggestion(m.target.kind, self._public_id(m.target), m.target.title) for m in entries
         )
         buttons = [Button(m.target.title, m.target.key) for m in entries]
-        buttons.append(Button(self.kb.bot.buttons["nothing"], NOTHING_ACTION))
+        buttons.append(Button(self.kb.texts.buttons["nothing"], NOTHING_ACTION))
         return Reply(
             kind="none",
-            text=self.kb.bot.text(text_key),
+            text=self.kb.texts.text(text_key),
             score=_score(best),
             suggestions=suggestions,
             buttons=tuple(buttons),
@@ -164,27 +160,27 @@ class Composer:
         return reply
 
     def _compose_entry(self, entry: Entry) -> Reply:
-        bot = self.kb.bot
+        texts = self.kb.texts
         if isinstance(entry, Article):
-            text = entry.summary + "\n\n" + bot.text("stand", date=bot.month_year(entry.date))
-            buttons = [Button(bot.buttons["sources"], sources_action(entry.id))]
-            buttons.append(Button(bot.buttons["more"], more_action(entry.ref)))
+            text = entry.summary + "\n\n" + texts.text("stand", date=texts.month_year(entry.date))
+            buttons = [Button(texts.buttons["sources"], sources_action(entry.id))]
+            buttons.append(Button(texts.buttons["more"], more_action(entry.ref)))
             buttons += self._term_buttons(entry.summary, entry.terms, exclude=None)
             return Reply(
                 kind="article",
                 id=entry.id,
                 title=entry.title,
                 text=text,
-                links=(Link(bot.buttons["article"], entry.url),),
+                links=(Link(texts.buttons["article"], entry.url),),
                 buttons=tuple(buttons),
                 image=entry.image,
             )
         text = entry.short
         if isinstance(entry, Term) and entry.date is not None:
-            text += "\n\n" + bot.text("stand", date=bot.month_year(entry.date))
+            text += "\n\n" + texts.text("stand", date=texts.month_year(entry.date))
         buttons = []
         if entry.more:
-            buttons.append(Button(bot.buttons["more"], more_action(entry.ref)))
+            buttons.append(Button(texts.buttons["more"], more_action(entry.ref)))
         see = entry.see if isinstance(entry, Term) else ()
         buttons += self._term_buttons(entry.short, see, exclude=entry.ref)
         title = entry.name
@@ -222,26 +218,26 @@ class Composer:
 
     def more(self, ref: str | None) -> Reply:
         """The longer explanation of the entry in view."""
-        bot = self.kb.bot
+        texts = self.kb.texts
         entry = self.kb.get(ref) if ref else None
         if entry is None:
-            return Reply(kind="help", text=bot.text("no_context"))
+            return Reply(kind="help", text=texts.text("no_context"))
         if isinstance(entry, Article):
             text = entry.details
             if entry.points:
                 text += "\n\n" + "\n".join(f"• {point}" for point in entry.points)
-            buttons = [Button(bot.buttons["sources"], sources_action(entry.id))]
+            buttons = [Button(texts.buttons["sources"], sources_action(entry.id))]
             buttons += self._term_buttons(entry.details, entry.terms, exclude=None)
             return Reply(
                 kind="article",
                 id=entry.id,
                 title=entry.title,
                 text=text,
-                links=(Link(bot.buttons["article"], entry.url),),
+                links=(Link(texts.buttons["article"], entry.url),),
                 buttons=tuple(buttons),
             )
         if not entry.more:
-            return Reply(kind=entry.kind, id=entry.id, title=entry.name, text=bot.text("no_more"))
+            return Reply(kind=entry.kind, id=entry.id, title=entry.name, text=texts.text("no_more"))
         see = entry.see if isinstance(entry, Term) else ()
         return Reply(
             kind=entry.kind,
@@ -254,12 +250,12 @@ class Composer:
 
     def sources(self, ref: str | None) -> Reply:
         """Where the news comes from: an article's sources, or the general Quellencheck."""
-        bot = self.kb.bot
+        texts = self.kb.texts
         entry = self.kb.get(ref) if ref else None
         if not isinstance(entry, Article):
             buttons = [Button(s.name, s.ref) for s in self.kb.sources]
-            return Reply(kind="sources", text=bot.text("sources_check"), buttons=tuple(buttons))
-        lines = [bot.text("article_sources", title=entry.title)]
+            return Reply(kind="sources", text=texts.text("sources_check"), buttons=tuple(buttons))
+        lines = [texts.text("article_sources", title=entry.title)]
         buttons = []
         for name in entry.sources:
             source = self.kb.by_name(name)
@@ -276,12 +272,12 @@ class Composer:
 
     def news(self) -> Reply:
         """The latest articles, newest first, expired ones left out."""
-        bot = self.kb.bot
+        texts = self.kb.texts
         current = self.kb.current_articles(self._today())
         if not current:
-            return Reply(kind="news", text=bot.text("news_empty"))
-        lines = [bot.text("news_intro")]
-        lines += [f"• {a.title} ({bot.month_year(a.date)})" for a in current[:10]]
+            return Reply(kind="news", text=texts.text("news_empty"))
+        lines = [texts.text("news_intro")]
+        lines += [f"• {a.title} ({texts.month_year(a.date)})" for a in current[:10]]
         buttons = tuple(Button(a.title, a.ref) for a in current[:10])
         return Reply(kind="news", text="\n".join(lines), buttons=buttons)
 
@@ -290,36 +286,36 @@ class Composer:
 
         At most DIGEST_MAX_ARTICLES, in the order given (newest first); /news lists the rest.
         """
-        bot = self.kb.bot
+        texts = self.kb.texts
         shown = articles[:DIGEST_MAX_ARTICLES]
-        blocks = [bot.text("digest_intro")]
+        blocks = [texts.text("digest_intro")]
         blocks += [f"• {a.title}\n{teaser(a.summary, DIGEST_LINE_CHARS)}" for a in shown]
-        blocks.append(bot.text("digest_outro"))
+        blocks.append(texts.text("digest_outro"))
         buttons = [Button(a.title, a.ref) for a in shown]
-        buttons.append(Button(bot.buttons["abo_change"], abo_action()))
+        buttons.append(Button(texts.buttons["abo_change"], abo_action()))
         return Reply(kind="news", text="\n\n".join(blocks), buttons=tuple(buttons))
 
     def glossary(self, page: int) -> Reply:
         """One page of the glossary, A to Z, with buttons to turn the page."""
-        bot = self.kb.bot
+        texts = self.kb.texts
         terms = sorted(self.kb.terms, key=lambda term: (fold(term.name), term.name))
         pages = max(1, -(-len(terms) // GLOSSARY_PAGE_SIZE))
         page = min(max(page, 1), pages)
         shown = terms[(page - 1) * GLOSSARY_PAGE_SIZE : page * GLOSSARY_PAGE_SIZE]
         buttons = [Button(term.name, term.ref) for term in shown]
         if page > 1:
-            buttons.append(Button(bot.buttons["back"], glossary_action(page - 1)))
+            buttons.append(Button(texts.buttons["back"], glossary_action(page - 1)))
         if page < pages:
-            buttons.append(Button(bot.buttons["next"], glossary_action(page + 1)))
-        text = bot.text("glossary_intro")
+            buttons.append(Button(texts.buttons["next"], glossary_action(page + 1)))
+        text = texts.text("glossary_intro")
         if pages > 1:
-            text += "\n" + bot.text("page", page=str(page), pages=str(pages))
+            text += "\n" + texts.text("page", page=str(page), pages=str(pages))
         return Reply(kind="glossary", text=text, buttons=tuple(buttons))
 
     def source_list(self) -> Reply:
         """Every news source, as buttons."""
         buttons = tuple(Button(source.name, source.ref) for source in self.kb.sources)
-        return Reply(kind="sources", text=self.kb.bot.text("sources_list_intro"), buttons=buttons)
+        return Reply(kind="sources", text=self.kb.texts.text("sources_list_intro"), buttons=buttons)
 
     def search(self, query: str, limit: int = MAX_SEARCH_RESULTS) -> tuple[Reply, ...]:
         """The entries that best match a search, each as its short answer; empty: the news."""
@@ -334,15 +330,15 @@ class Composer:
                 replies.append(replace(self.entry(entry), score=_score(match)))
         return tuple(replies[:limit])
 
-    def press(self, action: str, context: Context) -> Reply:
+    def press(self, action: str, conversation: Conversation) -> Reply:
         """The reply to a button: an entry, its sources, more about it, a list or the news."""
         if action.startswith(SOURCES_ACTION):
             article_ref = entry_ref("article", action.removeprefix(SOURCES_ACTION))
-            context.last_ref = article_ref
+            conversation.last_ref = article_ref
             return self.sources(article_ref)
         if action.startswith(MORE_ACTION):
             ref = action.removeprefix(MORE_ACTION)
-            context.last_ref = ref
+            conversation.last_ref = ref
             return self.more(ref)
         if action == NEWS_ACTION:
             return self.news()
@@ -351,11 +347,11 @@ class Composer:
         if action == SOURCE_LIST_ACTION:
             return self.source_list()
         if action == NOTHING_ACTION:
-            return Reply(kind="none", text=self.kb.bot.text("unknown"))
+            return Reply(kind="none", text=self.kb.texts.text("unknown"))
         entry = self.kb.get(action)
         if entry is None:
-            return Reply(kind="none", text=self.kb.bot.text("no_context"))
-        context.last_ref = entry.ref
+            return Reply(kind="none", text=self.kb.texts.text("no_context"))
+        conversation.last_ref = entry.ref
         return self.entry(entry)
 
 

@@ -12,8 +12,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
-from bot.answers import Context
 from bot.config import ConfigError, RedactingFilter, Settings, default_knowledge_dir, redact
+from bot.conversation import Conversation
 from bot.engine import Engine
 from bot.knowledge.load import KnowledgeError
 from bot.knowledge.readability import check_readability
@@ -92,10 +92,10 @@ def cmd_ask(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if engine is None:
         return 1
     if args.question:
-        _emit(engine.answer(" ".join(args.question), Context()), args.json, out)
+        _emit(engine.answer(" ".join(args.question), Conversation()), args.json, out)
         return 0
     for line in sys.stdin:
-        _emit(engine.answer(line.rstrip("\r\n"), Context()), args.json, out)
+        _emit(engine.answer(line.rstrip("\r\n"), Conversation()), args.json, out)
     return 0
 
 
@@ -104,10 +104,10 @@ def cmd_chat(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     engine = _load(args.kb, err)
     if engine is None:
         return 1
-    context = Context()
+    context = Conversation()
     interactive = sys.stdin.isatty() and not args.json
     if interactive:
-        out.write(engine.kb.bot.text("welcome") + "\n\n")
+        out.write(engine.kb.texts.text("welcome") + "\n\n")
     last: Reply | None = None
     while True:
         if interactive:

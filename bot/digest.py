@@ -122,48 +122,50 @@ class Digest:
     def subscribe(self, engine: Engine, chat_id: int, text: str | None = None) -> Reply:
         """/abo [time]: subscribe (07:15 if no time is given), change the time, or - when
         nothing changes - show the setting. A time in the quiet hours is refused."""
-        bot = engine.kb.bot
+        texts = engine.kb.texts
         current = self.subscriptions.get(chat_id)
         if text is None or not text.strip():
             if current is not None:
-                return self._status(bot, current.at)
+                return self._status(texts, current.at)
             at: dt.time | None = DEFAULT_TIME
         else:
             at = parse_time(text)
         if at is None:
-            return Reply(kind="help", text=bot.text("abo_bad_time"), buttons=self._choices(bot))
+            return Reply(kind="help", text=texts.text("abo_bad_time"), buttons=self._choices(texts))
         if in_quiet_hours(at, self.quiet):
             start, end = self.quiet
-            text = bot.text("abo_quiet", time=hhmm(at), start=hhmm(start), end=hhmm(end))
-            return Reply(kind="help", text=text, buttons=self._choices(bot))
+            text = texts.text("abo_quiet", time=hhmm(at), start=hhmm(start), end=hhmm(end))
+            return Reply(kind="help", text=text, buttons=self._choices(texts))
         if current is not None and current.at == at:
-            return self._status(bot, at)
+            return self._status(texts, at)
         # What exists now is not news to a new subscriber: the first digest brings only
         # articles published after subscribing (/news shows the current ones right away).
         self.subscriptions.subscribe(chat_id, at, newest_key(engine.kb.articles))
         key = "abo_changed" if current is not None else "abo_started"
-        return Reply(kind="help", text=bot.text(key, time=hhmm(at)), buttons=self._choices(bot, at))
+        return Reply(
+            kind="help", text=texts.text(key, time=hhmm(at)), buttons=self._choices(texts, at)
+        )
 
     def unsubscribe(self, engine: Engine, chat_id: int) -> Reply:
         """/abo_aus: delete the subscription; offer to subscribe again at the same time."""
-        bot = engine.kb.bot
+        texts = engine.kb.texts
         current = self.subscriptions.get(chat_id)
         if current is None or not self.subscriptions.unsubscribe(chat_id):
             return Reply(
                 kind="help",
-                text=bot.text("abo_not_subscribed"),
-                buttons=(Button(bot.buttons["abo_again"], abo_action(hhmm(DEFAULT_TIME))),),
+                text=texts.text("abo_not_subscribed"),
+                buttons=(Button(texts.buttons["abo_again"], abo_action(hhmm(DEFAULT_TIME))),),
             )
-        again = Button(bot.buttons["abo_again"], abo_action(hhmm(current.at)))
-        return Reply(kind="help", text=bot.text("abo_stopped"), buttons=(again,))
+        again = Button(texts.buttons["abo_again"], abo_action(hhmm(current.at)))
+        return Reply(kind="help", text=texts.text("abo_stopped"), buttons=(again,))
 
     def show(self, engine: Engine, chat_id: int) -> Reply:
         """The setting: the time with buttons to change it, or how to subscribe."""
-        bot = engine.kb.bot
+        texts = engine.kb.texts
         current = self.subscriptions.get(chat_id)
         if current is None:
-            return Reply(kind="help", text=bot.text("abo_none"), buttons=self._choices(bot))
-        return self._status(bot, current.at)
+            return Reply(kind="help", text=texts.text("abo_none"), buttons=self._choices(texts))
+        return self._status(texts, current.at)
 
     def press(self, engine: Engine, chat_id: int, action: str) -> Reply:
         """A button: "abo:" shows the setting, "abo:17:30" picks a time, "abo:aus" ends it."""
@@ -174,12 +176,14 @@ class Digest:
             return self.subscribe(engine, chat_id, choice)
         return self.show(engine, chat_id)
 
-    def _status(self, bot: BotTexts, at: dt.time) -> Reply:
+    def _status(self, texts: BotTexts, at: dt.time) -> Reply:
         return Reply(
-            kind="help", text=bot.text("abo_status", time=hhmm(at)), buttons=self._choices(bot, at)
+            kind="help",
+            text=texts.text("abo_status", time=hhmm(at)),
+            buttons=self._choices(texts, at),
         )
 
-    def _choices(self, bot: BotTexts, current: dt.time | None = None) -> tuple[Button, ...]:
+    def _choices(self, texts: BotTexts, current: dt.time | None = None) -> tuple[Button, ...]:
         """A button per offered time (the current one ticked), and "Abo beenden" if subscribed."""
         buttons = [
             Button(("✓ " if choice == current else "") + hhmm(choice), abo_action(hhmm(choice)))
@@ -187,7 +191,7 @@ class Digest:
             if not in_quiet_hours(choice, self.quiet)
         ]
         if current is not None:
-            buttons.append(Button(bot.buttons["abo_end"], ABO_END_ACTION))
+            buttons.append(Button(texts.buttons["abo_end"], ABO_END_ACTION))
         return tuple(buttons)
 
     # ---- the run ----------------------------------------------------------------------------

@@ -8,7 +8,8 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.answers import Composer, Context
+from bot.answers import Composer
+from bot.conversation import Conversation
 from bot.gcpause import gc_paused
 from bot.knowledge.load import KnowledgeBase, load_knowledge
 from bot.models import Reply
@@ -45,23 +46,25 @@ class Engine:
         gc.freeze()
         return engine
 
-    def answer(self, question: str, context: Context | None = None) -> Reply:
+    def answer(self, question: str, conversation: Conversation | None = None) -> Reply:
         """Answer one question; never raises, whatever the reader typed."""
         try:
             if len(question) > MAX_MESSAGE_CHARS:
-                return Reply(kind="none", text=self.kb.bot.text("too_long"))
-            return self.composer.answer(question, context)
+                return Reply(kind="none", text=self.kb.texts.text("too_long"))
+            return self.composer.answer(question, conversation)
         except Exception:
             logger.exception("answering a question failed")
-            return Reply(kind="none", text=self.kb.bot.text("error"))
+            return Reply(kind="none", text=self.kb.texts.text("error"))
 
-    def press(self, action: str, context: Context | None = None) -> Reply:
+    def press(self, action: str, conversation: Conversation | None = None) -> Reply:
         """Follow a button; never raises, old or unknown buttons included."""
         try:
-            return self.composer.press(action, context if context is not None else Context())
+            return self.composer.press(
+                action, conversation if conversation is not None else Conversation()
+            )
         except Exception:
             logger.exception("following a button failed")
-            return Reply(kind="none", text=self.kb.bot.text("error"))
+            return Reply(kind="none", text=self.kb.texts.text("error"))
 
     def search(self, query: str) -> tuple[Reply, ...]:
         """The best entries for a search (inline mode); never raises."""

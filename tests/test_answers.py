@@ -8,7 +8,8 @@ from dataclasses import replace
 
 import pytest
 
-from bot.answers import DIGEST_MAX_ARTICLES, GLOSSARY_PAGE_SIZE, Context, teaser
+from bot.answers import DIGEST_MAX_ARTICLES, GLOSSARY_PAGE_SIZE, teaser
+from bot.conversation import Conversation
 from bot.engine import Engine
 from bot.models import Article
 from bot.search.analysis import fold
@@ -18,7 +19,7 @@ def glossary_pages(engine: Engine) -> list[list[str]]:
     pages = []
     page = 1
     while True:
-        reply = engine.press(f"g:{page}", Context())
+        reply = engine.press(f"g:{page}", Conversation())
         pages.append([b.action for b in reply.buttons if not b.action.startswith("g:")])
         if not any(b.action == f"g:{page + 1}" for b in reply.buttons):
             return pages
@@ -36,20 +37,20 @@ def test_the_glossary_pages_list_every_term_once_from_a_to_z(engine: Engine) -> 
 
 
 def test_glossary_pages_turn_back_and_forth_and_stay_in_range(engine: Engine) -> None:
-    first = engine.press("g:1", Context())
+    first = engine.press("g:1", Conversation())
     assert [b.action for b in first.buttons if b.action.startswith("g:")] == ["g:2"]
     assert "Seite 1 von" in first.text
-    second = engine.press("g:2", Context())
+    second = engine.press("g:2", Conversation())
     assert {b.action for b in second.buttons if b.action.startswith("g:")} == {"g:1", "g:3"}
     for broken in ("g:", "g:0", "g:x", "g:99999999999", "g:-1"):
-        assert engine.press(broken, Context()).text == first.text
+        assert engine.press(broken, Conversation()).text == first.text
 
 
 def test_the_source_list_has_a_button_per_source(engine: Engine) -> None:
-    reply = engine.press("sources", Context())
+    reply = engine.press("sources", Conversation())
     assert reply.kind == "sources"
     assert [b.action for b in reply.buttons] == [s.ref for s in engine.kb.sources]
-    assert reply.text == engine.kb.bot.text("sources_list_intro")
+    assert reply.text == engine.kb.texts.text("sources_list_intro")
 
 
 @pytest.mark.parametrize(
@@ -78,7 +79,7 @@ def test_the_digest_lists_title_and_first_sentences_with_a_button_each(engine: E
     new = article(engine, "neu", dt.date(2026, 11, 23), "Was Neues aus dem Weltall")
     old = engine.kb.articles[0]
     reply = engine.composer.digest([new, old])
-    texts = engine.kb.bot
+    texts = engine.kb.texts
     blocks = reply.text.split("\n\n")
     assert blocks[0] == texts.text("digest_intro")
     assert blocks[1] == f"• {new.title}\nDas vermuten viele Fachleute. Sicher ist es aber nicht."
@@ -114,4 +115,4 @@ def test_the_teaser_is_whole_sentences_that_fit(text: str, limit: int, expected:
 
 @pytest.mark.parametrize("action", ["g:²", "g:٣", "g:99999999", "g:"])
 def test_odd_page_numbers_show_a_glossary_page(engine: Engine, action: str) -> None:
-    assert engine.composer.press(action, Context()).kind == "glossary"
+    assert engine.composer.press(action, Conversation()).kind == "glossary"

@@ -97,7 +97,7 @@ def test_abo_subscribes_at_7_15_and_counts_todays_news_as_seen(
     engine, new = fresh
     digest = Digest(tmp_path / "db.sqlite3")
     reply = digest.subscribe(engine, 1)
-    assert reply.text == engine.kb.bot.text("abo_started", time="07:15")
+    assert reply.text == engine.kb.texts.text("abo_started", time="07:15")
     assert labels(reply) == [
         ("✓ 07:15", "abo:07:15"),
         ("12:00", "abo:12:00"),
@@ -107,14 +107,14 @@ def test_abo_subscribes_at_7_15_and_counts_todays_news_as_seen(
     subscription = digest.subscriptions.get(1)
     assert subscription is not None and subscription.at == dt.time(7, 15)
     assert subscription.last_key == article_key(new) == newest_key(engine.kb.articles)
-    assert digest.subscribe(engine, 1).text == engine.kb.bot.text("abo_status", time="07:15")
+    assert digest.subscribe(engine, 1).text == engine.kb.texts.text("abo_status", time="07:15")
 
 
 def test_abo_with_a_time_changes_it_and_the_same_time_shows_the_setting(
     tmp_path: Path, engine: Engine
 ) -> None:
     digest = Digest(tmp_path / "db.sqlite3")
-    texts = engine.kb.bot
+    texts = engine.kb.texts
     assert digest.subscribe(engine, 1, "17:30").text == texts.text("abo_started", time="17:30")
     assert digest.subscribe(engine, 1, "18 Uhr").text == texts.text("abo_changed", time="18:00")
     assert digest.subscribe(engine, 1, "18:00").text == texts.text("abo_status", time="18:00")
@@ -128,7 +128,7 @@ def test_abo_refuses_quiet_hours_and_what_is_no_time(
 ) -> None:
     digest = Digest(tmp_path / "db.sqlite3")
     reply = digest.subscribe(engine, 1, text)
-    expected = engine.kb.bot.text(key, time="21:00", start="20:00", end="07:00")
+    expected = engine.kb.texts.text(key, time="21:00", start="20:00", end="07:00")
     assert reply.text == expected
     assert [action for _, action in labels(reply)] == ["abo:07:15", "abo:12:00", "abo:17:30"]
     assert digest.subscriptions.count() == 0
@@ -147,17 +147,17 @@ def test_abo_aus_deletes_the_subscription_and_offers_it_again(
     digest = Digest(tmp_path / "db.sqlite3")
     digest.subscribe(engine, 1, "12:00")
     reply = digest.unsubscribe(engine, 1)
-    assert reply.text == engine.kb.bot.text("abo_stopped")
+    assert reply.text == engine.kb.texts.text("abo_stopped")
     assert labels(reply) == [("Wieder abonnieren", "abo:12:00")]
     assert digest.subscriptions.get(1) is None
     again = digest.unsubscribe(engine, 1)
-    assert again.text == engine.kb.bot.text("abo_not_subscribed")
+    assert again.text == engine.kb.texts.text("abo_not_subscribed")
     assert labels(again) == [("Wieder abonnieren", "abo:07:15")]
 
 
 def test_buttons_do_what_the_commands_do(tmp_path: Path, engine: Engine) -> None:
     digest = Digest(tmp_path / "db.sqlite3")
-    texts = engine.kb.bot
+    texts = engine.kb.texts
     assert digest.press(engine, 1, "abo:").text == texts.text("abo_none")
     assert digest.press(engine, 1, "abo:17:30").text == texts.text("abo_started", time="17:30")
     assert digest.press(engine, 1, "abo:").text == texts.text("abo_status", time="17:30")

@@ -8,7 +8,7 @@ from typing import get_args
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.answers import Context
+from bot.conversation import Conversation
 from bot.engine import Engine
 from bot.models import ReplyKind
 from bot.search.analysis import analyze, fold
@@ -84,7 +84,7 @@ def test_normalisation_never_fails_and_is_stable(text: str) -> None:
 @given(QUESTION)
 def test_any_question_gets_a_valid_reply(engine: Engine, text: str) -> None:
     # The composer itself, without the engine's safety net, so that a bug shows up here.
-    reply = engine.composer.answer(text, Context())
+    reply = engine.composer.answer(text, Conversation())
     assert reply.kind in KINDS
     assert reply.text.strip()
     assert 0 <= reply.score <= 100
@@ -97,7 +97,7 @@ def test_any_question_gets_a_valid_reply(engine: Engine, text: str) -> None:
 @FAST
 @given(st.lists(QUESTION, min_size=1, max_size=6))
 def test_a_conversation_keeps_giving_valid_replies(engine: Engine, texts: list[str]) -> None:
-    context = Context()
+    context = Conversation()
     for text in texts:
         reply = engine.composer.answer(text, context)
         assert reply.kind in KINDS
@@ -109,7 +109,7 @@ def test_a_conversation_keeps_giving_valid_replies(engine: Engine, texts: list[s
 @FAST
 @given(st.text(ANY_CHAR, max_size=80))
 def test_any_button_action_is_safe(engine: Engine, action: str) -> None:
-    reply = engine.composer.press(action, Context())
+    reply = engine.composer.press(action, Conversation())
     assert reply.kind in KINDS
     assert reply.text.strip()
 

@@ -86,7 +86,7 @@ def test_a_dense_text_fails_the_wiener_sachtextformel(kb: KnowledgeBase) -> None
 
 
 def test_placeholders_in_bot_texts_are_no_words(kb: KnowledgeBase) -> None:
-    texts = {**kb.bot.texts, "admin_stats_day": "{day}: {asked} Fragen, {answered} Prolegomena"}
-    found = " ".join(messages(replace(kb, bot=replace(kb.bot, texts=texts))))
+    texts = {**kb.texts.texts, "admin_stats_day": "{day}: {asked} Fragen, {answered} Prolegomena"}
+    found = " ".join(messages(replace(kb, texts=replace(kb.texts, texts=texts))))
     assert '"Prolegomena" is a hard word' in found
     assert "asked" not in found and "answered" not in found

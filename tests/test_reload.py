@@ -67,7 +67,7 @@ def test_questions_are_answered_throughout_edits(kb_copy: Path) -> None:
         while not stop.is_set():
             engine = reloader.engine  # one read: a whole, consistent engine
             reply = engine.answer("Was sind Sanktionen?")
-            if reply.text == engine.kb.bot.text("error"):
+            if reply.text == engine.kb.texts.text("error"):
                 errors.append("error reply")
             answers.append((reply.kind, reply.title))
 

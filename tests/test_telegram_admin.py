@@ -102,7 +102,7 @@ async def test_admin_commands_answer_admins_and_are_unknown_to_everyone_else(
     admin_bot: Bot, command: str, admin_reply: str
 ) -> None:
     bot = admin_bot
-    unknown = state(bot).engine.kb.bot.text("unknown_command")
+    unknown = state(bot).engine.kb.texts.text("unknown_command")
     (reader,) = await bot.say(bot.fake.private_chat(READER), command)
     assert text_of(reader) == unknown
     (admin,) = await bot.say(bot.fake.private_chat(ADMIN), command)
@@ -116,7 +116,7 @@ async def test_admin_commands_answer_admins_and_are_unknown_to_everyone_else(
 async def test_without_admins_the_admin_commands_are_unknown_commands(bot: Bot) -> None:
     for command in ADMIN_COMMANDS:
         (reply,) = await bot.say(bot.fake.private_chat(READER), f"/{command}")
-        assert text_of(reply) == state(bot).engine.kb.bot.text("unknown_command")
+        assert text_of(reply) == state(bot).engine.kb.texts.text("unknown_command")
 
 
 async def test_admin_commands_are_in_the_admins_menu_only(admin_bot: Bot) -> None:
@@ -156,7 +156,7 @@ async def test_offen_lists_the_most_asked_open_questions_with_the_suggestion(
     assert f"2× {unsure_question(engine)}\n→ " in text  # unanswered, then "Nichts davon"
     assert bot.store is not None
     groups = build_report(bot.store.asked(7), engine)
-    assert text == open_text(groups, engine.kb.bot)
+    assert text == open_text(groups, engine.kb.texts)
 
 
 async def test_offen_shows_the_top_ten(admin_bot: Bot) -> None:
@@ -244,7 +244,7 @@ async def test_thumbs_are_thanked_counted_once_and_taken_away(admin_bot: Bot) ->
     calls = await bot.press(answer, "👍")
     assert calls == []  # no new message, only the thanks and the edited keyboard
     (thanks,) = bot.fake.recorded("answerCallbackQuery")[-1:]
-    assert thanks.params["text"] == state(bot).engine.kb.bot.text("feedback_thanks")
+    assert thanks.params["text"] == state(bot).engine.kb.texts.text("feedback_thanks")
     shown = bot.fake.message(READER, answer.result["message_id"])
     labels = [b["text"] for row in shown["reply_markup"]["inline_keyboard"] for b in row]
     assert "👍" not in labels and "👎" not in labels and "Mehr erfahren" in labels
@@ -284,7 +284,7 @@ async def test_thumbs_for_an_unknown_entry_are_thanked_and_not_counted(admin_bot
 
 def test_every_entry_of_the_shipped_knowledge_gets_thumbs_within_64_bytes(engine: Engine) -> None:
     for entry in engine.kb.entries():
-        keys = feedback_keys(engine.composer.entry(entry), engine.kb.bot)
+        keys = feedback_keys(engine.composer.entry(entry), engine.kb.texts)
         assert len(keys) == 2
         assert all(len((k.action or "").encode()) <= 64 for k in keys)
 
@@ -368,7 +368,7 @@ async def test_broken_knowledge_is_reported_once_per_state_and_the_fix_is_announ
     edit(glossary, "lnk:", "link:")
     await run_job(bot, "reload")
     assert state(bot).engine is not good
-    assert texts_to(bot, ADMIN)[2:] == [state(bot).engine.kb.bot.text("admin_reload_fixed")]
+    assert texts_to(bot, ADMIN)[2:] == [state(bot).engine.kb.texts.text("admin_reload_fixed")]
     assert texts_to(bot, OTHER_ADMIN)[2:] == texts_to(bot, ADMIN)[2:]
 
 
@@ -387,7 +387,7 @@ async def test_reload_forces_a_check_and_answers_the_admin_who_asked(
     edit(glossary, "shrot:", "short:")
     (done,) = await bot.say(bot.fake.private_chat(ADMIN), "/reload")
     assert text_of(done).startswith("Neu geladen: 1 Artikel, 21 Begriffe und 7 Quellen.")
-    assert texts_to(bot, OTHER_ADMIN)[1:] == [state(bot).engine.kb.bot.text("admin_reload_fixed")]
+    assert texts_to(bot, OTHER_ADMIN)[1:] == [state(bot).engine.kb.texts.text("admin_reload_fixed")]
 
 
 async def test_a_long_list_of_problems_is_escaped_shortened_and_split(
@@ -469,7 +469,7 @@ async def test_questions_are_answered_while_knowledge_is_edited_broken_fixed_and
     kaputt = [a for a in answers if a.startswith("Sanktionen\nKAPUTT Sanktionen sind Strafen")]
     assert len(sanctions) + len(kaputt) == len(answers)  # every question, one answer each
     notices = texts_to(bot, ADMIN)
-    fixed = state(bot).engine.kb.bot.text("admin_reload_fixed")
+    fixed = state(bot).engine.kb.texts.text("admin_reload_fixed")
     assert [n.split("\n")[0] for n in notices] == [
         "Das neue Wissen hat Fehler. Der Bot antwortet weiter mit dem letzten guten Stand.",
         fixed,

@@ -58,7 +58,7 @@ def state(bot: Bot) -> telegram_app.Newsbot:
 async def test_start_welcomes_and_the_german_command_menu_is_registered(bot: Bot) -> None:
     chat = bot.fake.private_chat(1)
     (welcome,) = await bot.say(chat, "/start")
-    assert text_of(welcome) == state(bot).engine.kb.bot.text("welcome")
+    assert text_of(welcome) == state(bot).engine.kb.texts.text("welcome")
     (menu,) = bot.fake.recorded("setMyCommands")
     assert [c["command"] for c in menu.params["commands"]] == [
         "start",
@@ -84,7 +84,7 @@ async def test_start_welcomes_and_the_german_command_menu_is_registered(bot: Bot
 )
 async def test_text_commands_answer_with_their_bot_text(bot: Bot, command: str, key: str) -> None:
     (reply,) = await bot.say(bot.fake.private_chat(2), command)
-    assert text_of(reply) == state(bot).engine.kb.bot.text(key)
+    assert text_of(reply) == state(bot).engine.kb.texts.text(key)
 
 
 async def test_quellen_lists_every_source_as_a_button(bot: Bot) -> None:
@@ -117,7 +117,7 @@ def test_unknown_deep_links_are_no_action() -> None:
 @pytest.mark.parametrize("payload", ["begriff_gibtsnicht", "quatsch", "artikel_"])
 async def test_a_deep_link_to_nothing_known_gets_the_welcome(bot: Bot, payload: str) -> None:
     (reply,) = await bot.say(bot.fake.private_chat(5), f"/start {payload}")
-    assert text_of(reply) == state(bot).engine.kb.bot.text("welcome")
+    assert text_of(reply) == state(bot).engine.kb.texts.text("welcome")
 
 
 # ---- questions, buttons and context ------------------------------------------------------------
@@ -157,7 +157,7 @@ async def test_typed_follow_ups_refer_to_what_the_chat_saw_last(bot: Bot) -> Non
     (more,) = await bot.say(chat, "mehr")
     assert "Wostotschny" in text_of(more)
     (lost,) = await bot.say(other, "mehr")
-    assert text_of(lost) == state(bot).engine.kb.bot.text("no_context")
+    assert text_of(lost) == state(bot).engine.kb.texts.text("no_context")
 
 
 MEINST_DU = ["Wladimir", "Nord", "Vereinte", "krieg", "agentur", "Atom"]
@@ -193,7 +193,7 @@ async def test_nichts_davon_records_the_question_once(bot: Bot) -> None:
     (offer,) = await bot.say(chat, f"{question} 2026?")
     (answer,) = await bot.press(older, "Nichts davon")  # an older offer: its question is gone
     assert recorded(bot, "nothing") == []
-    assert text_of(answer) == state(bot).engine.kb.bot.text("unknown")
+    assert text_of(answer) == state(bot).engine.kb.texts.text("unknown")
     await bot.press(offer, "Nichts davon")
     await bot.press(offer, "Nichts davon")
     assert recorded(bot, "nothing") == [(f"{question} ?", 1)]  # cleaned: no numbers
@@ -325,7 +325,7 @@ async def test_stickers_get_a_kind_text_only_reply(bot: Bot) -> None:
     chat = bot.fake.private_chat(30)
     bot.fake.send_sticker(chat)
     (reply,) = [c for c in await bot.feed(bot.fake.take_last_update()) if c.method == "sendMessage"]
-    assert text_of(reply) == state(bot).engine.kb.bot.text("not_text")
+    assert text_of(reply) == state(bot).engine.kb.texts.text("not_text")
 
 
 async def test_an_edited_question_is_answered_again(bot: Bot) -> None:
@@ -371,7 +371,7 @@ async def test_flood_control_warns_once_then_stays_silent_until_the_chat_calms_d
     bot: Bot,
 ) -> None:
     chat = bot.fake.private_chat(50)
-    too_fast = state(bot).engine.kb.bot.text("too_fast")
+    too_fast = state(bot).engine.kb.texts.text("too_fast")
     replies = []
     for _ in range(30):
         replies += await bot.say(chat, "was sind sanktionen")
@@ -412,7 +412,7 @@ async def test_a_telegram_error_is_logged_and_the_next_update_is_answered(
     retry_after = 1 if status == 429 else None
     bot.fake.fail("sendMessage", status, description, retry_after=retry_after, chat_id=60)
     sent = await bot.say(chat, "was sind sanktionen")
-    kind = state(bot).engine.kb.bot.text("error")
+    kind = state(bot).engine.kb.texts.text("error")
     assert [text_of(c) for c in sent] == ([kind] if kind_message else [])
     logged = [r for r in caplog.records if r.name == "bot.telegram.app"]
     if kind_message:
@@ -441,7 +441,7 @@ async def test_a_timeout_is_logged_and_the_reader_hears_about_it(
 
     monkeypatch.setattr(bot.fake, "api", time_out_once)
     sent = await bot.say(chat, "was sind sanktionen")
-    assert [text_of(c) for c in sent] == [state(bot).engine.kb.bot.text("error")]
+    assert [text_of(c) for c in sent] == [state(bot).engine.kb.texts.text("error")]
     assert any("Timed out" in str(r.exc_info) for r in caplog.records if r.exc_info)
 
 
@@ -543,14 +543,14 @@ async def test_the_echo_of_a_question_in_a_mention_is_never_rendered_as_html(bot
 
 async def test_a_worried_reader_gets_comfort_before_any_facts(bot: Bot) -> None:
     (reply,) = await bot.say(bot.fake.private_chat(80), "Ich habe Angst wegen der Sanktionen")
-    assert text_of(reply) == state(bot).engine.kb.bot.text("comfort")
+    assert text_of(reply) == state(bot).engine.kb.texts.text("comfort")
     assert "116 111" in text_of(reply)
 
 
 @pytest.mark.parametrize("insult", ["du bist doof", "Blöder Bot!!", "du idiot", "ich hasse dich"])
 async def test_an_insult_gets_a_calm_reply_that_does_not_repeat_it(bot: Bot, insult: str) -> None:
     (reply,) = await bot.say(bot.fake.private_chat(81), insult)
-    calm = next(t for t in state(bot).engine.kb.bot.smalltalk if t.name == "insult").replies
+    calm = next(t for t in state(bot).engine.kb.texts.smalltalk if t.name == "insult").replies
     assert text_of(reply) in calm
     assert not {"doof", "blöd", "idiot", "hasse"} & set(text_of(reply).lower().split())
 
@@ -589,14 +589,14 @@ async def test_what_a_reader_types_is_never_echoed(bot: Bot, text: str) -> None:
 def test_chat_state_is_bounded_and_holds_nothing_but_the_conversation() -> None:
     chats = Chats(max_chats=3)
     for chat_id in (1, 2, 3):
-        chats.get(chat_id).context.last_ref = f"t:{chat_id}"
+        chats.get(chat_id).conversation.last_ref = f"t:{chat_id}"
     chats.get(1)
     chats.get(4)
     assert len(chats) == 3
-    assert chats.get(1).context.last_ref == "t:1"
-    assert chats.get(2).context.last_ref is None  # the least recently used was forgotten
+    assert chats.get(1).conversation.last_ref == "t:1"
+    assert chats.get(2).conversation.last_ref is None  # the least recently used was forgotten
     assert set(vars(ChatState())) == {
-        "context",
+        "conversation",
         "question",
         "question_message_id",
         "answered",

@@ -35,7 +35,7 @@ def buttons_of(call: Call) -> list[tuple[str, str]]:
 def texts(bot: Bot) -> Any:
     state = bot.application.bot_data[STATE_KEY]
     assert isinstance(state, Newsbot)
-    return state.engine.kb.bot
+    return state.engine.kb.texts
 
 
 def digest(bot: Bot) -> Digest:

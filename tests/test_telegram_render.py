@@ -10,7 +10,7 @@ from fake_telegram import parse_html
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.answers import Context
+from bot.conversation import Conversation
 from bot.engine import Engine
 from bot.models import BotTexts, Button, Image, Link, Reply
 from bot.telegram.render import (
@@ -33,7 +33,7 @@ SENTENCE = "Das ist ein ganz normaler Satz über Sanktionen und Völkerrecht. "
 @pytest.fixture
 def texts(engine: Engine) -> BotTexts:
     """The bot texts of the shipped knowledge."""
-    return engine.kb.bot
+    return engine.kb.texts
 
 
 def words(text: str) -> str:
@@ -137,7 +137,9 @@ def test_a_button_whose_action_is_too_long_for_telegram_is_left_out() -> None:
 def test_every_button_of_the_shipped_knowledge_fits_in_callback_data(engine: Engine) -> None:
     replies = [engine.composer.entry(entry) for entry in engine.kb.entries()]
     replies += [engine.composer.more(entry.ref) for entry in engine.kb.entries()]
-    replies += [engine.press(action, Context()) for action in ("news", "sources", "g:1", "g:2")]
+    replies += [
+        engine.press(action, Conversation()) for action in ("news", "sources", "g:1", "g:2")
+    ]
     for reply in replies:
         for button in reply.buttons:
             assert len(button.action.encode()) <= CALLBACK_DATA_LIMIT, button
@@ -194,5 +196,5 @@ def test_a_shared_answer_is_one_message_with_a_link_button() -> None:
 @pytest.mark.parametrize("question", ["Was sind Sanktionen?", "Putin Kim Treffen", "/news"])
 def test_shipped_answers_render_to_valid_telegram_html(engine: Engine, question: str) -> None:
     reply = engine.answer(question)
-    for out in render(reply, engine.kb.bot):
+    for out in render(reply, engine.kb.texts):
         assert re.sub(r"\s+", " ", parse_html(out.html)).strip()

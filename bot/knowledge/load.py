@@ -56,7 +56,7 @@ class KnowledgeBase:
     articles: tuple[Article, ...]
     terms: tuple[Term, ...]
     sources: tuple[Source, ...]
-    bot: BotTexts
+    texts: BotTexts
     warnings: tuple[Problem, ...] = ()
     # Where each example question and alias stands: (ref, field, position) -> file:line.
     locations: dict[tuple[str, str, int], Location] = field(default_factory=dict)
@@ -562,7 +562,7 @@ def _load(root: Path) -> KnowledgeBase:
         articles=tuple(a for a, _ in articles),
         terms=tuple(t for t, _, _ in terms),
         sources=tuple(s for s, _, _ in sources),
-        bot=bot,
+        texts=bot,
         warnings=tuple(problems),
         locations=loader.locations,
     )

@@ -170,11 +170,11 @@ def _texts(kb: KnowledgeBase) -> Iterator[_Text]:
         yield _Text(where(entry.ref, "short", entry.where), label, entry.short, own)
         if entry.more:
             yield _Text(where(entry.ref, "more", entry.where), label, entry.more, own)
-    for key, text in kb.bot.texts.items():
+    for key, text in kb.texts.texts.items():
         fallback = Location(str(kb.root / "bot.yaml"), 1)
         text = _PLACEHOLDER.sub("", text)
         yield _Text(where("bot", f"texts.{key}", fallback), f'bot text "{key}"', text, frozenset())
-    for talk in kb.bot.smalltalk:
+    for talk in kb.texts.smalltalk:
         for i, reply in enumerate(talk.replies):
             fallback = Location(str(kb.root / "bot.yaml"), 1)
             loc = where("bot", f"smalltalk.{talk.name}", fallback, i)

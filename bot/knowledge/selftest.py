@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from bot.answers import Context
+from bot.conversation import Conversation
 from bot.engine import Engine
 from bot.models import Article, Location, Problem, Reply
 
@@ -36,7 +36,7 @@ def self_test(engine: Engine) -> list[Problem]:
     """Ask every example question and alias; each must be answered with its own entry."""
     problems = []
     for ref, owner, text, where in _cases(engine):
-        reply = engine.answer(text, Context())
+        reply = engine.answer(text, Conversation())
         if reply.ref == ref:
             continue
         problems.append(

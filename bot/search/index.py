@@ -148,7 +148,7 @@ class Index:
     def build(cls, kb: KnowledgeBase) -> Index:
         """Index every entry, intent and small-talk pattern of the knowledge once."""
         index = cls()
-        for group in kb.bot.synonyms:
+        for group in kb.texts.synonyms:
             words = [fold(word).replace(" ", "") for word in group]
             first = stem(words[0])
             for word in words:
@@ -182,7 +182,7 @@ class Index:
             builder.text(
                 doc, {"summary": [source.short, source.source_kind], "text": [source.more or ""]}
             )
-        for name, intent in kb.bot.intents.items():
+        for name, intent in kb.texts.intents.items():
             kind: TargetKind = name  # type: ignore[assignment]
             doc = builder.target(kind, name, name)
             if name != "comfort":
@@ -193,7 +193,7 @@ class Index:
             if name == "comfort":
                 index.comfort_target = doc
             index.triggers[doc] = index.trigger_sets(intent.words)
-        for talk in kb.bot.smalltalk:
+        for talk in kb.texts.smalltalk:
             # Small talk is made of the words the matcher otherwise ignores ("wie geht es"),
             # so it is recognised only by comparing whole messages.
             doc = builder.target("smalltalk", talk.name, talk.name)

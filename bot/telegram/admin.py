@@ -139,7 +139,7 @@ async def check_knowledge(
 
 def _notice(newsroom: Newsroom, result: ReloadResult) -> str | None:
     """What the admins hear about a check: new problems, or that they are fixed."""
-    texts = newsroom.reloader.engine.kb.bot
+    texts = newsroom.reloader.engine.kb.texts
     if result.swapped:
         if newsroom.reported is None:
             return None
@@ -156,7 +156,7 @@ def _notice(newsroom: Newsroom, result: ReloadResult) -> str | None:
 
 def outcome_text(result: ReloadResult, engine: Engine) -> str:
     """A reload's outcome for admins: what is live now, or what is wrong."""
-    texts = engine.kb.bot
+    texts = engine.kb.texts
     if result.swapped:
         kb = engine.kb
         return texts.text(
@@ -213,7 +213,7 @@ async def on_open(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     state = _newsbot(context)
     store, engine = state.recorder.store, state.engine
     groups = await asyncio.to_thread(open_questions, store, engine) if store else []
-    await _answer(update, context, open_text(groups, engine.kb.bot))
+    await _answer(update, context, open_text(groups, engine.kb.texts))
 
 
 def open_questions(store: Store, engine: Engine, days: int = REPORT_DAYS) -> list[Group]:
@@ -257,7 +257,7 @@ def stats_text(
     period: int = REPORT_DAYS,
 ) -> str:
     """/stats as text: every day of the period (oldest first), the share, the top entries."""
-    texts = kb.bot
+    texts = kb.texts
     by_day = {stats.day: stats for stats in days}
     lines = [texts.text("admin_stats_intro", days=str(period))]
     asked = answered = 0
@@ -283,7 +283,7 @@ def stats_text(
 
 async def register_admin_commands(context: ContextTypes.DEFAULT_TYPE) -> None:
     """The admins' own command menu: the readers' commands and the admin commands."""
-    described = _newsbot(context).engine.kb.bot.commands
+    described = _newsbot(context).engine.kb.texts.commands
     names = [name for name in (*COMMANDS, *ADMIN_COMMANDS) if name in described]
     commands = [BotCommand(name, described[name]) for name in names]
     for admin_id in sorted(_newsroom(context).admin_ids):
@@ -302,7 +302,7 @@ async def on_feedback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     assert query is not None
     state = _newsbot(context)
     try:
-        await query.answer(state.engine.kb.bot.text("feedback_thanks"))
+        await query.answer(state.engine.kb.texts.text("feedback_thanks"))
     except BadRequest as exc:  # too old, e.g. pressed while the bot was down
         logger.info("a button press could not be answered: %s", exc)
     parsed = parse_feedback(query.data or "")

@@ -50,8 +50,8 @@ from telegram.ext import (
 from telegram.helpers import create_deep_linked_url
 from telegram.request import BaseRequest
 
-from bot.answers import Context
 from bot.config import Settings, redact
+from bot.conversation import Conversation
 from bot.engine import Engine
 from bot.models import Reply
 from bot.newsroom.recorder import Recorder
@@ -108,7 +108,7 @@ class StartError(Exception):
 class ChatState:
     """What the bot keeps for one chat: the conversation, nothing about the reader."""
 
-    context: Context = field(default_factory=Context)
+    conversation: Conversation = field(default_factory=Conversation)
     # The question behind the last "Meinst du ...?", so "Nichts davon" can report it.
     question: str | None = None
     question_message_id: int | None = None
@@ -294,7 +294,7 @@ async def send_reply(
     thread: int | None = None,
 ) -> Message | None:
     """Send a reply as one or more messages; the last one, which has the buttons, is returned."""
-    texts = _state(context).engine.kb.bot
+    texts = _state(context).engine.kb.texts
     messages = render(reply, texts, feedback=True)
     sent: Message | None = None
     if messages and messages[0].photo_url:
@@ -335,7 +335,7 @@ async def _admit(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
     verdict = _state(context).flood.check(chat.id)
     if verdict == "warn":
         logger.info("a chat writes too fast; staying silent until it calms down")
-        too_fast = Reply(kind="help", text=_state(context).engine.kb.bot.text("too_fast"))
+        too_fast = Reply(kind="help", text=_state(context).engine.kb.texts.text("too_fast"))
         await send_reply(context, chat.id, too_fast)
     return verdict == "answer"
 
@@ -399,13 +399,13 @@ async def on_start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     known = action == NEWS_ACTION or (action is not None and state.engine.kb.get(action))
     if action is not None and known and update.effective_chat is not None:
         chat = state.chats.get(update.effective_chat.id)
-        await _answer_message(update, context, state.engine.press(action, chat.context))
+        await _answer_message(update, context, state.engine.press(action, chat.conversation))
         return
     await _answer_message(update, context, _text_reply(state, "welcome"))
 
 
 def _text_reply(state: Newsbot, key: str) -> Reply:
-    return Reply(kind="help", text=state.engine.kb.bot.text(key))
+    return Reply(kind="help", text=state.engine.kb.texts.text(key))
 
 
 def _text_command(key: str) -> Handler:
@@ -422,7 +422,7 @@ def _list_command(action: str) -> Handler:
         if await _admit(update, context) and update.effective_chat is not None:
             state = _state(context)
             chat = state.chats.get(update.effective_chat.id)
-            await _answer_message(update, context, state.engine.press(action, chat.context))
+            await _answer_message(update, context, state.engine.press(action, chat.conversation))
 
     on_command.__doc__ = f'A command answered like the button "{action}".'
     return on_command
@@ -436,7 +436,7 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     state = _state(context)
     chat = state.chats.get(message.chat.id)
     question = strip_mention(message.text, context.bot.username)
-    reply = state.engine.answer(question, chat.context)
+    reply = state.engine.answer(question, chat.conversation)
     logger.debug("answered a question: %s (score %d)", reply.kind, reply.score)
     await state.record(state.recorder.replied, question, reply)
     sent = await _answer_message(update, context, reply)
@@ -481,7 +481,7 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if query.data == NOTHING_ACTION and asked is not None:
         await state.record(state.recorder.nothing, asked)
         chat.question = chat.question_message_id = None
-    reply = state.engine.press(query.data, chat.context)
+    reply = state.engine.press(query.data, chat.conversation)
     if query.data.startswith(GLOSSARY_ACTION) and isinstance(message, Message) and message.text:
         await _turn_page(query, reply, state)
         return
@@ -499,7 +499,7 @@ async def _acknowledge(query: CallbackQuery) -> None:
 
 async def _turn_page(query: CallbackQuery, reply: Reply, state: Newsbot) -> None:
     """Show another page of a list in the same message."""
-    out = render(reply, state.engine.kb.bot)[0]
+    out = render(reply, state.engine.kb.texts)[0]
     try:
         await query.edit_message_text(
             out.html,
@@ -518,7 +518,7 @@ async def on_inline(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = update.inline_query
     assert query is not None
     state = _state(context)
-    label = state.engine.kb.bot.buttons["open_bot"]
+    label = state.engine.kb.texts.buttons["open_bot"]
     results = []
     for reply in state.engine.search(query.query):
         text, keys = share(reply, deep_link(context.bot.username, reply), label)
@@ -562,7 +562,7 @@ async def register_commands(application: Application[Any, Any, Any, Any, Any, An
     """Publish the command menu (setMyCommands) with the descriptions from bot.yaml."""
     state = application.bot_data[STATE_KEY]
     assert isinstance(state, Newsbot)
-    described = state.engine.kb.bot.commands
+    described = state.engine.kb.texts.commands
     commands = [BotCommand(name, described[name]) for name in COMMANDS if name in described]
     try:
         await application.bot.set_my_commands(commands)

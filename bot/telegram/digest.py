@@ -88,7 +88,7 @@ async def _in_private(
     if chat is not None and await _admit(update, context):
         engine, digest = _state(context).engine, digest_of(context.application)
         if chat.type != ChatType.PRIVATE:
-            reply = Reply(kind="help", text=engine.kb.bot.text("abo_private"))
+            reply = Reply(kind="help", text=engine.kb.texts.text("abo_private"))
         else:
             reply = act(engine, digest, chat.id)
         await _answer_message(update, context, reply)
@@ -119,7 +119,7 @@ async def on_abo_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     if message is not None and query.data and await _admit(update, context):
         engine, digest = _state(context).engine, digest_of(context.application)
         if message.chat.type != ChatType.PRIVATE:
-            reply = Reply(kind="help", text=engine.kb.bot.text("abo_private"))
+            reply = Reply(kind="help", text=engine.kb.texts.text("abo_private"))
         else:
             reply = digest.press(engine, message.chat.id, query.data)
         await send_reply(context, message.chat.id, reply)
