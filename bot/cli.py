@@ -6,18 +6,18 @@ import argparse
 import dataclasses
 import json
 import logging
-import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
-from bot.config import ConfigError, RedactingFilter, Settings, default_knowledge_dir, redact
+from bot.config import ConfigError, Settings
 from bot.conversation import Conversation
 from bot.engine import Engine
 from bot.knowledge.load import KnowledgeError
 from bot.knowledge.readability import check_readability
 from bot.knowledge.selftest import self_test
+from bot.logs import configure_logging, redact
 from bot.models import Reply
 
 logger = logging.getLogger(__name__)
@@ -27,31 +27,10 @@ NO_TOKEN = (
     " @BotFather in Telegram (send /newbot), then put TELEGRAM_BOT_TOKEN=<token> into the"
     " environment or into a .env file here."
 )
-LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
-# Libraries that log every request (httpx with the URL, which holds the token) stay quiet.
-QUIET_LOGGERS = ("httpx", "httpcore", "tornado.access", "apscheduler", "aiohttp.access")
-# python-telegram-bot logs whole updates and API calls at DEBUG: readers' names, usernames
-# and messages. Never below INFO, so that even a DEBUG log holds nothing about a reader.
-PRIVATE_LOGGERS = ("telegram",)
 
 
-def configure_logging(level: str, secrets: Sequence[str] = ()) -> None:
-    """Log to standard error at level, with every secret redacted from every record."""
-    handler = logging.StreamHandler()
-    handler.setFormatter(logging.Formatter(LOG_FORMAT))
-    handler.addFilter(RedactingFilter(secrets))
-    root = logging.getLogger()
-    root.handlers[:] = [handler]
-    root.setLevel(level)
-    for name in QUIET_LOGGERS:
-        logging.getLogger(name).setLevel(max(logging.WARNING, root.level))
-    for name in PRIVATE_LOGGERS:
-        logging.getLogger(name).setLevel(max(logging.INFO, root.level))
-
-
-def _load(kb: Path | None, err: TextIO) -> Engine | None:
+def _load(root: Path, err: TextIO) -> Engine | None:
     """The engine over a knowledge directory, or None after printing what is wrong."""
-    root = kb or default_knowledge_dir()
     try:
         return Engine.load(root)
     except KnowledgeError as exc:
@@ -86,9 +65,9 @@ def _emit(reply: Reply, as_json: bool, out: TextIO) -> None:
     out.flush()
 
 
-def cmd_ask(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+def cmd_ask(args: argparse.Namespace, settings: Settings, out: TextIO, err: TextIO) -> int:
     """Answer one question, or each line of standard input on its own."""
-    engine = _load(args.kb, err)
+    engine = _load(settings.knowledge_dir, err)
     if engine is None:
         return 1
     if args.question:
@@ -99,9 +78,9 @@ def cmd_ask(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return 0
 
 
-def cmd_chat(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+def cmd_chat(args: argparse.Namespace, settings: Settings, out: TextIO, err: TextIO) -> int:
     """A conversation: context carries from line to line, numbers press buttons."""
-    engine = _load(args.kb, err)
+    engine = _load(settings.knowledge_dir, err)
     if engine is None:
         return 1
     context = Conversation()
@@ -125,23 +104,14 @@ def cmd_chat(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         last = reply
 
 
-def cmd_run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+def cmd_run(args: argparse.Namespace, settings: Settings, out: TextIO, err: TextIO) -> int:
     """Run the Telegram bot; without a token, exit 2 (or chat in the terminal)."""
-    try:
-        settings = Settings.from_env()
-    except ConfigError as exc:
-        print(f"newsbot: {exc}", file=err)
-        return 2
     if not settings.token:
         print(NO_TOKEN, file=err)
         if args.fallback_chat:
             print("newsbot: starting the chat in the terminal instead.\n", file=err)
-            chat = argparse.Namespace(kb=args.kb or settings.knowledge_dir, json=False)
-            return cmd_chat(chat, out, err)
+            return cmd_chat(argparse.Namespace(json=False), settings, out, err)
         return 2
-    configure_logging(settings.log_level, settings.secrets)
-    if args.kb is not None:  # the folder to answer from is the folder to watch for changes
-        settings = dataclasses.replace(settings, knowledge_dir=args.kb)
     engine = _load(settings.knowledge_dir, err)
     if engine is None:
         return 1
@@ -156,9 +126,9 @@ def cmd_run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return 0
 
 
-def cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+def cmd_check(args: argparse.Namespace, settings: Settings, out: TextIO, err: TextIO) -> int:
     """Validate the knowledge and run the self-test; exit 1 on errors."""
-    root = args.kb or default_knowledge_dir()
+    root = settings.knowledge_dir
     try:
         engine = Engine.load(root)
     except KnowledgeError as exc:
@@ -184,27 +154,22 @@ def cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return 0
 
 
-def cmd_schema(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+def cmd_schema(args: argparse.Namespace, settings: Settings, out: TextIO, err: TextIO) -> int:
     """Write the JSON Schemas that editors use to check knowledge files while typing."""
     from bot.knowledge.schema import write_json_schemas
 
-    directory = args.out or default_knowledge_dir() / "schema"
+    directory = args.out or settings.knowledge_dir / "schema"
     for path in write_json_schemas(directory):
         print(path, file=out)
     return 0
 
 
-def cmd_report(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+def cmd_report(args: argparse.Namespace, settings: Settings, out: TextIO, err: TextIO) -> int:
     """Print the unanswered questions of the last days, grouped, with suggestions."""
     from bot.newsroom.report import build_report, render
     from bot.storage.stats import Store
 
-    try:
-        settings = Settings.from_env()
-    except ConfigError as exc:
-        print(f"newsbot: {exc}", file=err)
-        return 2
-    engine = _load(args.kb, err)
+    engine = _load(settings.knowledge_dir, err)
     if engine is None:
         return 1
     store = Store.in_dir(args.data or settings.data_dir, settings.retention_days)
@@ -291,11 +256,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     for stream in (sys.stdin, sys.stdout, sys.stderr):
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(encoding="utf-8", errors="replace")
-    default = "INFO" if args.command == "run" else "WARNING"
-    level = os.environ.get("NEWSBOT_LOG_LEVEL", default).upper()
-    configure_logging(level if level in logging.getLevelNamesMapping() else default)
+    # Every command reads the settings the same way: the environment, then .env here.
     try:
-        code: int = args.handler(args, sys.stdout, sys.stderr)
+        settings = Settings.from_env(
+            default_log_level="INFO" if args.command == "run" else "WARNING"
+        )
+    except ConfigError as exc:
+        print(f"newsbot: {exc}", file=sys.stderr)
+        return 2
+    if getattr(args, "kb", None) is not None:
+        # --kb wins; for `run` it is also the folder watched for changes.
+        settings = dataclasses.replace(settings, knowledge_dir=args.kb)
+    configure_logging(settings.log_level, settings.secrets)
+    try:
+        code: int = args.handler(args, settings, sys.stdout, sys.stderr)
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:

@@ -1,17 +1,32 @@
-"""Settings from the environment or a .env file: token, knowledge, data, admins, webhook,
-the digest's quiet hours and schedule, and the testing aids (send rate, clock)."""
+"""Settings from the environment and a .env file, read the same way by every command.
+
+pydantic-settings reads the variables (the environment wins over `.env` in the working
+directory); the validators below turn each into a typed value and word every mistake as
+"VARIABLE is 'value' - how to fix it". `Settings` is the plain result the rest of newsbot uses.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-import logging
-import os
 import re
 import secrets
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Annotated, Any
 from urllib.parse import urlsplit
+
+from dotenv import dotenv_values
+from dotenv.parser import parse_stream
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import (
+    BaseSettings,
+    NoDecode,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+)
 
 from bot.storage.stats import DEFAULT_RETENTION_DAYS
 from bot.storage.subscriptions import DEFAULT_QUIET, TIMEZONE, parse_time
@@ -25,10 +40,9 @@ DEFAULT_DIGEST_CHECK_SECONDS = 60.0
 # in seconds; the benchmark measures the default.
 DEFAULT_RATE_LIMIT = 30.0
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+ENV_FILE = Path(".env")
 # Telegram's rule for the webhook secret: 1-256 characters A-Z, a-z, 0-9, _ and -.
 _SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
-_ENV_LINE = re.compile(r"^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*?)\s*$")
-REDACTED = "[redacted]"
 
 
 class ConfigError(Exception):
@@ -48,7 +62,7 @@ class WebhookSettings:
 
 @dataclass(frozen=True)
 class Settings:
-    """Everything `newsbot run` needs to know; the token never shows in repr()."""
+    """Everything `newsbot` needs to know; the token never shows in repr()."""
 
     token: str | None = field(repr=False)
     api_base_url: str
@@ -78,209 +92,276 @@ class Settings:
 
     @classmethod
     def from_env(
-        cls, environ: Mapping[str, str] | None = None, env_file: Path | None = Path(".env")
+        cls,
+        environ: Mapping[str, str] | None = None,
+        env_file: Path | None = ENV_FILE,
+        default_log_level: str = "INFO",
     ) -> Settings:
-        """Read the settings; variables in the environment win over those in env_file."""
-        env = dict(read_env_file(env_file)) if env_file is not None else {}
-        env.update(os.environ if environ is None else environ)
-
-        def get(name: str) -> str | None:
-            value = env.get(name, "").strip()
-            return value or None
-
-        level = (get("NEWSBOT_LOG_LEVEL") or "INFO").upper()
-        if level not in LOG_LEVELS:
-            names = ", ".join(LOG_LEVELS)
-            raise ConfigError(f"NEWSBOT_LOG_LEVEL is {level!r} - use one of {names}")
-        knowledge = get("NEWSBOT_KNOWLEDGE")
-        base_url = get("TELEGRAM_API_BASE_URL") or DEFAULT_API_BASE_URL
-        if urlsplit(base_url).scheme not in ("http", "https") or not urlsplit(base_url).netloc:
-            raise ConfigError(
-                f"TELEGRAM_API_BASE_URL is {base_url!r} - write the address the token is"
-                " appended to, e.g. http://127.0.0.1:8081/bot"
-            )
-        return cls(
-            token=get("TELEGRAM_BOT_TOKEN"),
-            api_base_url=base_url,
-            knowledge_dir=Path(knowledge) if knowledge else default_knowledge_dir(),
-            data_dir=Path(get("NEWSBOT_DATA_DIR") or "data"),
-            admin_ids=_admin_ids(get("NEWSBOT_ADMIN_IDS")),
-            log_level=level,
-            webhook=_webhook(get),
-            retention_days=_retention_days(get("NEWSBOT_RETENTION_DAYS")),
-            quiet_hours=_quiet_hours(get("NEWSBOT_QUIET_HOURS")),
-            digest_check_seconds=_positive(
-                "NEWSBOT_DIGEST_CHECK_SECONDS", get, DEFAULT_DIGEST_CHECK_SECONDS
-            ),
-            rate_limit=_positive("NEWSBOT_RATE_LIMIT", get, DEFAULT_RATE_LIMIT),
-            clock_start=_clock_start(get("NEWSBOT_CLOCK_START")),
-        )
+        """Read the settings: the environment (or environ, for tests) wins over env_file."""
+        if env_file is not None:
+            check_env_file(env_file)
+        with _explicit_environment(environ is not None):
+            values: dict[str, Any] = {
+                k: v for k, v in (environ or {}).items() if k in _VARIABLES and v.strip()
+            }
+            try:
+                env = _Environment(_env_file=env_file, **values)  # type: ignore[call-arg]
+            except ValidationError as exc:
+                raise ConfigError(_wording(exc)) from None
+        return env.settings(default_log_level)
 
 
 def default_knowledge_dir() -> Path:
-    """NEWSBOT_KNOWLEDGE, else knowledge/ of the checkout, else ./knowledge."""
-    configured = os.environ.get("NEWSBOT_KNOWLEDGE")
-    if configured:
-        return Path(configured)
+    """knowledge/ of the checkout when newsbot runs from one, else ./knowledge."""
     checkout = Path(__file__).resolve().parent.parent / "knowledge"
     return checkout if checkout.is_dir() else Path("knowledge")
 
 
-def read_env_file(path: Path) -> dict[str, str]:
-    """KEY=value lines of a .env file (comments, `export` and quotes allowed); {} if absent."""
+def check_env_file(path: Path) -> None:
+    """Raise ConfigError naming the first line of a .env file that is not KEY=value."""
     try:
-        text = path.read_text(encoding="utf-8")
+        with path.open(encoding="utf-8") as stream:
+            for binding in parse_stream(stream):
+                if binding.error:
+                    raise ConfigError(
+                        f"{path}:{binding.original.line}: not a KEY=value line - fix or remove it"
+                    )
     except FileNotFoundError:
-        return {}
+        return
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: cannot read it ({exc.__class__.__name__})") from None
-    values: dict[str, str] = {}
-    for number, line in enumerate(text.splitlines(), 1):
-        if not line.strip() or line.lstrip().startswith("#"):
-            continue
-        found = _ENV_LINE.match(line)
-        if found is None:
-            raise ConfigError(f"{path}:{number}: not a KEY=value line - fix or remove it")
-        name, value = found.groups()
-        if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
-            value = value[1:-1]
-        elif " #" in value:
-            value = value.split(" #", 1)[0].rstrip()
-        values[name] = value
-    return values
 
 
-def _admin_ids(text: str | None) -> frozenset[int]:
-    if not text:
-        return frozenset()
-    ids = set()
-    for part in re.split(r"[\s,;]+", text.strip()):
-        try:
-            ids.add(int(part))
-        except ValueError:
-            raise ConfigError(
-                f"NEWSBOT_ADMIN_IDS holds {part!r} - write Telegram user ids (numbers),"
-                " separated by commas"
-            ) from None
-    return frozenset(ids)
+def read_env_file(path: Path) -> dict[str, str]:
+    """KEY=value lines of a .env file (comments, `export` and quotes allowed); {} if absent."""
+    check_env_file(path)
+    if not path.exists():
+        return {}
+    return {key: value or "" for key, value in dotenv_values(path, encoding="utf-8").items()}
 
 
-def _retention_days(text: str | None) -> int:
-    if text is None:
-        return DEFAULT_RETENTION_DAYS
-    if not text.isdigit() or int(text) < 1:
-        raise ConfigError(
-            f"NEWSBOT_RETENTION_DAYS is {text!r} - write a number of days, at least 1"
-            f" (default {DEFAULT_RETENTION_DAYS})"
-        )
-    return int(text)
+# ---- reading the variables -----------------------------------------------------------------
+
+# While set, the variables come from the mapping given to from_env() (and the .env file), not
+# from the process's environment: tests pass their environment explicitly.
+_EXPLICIT: ContextVar[bool] = ContextVar("newsbot_explicit_environment", default=False)
 
 
-def _webhook(get: Callable[[str], str | None]) -> WebhookSettings | None:
-    url = get("NEWSBOT_WEBHOOK_URL")
-    if url is None:
-        return None
-    parts = urlsplit(url)
-    if parts.scheme != "https" or not parts.hostname:
-        raise ConfigError(
-            "NEWSBOT_WEBHOOK_URL must be a https:// address - Telegram delivers updates"
-            " only over HTTPS (terminate TLS in a proxy in front of the bot)"
-        )
-    port_text = get("NEWSBOT_WEBHOOK_PORT") or str(DEFAULT_WEBHOOK_PORT)
-    if not port_text.isdigit() or not 0 < int(port_text) < 65536:
-        raise ConfigError(f"NEWSBOT_WEBHOOK_PORT is {port_text!r} - use a port number 1-65535")
-    secret = get("NEWSBOT_WEBHOOK_SECRET") or secrets.token_urlsafe(32)
-    if not _SECRET.match(secret):
-        raise ConfigError(
-            "NEWSBOT_WEBHOOK_SECRET may only hold letters, digits, _ and - (1 to 256 of them)"
-        )
-    path = get("NEWSBOT_WEBHOOK_PATH") or parts.path
-    return WebhookSettings(
-        url=url,
-        listen=get("NEWSBOT_WEBHOOK_LISTEN") or DEFAULT_WEBHOOK_LISTEN,
-        port=int(port_text),
-        path=path.strip("/"),
-        secret=secret,
+@contextmanager
+def _explicit_environment(explicit: bool) -> Iterator[None]:
+    token = _EXPLICIT.set(explicit)
+    try:
+        yield
+    finally:
+        _EXPLICIT.reset(token)
+
+
+def _variable(name: str, default: Any = None) -> Any:
+    return Field(default=default, alias=name)
+
+
+class _Environment(BaseSettings):
+    """The variables as pydantic-settings reads them, each validated on its own."""
+
+    model_config = SettingsConfigDict(
+        env_file=ENV_FILE,
+        env_file_encoding="utf-8",
+        env_ignore_empty=True,
+        extra="ignore",
+        case_sensitive=True,
     )
 
+    token: str | None = _variable("TELEGRAM_BOT_TOKEN")
+    api_base_url: str = _variable("TELEGRAM_API_BASE_URL", DEFAULT_API_BASE_URL)
+    knowledge_dir: Path | None = _variable("NEWSBOT_KNOWLEDGE")
+    data_dir: Path = _variable("NEWSBOT_DATA_DIR", Path("data"))
+    admin_ids: Annotated[frozenset[int], NoDecode] = _variable("NEWSBOT_ADMIN_IDS", frozenset())
+    log_level: str | None = _variable("NEWSBOT_LOG_LEVEL")
+    webhook_url: str | None = _variable("NEWSBOT_WEBHOOK_URL")
+    webhook_listen: str = _variable("NEWSBOT_WEBHOOK_LISTEN", DEFAULT_WEBHOOK_LISTEN)
+    webhook_port: str = _variable("NEWSBOT_WEBHOOK_PORT", str(DEFAULT_WEBHOOK_PORT))
+    webhook_path: str | None = _variable("NEWSBOT_WEBHOOK_PATH")
+    webhook_secret: str | None = _variable("NEWSBOT_WEBHOOK_SECRET")
+    retention_days: Annotated[int, NoDecode] = _variable(
+        "NEWSBOT_RETENTION_DAYS", DEFAULT_RETENTION_DAYS
+    )
+    quiet_hours: Annotated[tuple[dt.time, dt.time], NoDecode] = _variable(
+        "NEWSBOT_QUIET_HOURS", DEFAULT_QUIET
+    )
+    digest_check_seconds: Annotated[float, NoDecode] = _variable(
+        "NEWSBOT_DIGEST_CHECK_SECONDS", DEFAULT_DIGEST_CHECK_SECONDS
+    )
+    rate_limit: Annotated[float, NoDecode] = _variable("NEWSBOT_RATE_LIMIT", DEFAULT_RATE_LIMIT)
+    clock_start: Annotated[dt.datetime | None, NoDecode] = _variable("NEWSBOT_CLOCK_START")
 
-def _quiet_hours(text: str | None) -> tuple[dt.time, dt.time]:
-    if text is None:
-        return DEFAULT_QUIET
-    first, dash, second = text.partition("-")
-    start, end = parse_time(first), parse_time(second)
-    if not dash or start is None or end is None:
-        raise ConfigError(
-            f"NEWSBOT_QUIET_HOURS is {text!r} - write start-end as HH:MM-HH:MM, e.g. 20:00-07:00"
-            " (equal times: no quiet hours)"
-        )
-    return start, end
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        """The environment, then .env; an explicit environment (tests) replaces the process's."""
+        if _EXPLICIT.get():
+            return init_settings, dotenv_settings
+        return init_settings, env_settings, dotenv_settings
 
+    @field_validator("*", mode="before")
+    @classmethod
+    def _strip(cls, value: Any) -> Any:
+        return value.strip() if isinstance(value, str) else value
 
-def _positive(name: str, get: Callable[[str], str | None], default: float) -> float:
-    text = get(name)
-    if text is None:
-        return default
-    try:
-        value = float(text)
-    except ValueError:
-        value = 0.0
-    if not 0 < value < float("inf"):
-        raise ConfigError(f"{name} is {text!r} - use a number greater than 0, e.g. {default:g}")
-    return value
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _log_level(cls, value: Any) -> Any:
+        if not isinstance(value, str):
+            return value
+        level = value.upper()
+        if level not in LOG_LEVELS:
+            names = ", ".join(LOG_LEVELS)
+            raise ValueError(f"NEWSBOT_LOG_LEVEL is {level!r} - use one of {names}")
+        return level
 
+    @field_validator("api_base_url", mode="before")
+    @classmethod
+    def _base_url(cls, value: Any) -> Any:
+        if not isinstance(value, str):
+            return value
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise ValueError(
+                f"TELEGRAM_API_BASE_URL is {value!r} - write the address the token is"
+                " appended to, e.g. http://127.0.0.1:8081/bot"
+            )
+        return value
 
-def _clock_start(text: str | None) -> dt.datetime | None:
-    if text is None:
-        return None
-    try:
-        start = dt.datetime.fromisoformat(text)
-    except ValueError:
-        raise ConfigError(
-            f"NEWSBOT_CLOCK_START is {text!r} - write a moment like 2026-11-24T07:14:00+01:00"
-            " (a testing aid; leave it unset in production)"
-        ) from None
-    return start if start.tzinfo is not None else start.replace(tzinfo=TIMEZONE)
+    @field_validator("admin_ids", mode="before")
+    @classmethod
+    def _admin_ids(cls, value: Any) -> Any:
+        if not isinstance(value, str):
+            return value
+        ids = set()
+        for part in re.split(r"[\s,;]+", value):
+            if not part.isascii() or not part.isdigit():
+                raise ValueError(
+                    f"NEWSBOT_ADMIN_IDS holds {part!r} - write Telegram user ids (numbers),"
+                    " separated by commas"
+                )
+            ids.add(int(part))
+        return frozenset(ids)
 
+    @field_validator("retention_days", mode="before")
+    @classmethod
+    def _retention_days(cls, value: Any) -> Any:
+        if isinstance(value, str) and (not value.isdigit() or int(value) < 1):
+            raise ValueError(
+                f"NEWSBOT_RETENTION_DAYS is {value!r} - write a number of days, at least 1"
+                f" (default {DEFAULT_RETENTION_DAYS})"
+            )
+        return value
 
-def redact(text: str, secrets_: Iterable[str]) -> str:
-    """The text with every secret replaced by [redacted], in any letter case.
+    @field_validator("quiet_hours", mode="before")
+    @classmethod
+    def _quiet_hours(cls, value: Any) -> Any:
+        if not isinstance(value, str):
+            return value
+        first, dash, second = value.partition("-")
+        start, end = parse_time(first), parse_time(second)
+        if not dash or start is None or end is None:
+            raise ValueError(
+                f"NEWSBOT_QUIET_HOURS is {value!r} - write start-end as HH:MM-HH:MM,"
+                " e.g. 20:00-07:00 (equal times: no quiet hours)"
+            )
+        return start, end
 
-    Any case, because python-telegram-bot capitalize()s the descriptions of API errors,
-    which lowercases a token quoted in one.
-    """
-    for secret in secrets_:
-        if secret and secret.casefold() in text.casefold():
-            text = re.sub(re.escape(secret), REDACTED, text, flags=re.IGNORECASE)
-    return text
-
-
-class RedactingFilter(logging.Filter):
-    """Replaces secrets in a log record's message, arguments and traceback text.
-
-    Put it on the handlers (not on loggers): a handler's filters see every record that
-    reaches it, from any library.
-    """
-
-    def __init__(self, secrets_: Iterable[str]) -> None:
-        super().__init__()
-        self.secrets = tuple(s for s in secrets_ if s)
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        """Rewrite the record in place; never drops it."""
-        if not self.secrets:
-            return True
+    @field_validator("digest_check_seconds", "rate_limit", mode="before")
+    @classmethod
+    def _positive(cls, value: Any, info: Any) -> Any:
+        if not isinstance(value, str):
+            return value
+        name = _VARIABLE_OF[info.field_name]
+        default = cls.model_fields[info.field_name].default
         try:
-            message = record.getMessage()
-        except Exception:  # a broken format string: logging itself reports it
-            return True
-        clean = redact(message, self.secrets)
-        if clean != message:
-            record.msg, record.args = clean, None
-        if record.exc_info and not record.exc_text:
-            record.exc_text = logging.Formatter().formatException(record.exc_info)
-        if record.exc_text:
-            record.exc_text = redact(record.exc_text, self.secrets)
-        if record.stack_info:
-            record.stack_info = redact(record.stack_info, self.secrets)
-        return True
+            number = float(value)
+        except ValueError:
+            number = 0.0
+        if not 0 < number < float("inf"):
+            raise ValueError(f"{name} is {value!r} - use a number greater than 0, e.g. {default:g}")
+        return number
+
+    @field_validator("clock_start", mode="before")
+    @classmethod
+    def _clock_start(cls, value: Any) -> Any:
+        if not isinstance(value, str):
+            return value
+        try:
+            start = dt.datetime.fromisoformat(value)
+        except ValueError:
+            raise ValueError(
+                f"NEWSBOT_CLOCK_START is {value!r} - write a moment like"
+                " 2026-11-24T07:14:00+01:00 (a testing aid; leave it unset in production)"
+            ) from None
+        return start if start.tzinfo is not None else start.replace(tzinfo=TIMEZONE)
+
+    def webhook(self) -> WebhookSettings | None:
+        """The webhook settings when NEWSBOT_WEBHOOK_URL is set."""
+        if self.webhook_url is None:
+            return None
+        parts = urlsplit(self.webhook_url)
+        if parts.scheme != "https" or not parts.hostname:
+            raise ConfigError(
+                "NEWSBOT_WEBHOOK_URL must be a https:// address - Telegram delivers updates"
+                " only over HTTPS (terminate TLS in a proxy in front of the bot)"
+            )
+        port = self.webhook_port
+        if not port.isascii() or not port.isdigit() or not 0 < int(port) < 65536:
+            raise ConfigError(f"NEWSBOT_WEBHOOK_PORT is {port!r} - use a port number 1-65535")
+        secret = self.webhook_secret or secrets.token_urlsafe(32)
+        if not _SECRET.match(secret):
+            raise ConfigError(
+                "NEWSBOT_WEBHOOK_SECRET may only hold letters, digits, _ and - (1 to 256 of them)"
+            )
+        path = self.webhook_path or parts.path
+        return WebhookSettings(
+            url=self.webhook_url,
+            listen=self.webhook_listen,
+            port=int(port),
+            path=path.strip("/"),
+            secret=secret,
+        )
+
+    def settings(self, default_log_level: str = "INFO") -> Settings:
+        """The typed settings the rest of newsbot uses."""
+        return Settings(
+            token=self.token,
+            api_base_url=self.api_base_url,
+            knowledge_dir=self.knowledge_dir or default_knowledge_dir(),
+            data_dir=self.data_dir,
+            admin_ids=self.admin_ids,
+            log_level=self.log_level or default_log_level,
+            webhook=self.webhook(),
+            retention_days=self.retention_days,
+            quiet_hours=self.quiet_hours,
+            digest_check_seconds=self.digest_check_seconds,
+            rate_limit=self.rate_limit,
+            clock_start=self.clock_start,
+        )
+
+
+_VARIABLE_OF = {name: str(info.alias) for name, info in _Environment.model_fields.items()}
+_VARIABLES = frozenset(_VARIABLE_OF.values())
+
+
+def _wording(error: ValidationError) -> str:
+    """Our own message for each invalid variable (the validators word them), one per line."""
+    lines = []
+    for item in error.errors():
+        cause = (item.get("ctx") or {}).get("error")
+        if isinstance(cause, ValueError):
+            lines.append(str(cause))
+            continue
+        name = next((str(part) for part in item["loc"] if str(part) in _VARIABLES), "a setting")
+        lines.append(f"{name} is {item.get('input')!r} - {item['msg']}")
+    return "\n".join(lines)

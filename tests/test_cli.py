@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
 KINDS = {"article", "term", "source", "sources", "news", "help", "smalltalk", "comfort", "none"}
+KNOWLEDGE = Path(__file__).resolve().parent.parent / "knowledge"
 FIELDS = {"kind", "id", "title", "score", "text", "links", "buttons", "suggestions"}
 
 
@@ -104,3 +108,36 @@ def test_importing_the_engine_does_not_import_telegram() -> None:
     )
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, check=True)
     assert run.stdout.strip() == b"False"
+
+
+def test_every_command_reads_the_knowledge_folder_from_dot_env(tmp_path: Path) -> None:
+    """A NEWSBOT_KNOWLEDGE set only in .env counts for ask and check, not only for run."""
+    knowledge = tmp_path / "elsewhere"
+    shutil.copytree(KNOWLEDGE, knowledge, ignore=shutil.ignore_patterns("README.md", "schema"))
+    glossary = knowledge / "glossary.yaml"
+    glossary.write_text(
+        glossary.read_text(encoding="utf-8").replace("term: FYI", "term: Quallenpudding"),
+        encoding="utf-8",
+    )
+    work = tmp_path / "work"
+    work.mkdir()
+    (work / ".env").write_text(f"NEWSBOT_KNOWLEDGE={knowledge}\n", encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSBOT_")}
+    run = subprocess.run(
+        [sys.executable, "-m", "bot", "ask", "--json", "Was heißt Quallenpudding?"],
+        capture_output=True,
+        cwd=work,
+        env=env,
+        check=False,
+    )
+    assert run.returncode == 0, run.stderr
+    answer = json.loads(run.stdout)
+    assert (answer["kind"], answer["title"]) == ("term", "Quallenpudding")
+    check = subprocess.run(
+        [sys.executable, "-m", "bot", "check", "--no-selftest"],
+        capture_output=True,
+        cwd=work,
+        env=env,
+        check=False,
+    )
+    assert check.returncode == 0 and "21 terms" in check.stdout.decode(), check.stdout

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import ConfigError, RedactingFilter, Settings, read_env_file, redact
+from bot.config import ConfigError, Settings, read_env_file
+from bot.logs import RedactingFilter, redact
 
 TOKEN = "987654:SECRET-token-value"
 

@@ -50,9 +50,10 @@ from telegram.ext import (
 from telegram.helpers import create_deep_linked_url
 from telegram.request import BaseRequest
 
-from bot.config import Settings, redact
+from bot.config import Settings
 from bot.conversation import Conversation
 from bot.engine import Engine
+from bot.logs import redact
 from bot.models import Reply
 from bot.newsroom.recorder import Recorder
 from bot.refs import (
