@@ -15,7 +15,7 @@ from typing import TextIO
 from bot.config import ConfigError, RedactingFilter, Settings, default_knowledge_dir, redact
 from bot.conversation import Conversation
 from bot.engine import Engine
-from bot.knowledge.load import KnowledgeError
+from bot.knowledge.base import KnowledgeError
 from bot.knowledge.readability import check_readability
 from bot.knowledge.selftest import self_test
 from bot.models import Reply

@@ -11,7 +11,8 @@ from pathlib import Path
 from bot.answers import Composer
 from bot.conversation import Conversation
 from bot.gcpause import gc_paused
-from bot.knowledge.load import KnowledgeBase, load_knowledge
+from bot.knowledge.base import KnowledgeBase
+from bot.knowledge.load import load_knowledge
 from bot.models import Reply
 from bot.search.matcher import Matcher
 

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
-from bot.knowledge.load import KnowledgeBase
+from bot.knowledge.base import KnowledgeBase
 from bot.search.analysis import analyze, fold, stem
 from bot.search.results import Target, TargetKind
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.knowledge.load import KnowledgeBase
+from bot.knowledge.base import KnowledgeBase
 from bot.search.analysis import MAX_QUESTION_CHARS, fold
 from bot.search.index import Index
 from bot.search.query import QueryParser
