@@ -35,7 +35,8 @@ import yaml
 
 from bot.conversation import Conversation
 from bot.engine import Engine
-from bot.knowledge.load import KnowledgeBase, load_knowledge
+from bot.knowledge.base import KnowledgeBase
+from bot.knowledge.load import load_knowledge
 from bot.models import Article, Reply, Source
 from bot.search.analysis import fold, stem
 

@@ -32,7 +32,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 from wordfreq import top_n_list
 
-from bot.knowledge.load import slugify
+from bot.knowledge.readers import slugify
 from bot.search.analysis import STOPWORDS, WEAK_WORDS, fold, stem
 
 ROOT = Path(__file__).resolve().parent.parent

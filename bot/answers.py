@@ -10,7 +10,7 @@ from dataclasses import replace
 from urllib.parse import urlsplit
 
 from bot.conversation import Conversation
-from bot.knowledge.load import KnowledgeBase
+from bot.knowledge.base import KnowledgeBase
 from bot.models import Article, Button, Entry, Link, Reply, Source, Suggestion, Term
 from bot.refs import (
     ENTRY_KINDS,
@@ -28,7 +28,8 @@ from bot.refs import (
     sources_action,
 )
 from bot.search.analysis import fold
-from bot.search.index import Index, Match, Result, Target
+from bot.search.matcher import Matcher
+from bot.search.results import Match, Result, Target
 
 MAX_TERM_BUTTONS = 4
 MAX_SUGGESTIONS = 3
@@ -50,9 +51,9 @@ def _score(match: Match | None) -> int:
 class Composer:
     """Turns matcher results and button presses into Replies."""
 
-    def __init__(self, kb: KnowledgeBase, index: Index, today: dt.date | None = None) -> None:
+    def __init__(self, kb: KnowledgeBase, matcher: Matcher, today: dt.date | None = None) -> None:
         self.kb = kb
-        self.index = index
+        self.matcher = matcher
         self.today = today
         self._term_names = _term_name_table(kb.terms)
         # The same table keyed by folded name, so that finding the names in a text costs
@@ -72,7 +73,7 @@ class Composer:
     def answer(self, question: str, conversation: Conversation | None = None) -> Reply:
         """The reply to one question, using and updating the conversation."""
         conversation = conversation if conversation is not None else Conversation()
-        result = self.index.match(question)
+        result = self.matcher.match(question)
         reply = self._compose(result, question, conversation)
         if reply.ref is not None and self.kb.get(reply.ref) is not None:
             conversation.last_ref = reply.ref
@@ -323,7 +324,7 @@ class Composer:
             current = self.kb.current_articles(self._today())
             return tuple(self.entry(article) for article in current[:limit])
         replies = []
-        for match in self.index.match(query, limit=limit * 3).matches:
+        for match in self.matcher.match(query, limit=limit * 3).matches:
             entry = self.kb.get(match.target.key)
             wanted = match.target.kind in ENTRY_KINDS and match.score >= SEARCH_MIN_SCORE
             if wanted and entry is not None:

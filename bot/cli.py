@@ -14,7 +14,7 @@ from typing import TextIO
 from bot.config import ConfigError, Settings
 from bot.conversation import Conversation
 from bot.engine import Engine
-from bot.knowledge.load import KnowledgeError
+from bot.knowledge.base import KnowledgeError
 from bot.knowledge.readability import check_readability
 from bot.knowledge.selftest import self_test
 from bot.logs import configure_logging, redact

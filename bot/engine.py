@@ -11,9 +11,10 @@ from pathlib import Path
 from bot.answers import Composer
 from bot.conversation import Conversation
 from bot.gcpause import gc_paused
-from bot.knowledge.load import KnowledgeBase, load_knowledge
+from bot.knowledge.base import KnowledgeBase
+from bot.knowledge.load import load_knowledge
 from bot.models import Reply
-from bot.search.index import Index
+from bot.search.matcher import Matcher
 
 logger = logging.getLogger(__name__)
 
@@ -26,7 +27,7 @@ class Engine:
     """Everything needed to answer: swap a whole Engine to reload knowledge."""
 
     kb: KnowledgeBase
-    index: Index
+    matcher: Matcher
     composer: Composer
 
     @classmethod
@@ -38,8 +39,8 @@ class Engine:
     def build(cls, kb: KnowledgeBase, today: dt.date | None = None) -> Engine:
         """Index already loaded knowledge."""
         with gc_paused():
-            index = Index.build(kb)
-            engine = cls(kb, index, Composer(kb, index, today))
+            matcher = Matcher.build(kb)
+            engine = cls(kb, matcher, Composer(kb, matcher, today))
         # The index lives as long as the engine: move it out of the collector's way, so that
         # a full collection during a question does not walk millions of its objects (a
         # 40 ms pause in the fuzzer). Reference counting still frees it after a reload.

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.knowledge.load import KnowledgeError, load_knowledge
+from bot.knowledge.base import KnowledgeError
+from bot.knowledge.load import load_knowledge
 from bot.models import Problem
 
 GLOSSARY_OK = """\

@@ -12,7 +12,7 @@ from bot.conversation import Conversation
 from bot.engine import Engine
 from bot.models import ReplyKind
 from bot.search.analysis import analyze, fold
-from bot.search.index import DeletionIndex, _deletions
+from bot.search.typos import DeletionIndex, deletions
 
 KINDS = set(get_args(ReplyKind))
 
@@ -123,10 +123,10 @@ def test_packed_deletion_index_answers_like_a_dict_of_sets(words: list[str], pro
     """The compact typo index answers exactly like the obvious dict of sets."""
     expected: dict[str, set[str]] = {}
     for word in words:
-        for variant in _deletions(word):
+        for variant in deletions(word):
             expected.setdefault(variant, set()).add(word)
     index = DeletionIndex(words)
-    for variant in {*expected, probe, *_deletions(probe)}:
+    for variant in {*expected, probe, *deletions(probe)}:
         found = index.get(variant)
         assert len(found) == len(set(found))
         assert set(found) == expected.get(variant, set())

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.knowledge.load import KnowledgeBase, load_knowledge
+from bot.knowledge.base import KnowledgeBase
+from bot.knowledge.load import load_knowledge
 from bot.knowledge.readability import check_readability, is_hard, sentences
 
 

@@ -15,7 +15,7 @@ from functools import lru_cache
 import textstat
 import wordfreq
 
-from bot.knowledge.load import KnowledgeBase
+from bot.knowledge.base import KnowledgeBase
 from bot.models import Article, Location, Problem, Source, Term
 from bot.search.analysis import STOPWORDS, fold, stem
 

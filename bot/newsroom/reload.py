@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.engine import Engine
-from bot.knowledge.load import KnowledgeError
+from bot.knowledge.base import KnowledgeError
 from bot.models import Location, Problem
 
 logger = logging.getLogger(__name__)

@@ -12,7 +12,7 @@ from rapidfuzz import fuzz, process
 
 from bot.engine import Engine
 from bot.search.analysis import fold
-from bot.search.index import SUGGEST_THRESHOLD
+from bot.search.scoring import SUGGEST_THRESHOLD
 from bot.storage.stats import Asked
 
 SIMILAR = 80.0
@@ -56,7 +56,7 @@ def build_report(asked: Sequence[Asked], engine: Engine) -> list[Group]:
     """Grouped questions, each with the nearest entry and "add as alias" or "new entry"."""
     groups = group_questions(asked)
     for group in groups:
-        result = engine.index.match(group.question)
+        result = engine.matcher.match(group.question)
         entries = [m for m in result.matches if m.target.kind in ("article", "term", "source")]
         if entries:
             best = entries[0]

@@ -1,1 +1,1 @@
-"""Search: the one text analysis, the index over the knowledge, typos, query and scoring."""
+"""Search: the one text analysis, index, typo table, query and scoring, joined by Matcher."""

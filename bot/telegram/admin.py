@@ -31,7 +31,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Cont
 
 from bot.config import Settings
 from bot.engine import Engine
-from bot.knowledge.load import KnowledgeBase
+from bot.knowledge.base import KnowledgeBase
 from bot.models import BotTexts, Problem, Reply
 from bot.newsroom.reload import Reloader, ReloadResult
 from bot.newsroom.report import Group, build_report

@@ -1,0 +1,200 @@
+"""One reader per kind of knowledge file: glossary, sources, articles, bot texts, synonyms.
+
+Each reader turns one YAML file into models, reporting every problem at its line, and
+records in the Reading what the cross-file rules (check.py) need afterwards.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from bot.knowledge import schema
+from bot.knowledge.messages import label
+from bot.knowledge.reading import Reading, items, validate
+from bot.knowledge.yamlfile import Key, YamlDocument
+from bot.models import Article, BotTexts, Image, Intent, SmallTalk, Source, Term
+from bot.search.analysis import fold
+
+SUMMARY_MAX_WORDS = 60
+
+
+def slugify(name: str) -> str:
+    """A compact id for a name: "Kim Jong-un" -> "kim-jong-un"."""
+    return re.sub(r"\s+", "-", fold(name))[:40].strip("-")
+
+
+def terms_from(reading: Reading, path: Path) -> list[tuple[Term, YamlDocument, Key]]:
+    """The glossary terms of one glossary file, each with where it stands."""
+    doc = reading.read(path)
+    result = []
+    for i, data in items(doc, "terms"):
+        key: Key = ("terms", i)
+        if isinstance(data, dict) and isinstance(data.get("term"), str):
+            reading.names["term"].append(data["term"])
+            reading.want_refs(doc, key, data, f'term "{data["term"]}"', {"see": "term"})
+        item = validate(doc, data, schema.TermFile, key, label(data, "term", "term"))
+        if item is None:
+            continue
+        term = Term(
+            id=slugify(item.term),
+            name=item.term,
+            aliases=tuple(item.aliases),
+            questions=tuple(item.questions),
+            short=item.short,
+            more=item.more,
+            link=item.link,
+            see=tuple(item.see),
+            date=item.date,
+            where=doc.where(key),
+        )
+        reading.remember(term.ref, doc, key, {"aliases": term.aliases, "questions": term.questions})
+        result.append((term, doc, key))
+    return result
+
+
+def sources_from(reading: Reading, path: Path) -> list[tuple[Source, YamlDocument, Key]]:
+    """The news sources of sources.yaml, each with where it stands."""
+    doc = reading.read(path)
+    result = []
+    for i, data in items(doc, "sources"):
+        key: Key = ("sources", i)
+        if isinstance(data, dict) and isinstance(data.get("name"), str):
+            reading.names["source"].append(data["name"])
+        item = validate(doc, data, schema.SourceFile, key, label(data, "name", "source"))
+        if item is None:
+            continue
+        source = Source(
+            id=slugify(item.name),
+            name=item.name,
+            full_name=item.full_name,
+            aliases=tuple(item.aliases),
+            source_kind=item.kind,
+            questions=tuple(item.questions),
+            short=item.short,
+            more=item.more,
+            link=item.link,
+            where=doc.where(key),
+        )
+        reading.remember(
+            source.ref,
+            doc,
+            key,
+            {
+                "aliases": source.aliases,
+                "questions": source.questions,
+                "short": (source.short,),
+                "more": (source.more or "",),
+            },
+        )
+        result.append((source, doc, key))
+    return result
+
+
+def article_from(reading: Reading, path: Path) -> tuple[Article, YamlDocument] | None:
+    """The article of one file in articles/, or None when it cannot be used."""
+    doc = reading.read(path)
+    if doc.data is None:
+        return None
+    name = label(doc.data, "id", "article")
+    reading.want_refs(doc, (), doc.data, name, {"terms": "term", "sources": "source"})
+    item = validate(doc, doc.data, schema.ArticleFile, (), name)
+    if item is None:
+        return None
+    if item.id != path.stem:
+        doc.problem(("id",), f'the id "{item.id}" differs from the file name - rename one of them')
+    words = len(item.summary.split())
+    if words > SUMMARY_MAX_WORDS:
+        doc.problem(
+            ("summary",),
+            f'article "{item.id}": the summary has {words} words, more than {SUMMARY_MAX_WORDS}'
+            " - shorten it and move the rest to details",
+            "warning",
+        )
+    if not item.questions:
+        doc.problem(
+            ("id",),
+            f'article "{item.id}" has no example questions - add a few under "questions"',
+            "warning",
+        )
+    image = None
+    if item.image is not None:
+        image = Image(caption=item.image.caption, credit=item.image.credit, url=item.image.url)
+    article = Article(
+        id=item.id,
+        title=item.title,
+        date=item.date,
+        url=item.url,
+        authors=tuple(item.authors),
+        summary=item.summary,
+        details=item.details,
+        points=tuple(item.points),
+        questions=tuple(item.questions),
+        keywords=tuple(item.keywords),
+        terms=tuple(item.terms),
+        sources=tuple(item.sources),
+        expires=item.expires,
+        image=image,
+        where=doc.where(()),
+    )
+    texts = {"summary": (article.summary,), "details": (article.details,)}
+    reading.remember(
+        article.ref, doc, (), {"questions": article.questions, "points": article.points}
+    )
+    reading.remember(article.ref, doc, (), texts)
+    return article, doc
+
+
+def bot_from(reading: Reading, path: Path) -> BotTexts | None:
+    """Everything the bot says itself, from bot.yaml, or None when it cannot be used."""
+    doc = reading.read(path)
+    if doc.data is None:
+        return None
+    item = validate(doc, doc.data, schema.BotFile, (), "the bot texts")
+    if item is None:
+        return None
+    for name in schema.TextsFile.model_fields:
+        reading.locations[("bot", f"texts.{name}", 0)] = doc.where(("texts", name))
+    for i, talk in enumerate(item.smalltalk):
+        for j in range(len(talk.replies)):
+            where = doc.where(("smalltalk", i, "replies", j))
+            reading.locations[("bot", f"smalltalk.{talk.name}", j)] = where
+    intents = {
+        name: Intent(name=name, phrases=tuple(value.phrases), words=tuple(value.words))
+        for name, value in item.intents
+    }
+    smalltalk = tuple(
+        SmallTalk(
+            name=s.name, phrases=tuple(s.phrases), replies=tuple(s.replies), words=tuple(s.words)
+        )
+        for s in item.smalltalk
+    )
+    return BotTexts(
+        texts=dict(item.texts),
+        buttons=dict(item.buttons),
+        months=tuple(item.months),
+        intents=intents,
+        smalltalk=smalltalk,
+        commands=dict(item.commands),
+    )
+
+
+def synonyms_from(reading: Reading, path: Path) -> tuple[tuple[str, ...], ...]:
+    """The groups of words that mean the same, from synonyms.yaml."""
+    doc = reading.read(path)
+    if doc.data is None:
+        return ()
+    item = validate(doc, doc.data, schema.SynonymsFile, (), "the synonyms")
+    if item is None:
+        return ()
+    seen: dict[str, int] = {}
+    for i, group in enumerate(item.synonyms):
+        for j, word in enumerate(group):
+            folded = fold(word)
+            if folded in seen and seen[folded] != i:
+                doc.problem(
+                    ("synonyms", i, j),
+                    f'"{word}" is in two synonym groups - keep it in one of them',
+                )
+            seen[folded] = i
+    return tuple(tuple(group) for group in item.synonyms)

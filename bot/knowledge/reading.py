@@ -1,0 +1,107 @@
+"""One reading of a knowledge folder: the files read, where texts stand, names and references.
+
+Every reader records here what the cross-file rules need afterwards: the names of all
+entries (valid or not) and the references between them, read from the raw data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import NamedTuple, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from bot.knowledge.messages import schema_message
+from bot.knowledge.yamlfile import Key, YamlDocument, read_yaml
+from bot.models import Location, Problem
+
+M = TypeVar("M", bound=BaseModel)
+
+
+class Reference(NamedTuple):
+    """A field of an entry that names other entries, to check once every name is known."""
+
+    doc: YamlDocument
+    key: Key
+    owner: str
+    field_name: str
+    what: str
+
+
+@dataclass
+class Reading:
+    """What reading a knowledge folder has found so far."""
+
+    root: Path
+    problems: list[Problem] = field(default_factory=list)
+    docs: list[YamlDocument] = field(default_factory=list)
+    locations: dict[tuple[str, str, int], Location] = field(default_factory=dict)
+    # Names of every entry, valid or not, so that one broken entry does not make every
+    # reference to it an error too.
+    names: dict[str, list[str]] = field(default_factory=lambda: {"term": [], "source": []})
+    refs: list[Reference] = field(default_factory=list)
+
+    def want_refs(
+        self, doc: YamlDocument, key: Key, data: object, owner: str, fields: dict[str, str]
+    ) -> None:
+        """Remember the references of an entry, read from the raw data, valid or not."""
+        if isinstance(data, dict):
+            for field_name, what in fields.items():
+                self.refs.append(Reference(doc, key, owner, field_name, what))
+
+    def remember(
+        self, ref: str, doc: YamlDocument, key: Key, fields: Mapping[str, Sequence[str]]
+    ) -> None:
+        """Record the line of every value of an entry's fields, for later messages."""
+        for name, values in fields.items():
+            for i in range(len(values)):
+                self.locations[(ref, name, i)] = doc.where((*key, name, i))
+
+    def display(self, path: Path) -> str:
+        """A path as messages show it: relative to the folder that holds the knowledge."""
+        try:
+            base = self.root.parent if self.root.name else self.root
+            return str(path.relative_to(base))
+        except ValueError:
+            return str(path)
+
+    def read(self, path: Path) -> YamlDocument:
+        """Read one YAML file of the folder; a link to outside the folder is a problem."""
+        doc = read_yaml(path, self.display(path))
+        if path.is_symlink():
+            target = path.resolve()
+            if not target.is_relative_to(self.root.resolve()):
+                doc = YamlDocument(self.display(path))
+                doc.problem((), "the file is a link to outside the knowledge folder - copy it in")
+        self.docs.append(doc)
+        return doc
+
+
+def items(doc: YamlDocument, field_name: str) -> list[tuple[int, object]]:
+    """The list under the file's top-level key, reporting a wrong shape."""
+    if doc.data is None:
+        return []
+    if not isinstance(doc.data, dict) or field_name not in doc.data:
+        doc.problem((), f'the file must start with "{field_name}:" and a list of entries below')
+        return []
+    extra = [k for k in doc.data if k != field_name]
+    for name in extra:
+        doc.problem((name,), f'unknown top-level field "{name}" - only "{field_name}:" belongs')
+    listed = doc.data[field_name]
+    if not isinstance(listed, list):
+        doc.problem((field_name,), f'"{field_name}" must be a list - write one "- " per entry')
+        return []
+    return list(enumerate(listed))
+
+
+def validate(doc: YamlDocument, data: object, model: type[M], prefix: Key, label: str) -> M | None:
+    """The data as a model of the schema, or None with every error reported at its line."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        for error in exc.errors():
+            loc = (*prefix, *error["loc"])
+            doc.problem(loc, schema_message(error, label, model))
+        return None
