@@ -21,25 +21,30 @@ _NON_WORD = re.compile(r"[^a-z0-9]+")
 # Words that carry no topic: question words, articles, pronouns, particles, the filler
 # children put around a question ("erklär mal", "bitte", "eigentlich") and greetings.
 # They are written folded (ae for ä, ss for ß), as fold() produces them.
+_FILLER = """
+    a aber als also am an ans auch auf aus bei beim bin bis bist bitte bitteschoen da
+    dann das dass de dem den denn der des dessen die doch dort du durch eigentlich einfach
+    einmal er erklaer erklaere erklaert erklaerung erklaeren erklaerst es etwas euch
+    fuer gar gegen genau gerade gern gerne gib gibt gibts gut hab habe haben habt hast
+    hat hatte hatten heisst heissen ich ihm ihn ihnen im in ins irgendwie ist ja jemand
+    jetzt kann kannst kurz lol mal man mich mir mit moechte nicht noch nochmal nun nur ob
+    oder ok okay schon sehr sei seid sich sie sind so soll sollen sollte um und uns unter
+    von vom vor war waere waren was weiss wem wen wenn wer werden wie wieso wird wirklich wo
+    wohl womit worum wozu wuerde zu zum zur ueber ueberhaupt bedeutet bedeuten bedeutung
+    meint meinen begriff wort woerter definition definiere sag sage sagen sagt weisst wisst
+    erzaehl erzaehle what is the a an who what whats hallo hi hey huhu moin servus hoi
+    hallihallo hier bot newsbot ne nen versteh verstehe verstehen versteht kapier kapiere
+    heist hiess echt voll total richtig ziemlich wofuer woran worueber wodurch dich dir
+    wir zeig zeige zeigen nenn nenne eben halt sowas sonst trotzdem euer
+"""
+# Words that are filler in every inflected form: "ganz, ganze, ganzen, ganzes ...".
+_DECLINED = """
+    all ander dies ein ganz jed jen kein manch mein dein sein ihr unser eur solch welch
+"""
+_ENDINGS = ("", "e", "em", "en", "er", "es")
 STOPWORDS: frozenset[str] = frozenset(
-    """
-    a aber alle alles also am an ans auch auf aus bei beim bin bis bist bitte bitteschoen da
-    dann das dass de dem den denn der des dessen die dies diese diesem diesen dieser dieses
-    doch dort du durch eigentlich ein eine einem einen einer eines einfach einmal er erklaer
-    erklaere erklaert erklaerung erklaeren erklaerst es etwas euch eure euer fuer ganz gar
-    genau gerade gern gerne gib gibt gibts gut hab habe haben habt hast hat hatte hatten
-    heisst heissen ich ihm ihn ihnen ihr ihre im in ins irgendwie ist ja jemand jetzt kann
-    kannst kurz lol mal man mein meine mich mir mit moechte nicht noch nochmal nun nur ob
-    oder ok okay schon sehr sei seid sein seine sich sie sind so soll sollen sollte um und
-    uns unter von vom vor war waere waren was weiss welche welcher welches wem wen wenn wer
-    werden wie wieso wird wirklich wo wohl womit worum wozu wuerde zu zum zur ueber bedeutet
-    bedeuten bedeutung meint meinen begriff wort woerter definition definiere sag sage sagen
-    sagt weisst wisst erzaehl erzaehle what is the a an who what whats hallo hi hey huhu
-    moin servus hoi hallihallo hier bot newsbot ne nen versteh verstehe verstehen versteht kapier
-    kapiere heist hiess echt voll total richtig ziemlich wofuer woran worueber wodurch welchen
-    welchem dich dir dein deine wir unser unsere zeig zeige zeigen nenn nenne
-    """.split()
-)
+    _FILLER.split() + [base + ending for base in _DECLINED.split() for ending in _ENDINGS]
+) - {"all"}  # "ins All" is the universe
 
 # Words that say little about the topic of a question but are not filler either
 # ("Was hat Biden gesagt?", "Welche Quellen nutzt ihr?"). They count a little when
@@ -121,6 +126,20 @@ def analyze(text: str, limit: bool = False) -> Analysis:
 
 
 _WEAK_STEMS = frozenset(stem(word) for word in WEAK_WORDS)
+# Verb endings Snowball keeps: sanktioniert, verstößt, bestraft, wirkt. Query words the
+# knowledge does not hold are tried without them (see verb_forms).
+_VERB_ENDINGS = ("est", "et", "st", "t")
+# The regular inflections of a word a moderator listed (synonyms): Krieg, Kriege, Krieges.
+INFLECTIONS = ("", "s", "es", "e", "en", "n")
+
+
+def verb_forms(word: str) -> list[str]:
+    """The word without a verb ending, longest ending first: wirkt -> wirk, bestraft -> bestraf."""
+    return [
+        word[: -len(ending)]
+        for ending in _VERB_ENDINGS
+        if word.endswith(ending) and len(word) - len(ending) >= 4
+    ]
 
 
 def is_weak(word: str) -> bool:

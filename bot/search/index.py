@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from bot.knowledge.base import KnowledgeBase
-from bot.search.analysis import analyze, fold, stem
+from bot.search.analysis import INFLECTIONS, analyze, fold, stem
 from bot.search.results import Target, TargetKind
 
 FieldKind = Literal["name", "keyword", "related", "question", "summary", "text"]
@@ -51,6 +51,7 @@ class Index:
     triggers: dict[int, tuple[frozenset[str], ...]] = field(default_factory=dict)
     # Per small-talk pattern: triggers that count only when no entry is named at all.
     talk_triggers: dict[int, tuple[frozenset[str], ...]] = field(default_factory=dict)
+    # Synonyms: every listed form (and its regular inflections) -> the key of its group.
     canon: dict[str, str] = field(default_factory=dict)
     related_of: dict[int, int] = field(default_factory=dict)
 
@@ -63,9 +64,9 @@ class Index:
         )
 
     def key(self, word: str) -> str:
-        """The index key of a folded word: its stem, or the stem its synonym group uses."""
-        stem_ = stem(word)
-        return self.canon.get(stem_, stem_)
+        """The index key of a folded word: its synonym group's key if a moderator listed this
+        form, else its stem ("gefährlich" is not "gefahren", though the two share a stem)."""
+        return self.canon.get(word) or stem(word)
 
     def known(self, stem_: str) -> bool:
         """True if the stem occurs anywhere in the knowledge."""
@@ -85,7 +86,10 @@ class Index:
             words = [fold(word).replace(" ", "") for word in group]
             first = stem(words[0])
             for word in words:
-                index.canon[stem(word)] = first
+                for ending in INFLECTIONS:
+                    index.canon.setdefault(word + ending, first)
+            for word in words:  # a listed form wins over another word's inflection
+                index.canon[word] = first
         postings: dict[str, list[tuple[int, int]]] = defaultdict(list)
         text_postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
         builder = _Builder(index, postings, text_postings, field_weights, max_join)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bot.search.analysis import analyze
+from bot.search.analysis import analyze, verb_forms
 from bot.search.index import Index
 from bot.search.scoring import (
     LONG_TYPO_LENGTH,
@@ -63,6 +63,11 @@ class QueryParser:
             key = index.key(word[2:])
             if index.known(key):
                 return [(key, PARTICIPLE_SIMILARITY)]
+        # A verb form Snowball keeps whole: sanktioniert -> sanktionieren, wirkt -> wirken.
+        for form in verb_forms(word):
+            key = index.key(form)
+            if index.known(key):
+                return [(key, 1.0)]
         return []
 
     def _split(self, word: str) -> list[str] | None:
