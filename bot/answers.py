@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 import zlib
 from collections.abc import Sequence
 from dataclasses import replace
@@ -30,6 +29,7 @@ from bot.refs import (
 from bot.search.analysis import fold
 from bot.search.matcher import Matcher
 from bot.search.results import Match, Result, Target
+from bot.sentences import sentences
 
 MAX_TERM_BUTTONS = 4
 MAX_SUGGESTIONS = 3
@@ -39,9 +39,6 @@ SEARCH_MIN_SCORE = 0.3
 
 DIGEST_MAX_ARTICLES = 10
 DIGEST_LINE_CHARS = 160  # the one-line summary of an article in the digest
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
-# A period that ends an abbreviation or a number, not a sentence.
-_ABBREVIATION = re.compile(r"(?:^|\s)(?:\w|\d+|ca|bzw|usw|vgl|Nr|Dr)\.$")
 
 
 def _score(match: Match | None) -> int:
@@ -359,12 +356,7 @@ class Composer:
 def teaser(text: str, limit: int) -> str:
     """The first sentences of a text on one line, as many as fit in limit characters (at
     least one, cut between words with " …" if even that is too long)."""
-    parts: list[str] = []
-    for piece in _SENTENCE_END.split(" ".join(text.split())):
-        if parts and _ABBREVIATION.search(parts[-1]):  # "z. B." or "13. September"
-            parts[-1] += " " + piece
-        else:
-            parts.append(piece)
+    parts = sentences(" ".join(text.split()))
     result = parts[0] if parts else ""
     for part in parts[1:]:
         if len(result) + 1 + len(part) > limit:

@@ -18,6 +18,7 @@ import wordfreq
 from bot.knowledge.base import KnowledgeBase
 from bot.models import Article, Location, Problem, Source, Term
 from bot.search.analysis import STOPWORDS, fold, stem
+from bot.sentences import sentences
 
 
 @dataclass(frozen=True)
@@ -41,8 +42,6 @@ class Limits:
 
 LIMITS = Limits()
 
-_ABBREVIATIONS = re.compile(r"\b(z\. ?B|d\. ?h|u\. ?a|bzw|ca|Nr|usw|etc)\.")
-_SENTENCE_END = re.compile(r"(?<=[.!?])(?<!\d\.)\s+(?=[A-ZÄÖÜ„\"»(•-])")
 _WORD = re.compile(r"[A-Za-zÄÖÜäöüß]+(?:-[A-Za-zÄÖÜäöüß]+)*")
 _AFTER_WORD = (
     r"\W*(ist|sind|heißt|heißen|bedeutet|bedeuten|,\s*also|,\s*das heißt|,\s*der|,\s*die"
@@ -55,13 +54,6 @@ _BEFORE_WORD = (
 _EXAMPLE = re.compile(r"\bBeispiel")
 # {placeholders} are filled in when the bot speaks (a title, a date, a number): no words.
 _PLACEHOLDER = re.compile(r"\{[a-z_]+\}")
-
-
-def sentences(text: str) -> list[str]:
-    """Split a text into sentences, not at "z. B." or "13. September"."""
-    protected = _ABBREVIATIONS.sub(lambda m: m.group(0).replace(".", "\x00"), text)
-    parts = [part for line in protected.splitlines() for part in _SENTENCE_END.split(line)]
-    return [part.replace("\x00", ".").strip() for part in parts if part.strip()]
 
 
 @lru_cache(maxsize=16384)
