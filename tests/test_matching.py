@@ -64,7 +64,7 @@ def label(reply: Reply) -> str:
         # insults get the calm reply, unless the message names an entry
         ("du bist doof und dumm", "smalltalk"),
         ("halt die klappe idiot", "smalltalk"),
-        ("Ist Putin dumm?", "none"),
+        ("Ist Putin dumm?", "term:Wladimir Putin"),  # issue 11: a named entry, asked about
         ("Ich hasse Krieg", "none"),
     ],
 )

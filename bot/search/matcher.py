@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from bot.knowledge.base import KnowledgeBase
 from bot.search.analysis import MAX_QUESTION_CHARS, fold
 from bot.search.index import Index
+from bot.search.names import looks_like_name, written_forms
 from bot.search.query import QueryParser
 from bot.search.results import Match, Result
 from bot.search.scoring import FIELD_WEIGHTS, MAX_JOIN, decide, score_candidates
@@ -33,9 +34,16 @@ class Matcher:
     def match(self, question: str, limit: int = 5) -> Result:
         """The best targets for a question, at most limit, and the band they fall into."""
         index = self.index
-        folded = fold(question[:MAX_QUESTION_CHARS])
-        scores = score_candidates(folded, self.parser.parse(question), index)
-        ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))[:limit]
+        text = question[:MAX_QUESTION_CHARS]
+        folded = fold(text)
+        words = self.parser.parse(question)
+        forms = written_forms(text)
+        found = score_candidates(
+            folded, words, index, lambda word: looks_like_name(forms.get(word, word))
+        )
+        ranked = sorted(found.scores.items(), key=lambda item: (-item[1], item[0]))[:limit]
         matches = tuple(Match(index.targets[doc], round(score, 4)) for doc, score in ranked)
         comfort = index.targets[index.comfort_target] if index.comfort_target >= 0 else None
-        return Result(matches, decide(matches, comfort))
+        subject = index.targets[found.subject] if found.subject >= 0 else None
+        aspect = tuple(words[p].word for p in found.aspect)
+        return Result(matches, decide(matches, comfort), subject, aspect)

@@ -37,10 +37,16 @@ class Match:
 
 @dataclass(frozen=True, slots=True)
 class Result:
-    """The matcher's verdict on one question."""
+    """The matcher's verdict on one question.
+
+    When the question names one entry whole and asks about an aspect of it, subject is that
+    entry and aspect the question's other words (folded); the composer answers the aspect.
+    """
 
     matches: tuple[Match, ...]
     decision: Decision
+    subject: Target | None = None
+    aspect: tuple[str, ...] = ()
 
     @property
     def best(self) -> Match | None:

@@ -9,12 +9,12 @@ and whole phrases then raise their targets; the best scores fall into one of fou
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
 
-from bot.search.analysis import analyze, is_weak
+from bot.search.analysis import analyze, is_weak, stem
 from bot.search.index import FieldKind, Index
 from bot.search.results import Decision, Match, Target
 
@@ -61,7 +61,22 @@ PARTICIPLE_SIMILARITY = 0.9
 # is about ("Warum trifft Putin Kim?"); a question asking what a word means is not.
 ARTICLE_LINK_BONUS = 1.15
 DEFINITION_ARTICLE_FACTOR = 0.85
-DEFINITION_MARKERS = frozenset({"heisst", "bedeutet", "bedeutung", "definition", "erklaer"})
+# Stems of the words that ask what something means ("Was heißt ...", "erklär mir ...").
+DEFINITION_MARKERS = frozenset({"heisst", "bedeut", "definition", "definier", "erklar"})
+
+# A term or source the question names whole (all of a name or alias) is its subject: the
+# other words ask about an aspect of it ("Wie gefährlich ist Kim Jong-un?"). It is answered
+# with at least this score, unless another entry is named too, or a word next to the name
+# that the knowledge does not know looks like a name of its own ("Kim Kardashian"): then the
+# entry is only offered ("Meinst du ...?"), never answered.
+SUBJECT_SCORE = 0.7
+NAMED_WHOLE = 0.999
+# An article that explains the subject's name only through its keywords or its list of
+# terms stays this far below the subject.
+ARTICLE_BELOW_SUBJECT = 0.05
+# Fields that name an entry, and how well one must explain a word to count as naming it.
+NAME_FIELDS = frozenset({"name", "keyword", "related"})
+NAMES_ANOTHER = 0.5
 
 # Words written apart that are joined into one compound, at most.
 MAX_JOIN = 4
@@ -69,6 +84,10 @@ MAX_JOIN = 4
 MAX_WORD = 40
 # A stem in more texts than this says nothing about any of them.
 COMMON_TEXT_POSTINGS = 5000
+
+
+# Says whether a question word the knowledge does not know looks like a name of its own.
+NameTest = Callable[[str], bool]
 
 
 # ---- the question's words -------------------------------------------------------------------
@@ -100,17 +119,88 @@ def word_weight(word: str, known: bool) -> float:
 # ---- scoring the candidates -----------------------------------------------------------------
 
 
-def score_candidates(folded: str, words: Sequence[QueryWord], index: Index) -> dict[int, float]:
+@dataclass
+class Candidates:
+    """The scores of every candidate target for one question, and what they rest on.
+
+    explained holds per target and question word the best value a field gave it and the
+    kind of that field; named holds, per term or source, the question words that name it
+    whole; subject is the one entry the question is about when it names exactly one, with
+    its aspect words (the rest of the question); rules says which rule last set a score.
+    """
+
+    scores: dict[int, float]
+    explained: dict[int, dict[int, tuple[float, str]]]
+    named: dict[int, frozenset[int]]
+    subject: int = -1
+    aspect: tuple[int, ...] = ()
+    blocked: bool = False
+    rules: dict[int, str] = field(default_factory=dict)
+
+
+def score_candidates(
+    folded: str, words: Sequence[QueryWord], index: Index, name_like: NameTest | None = None
+) -> Candidates:
     """Every candidate target's score for a question, each rule applied in turn."""
-    scores = entry_scores(words, index)
+    found = entry_scores(words, index)
+    scores = found.scores
     keys = {index.key(word) for word in folded.split()}
-    if DEFINITION_MARKERS & set(folded.split()):
+    if any(stem(word) in DEFINITION_MARKERS for word in folded.split()):
         lower_articles(scores, index)
-    raise_intents(scores, keys, index)
-    raise_small_talk(scores, keys, index)
+    find_subject(found, words, index, name_like)
+    raise_intents(found, keys, index)
+    raise_small_talk(found, keys, index)
     for doc, phrase_score in phrase_scores(folded, index).items():
-        scores[doc] = max(scores.get(doc, 0.0), phrase_score)
-    return scores
+        if phrase_score > scores.get(doc, 0.0):
+            scores[doc] = phrase_score
+            found.rules[doc] = "phrase"
+    return found
+
+
+def find_subject(
+    found: Candidates, words: Sequence[QueryWord], index: Index, name_like: NameTest | None
+) -> None:
+    """The one term or source the question names whole, answered whatever aspect it asks.
+
+    Nothing happens when no entry or several are named. A word next to the name that the
+    knowledge does not know and that looks like a name itself keeps the entry from being
+    answered ("Kim Kardashian", "Hunter Biden"): it is only offered.
+    """
+    named = found.named
+    widest = [
+        doc for doc, spots in named.items() if not any(spots < other for other in named.values())
+    ]
+    if len({named[doc] for doc in widest}) != 1:
+        return
+    doc = min(widest)
+    spots = named[doc]
+    rest = tuple(p for p in range(len(words)) if p not in spots)
+    if _names_more(found, doc, rest, index):
+        return
+    for position in rest:
+        word = words[position]
+        if word.alternatives or name_like is None:
+            continue
+        beside = position - 1 in spots or position + 1 in spots
+        if beside and name_like(word.word):
+            found.subject, found.blocked = doc, True
+            capped = min(found.scores.get(doc, 0.0), ANSWER_THRESHOLD - 0.01)
+            found.scores[doc] = max(capped, SUGGEST_THRESHOLD)
+            found.rules[doc] = "subject-blocked"
+            return
+    found.subject, found.aspect = doc, rest
+    if found.scores.get(doc, 0.0) < SUBJECT_SCORE:
+        found.scores[doc] = SUBJECT_SCORE
+        found.rules[doc] = "subject"
+    # An article does not win over the entry the question names through its keywords or
+    # its list of terms; it still can through its own title and example questions.
+    ceiling = found.scores[doc] - ARTICLE_BELOW_SUBJECT
+    for other, slots in found.explained.items():
+        if index.targets[other].kind != "article" or found.scores.get(other, 0.0) <= ceiling:
+            continue
+        if all(slots.get(p, (0.0, ""))[1] in ("keyword", "related", "") for p in spots):
+            found.scores[other] = ceiling
+            found.rules[other] = "below-subject"
 
 
 def lower_articles(scores: dict[int, float], index: Index) -> None:
@@ -120,8 +210,22 @@ def lower_articles(scores: dict[int, float], index: Index) -> None:
             scores[doc] *= DEFINITION_ARTICLE_FACTOR
 
 
-def raise_intents(scores: dict[int, float], keys: set[str], index: Index) -> None:
+def _names_more(found: Candidates, subject: int, rest: Sequence[int], index: Index) -> bool:
+    """True if another entry names one of the other words (by a name, keyword or its list of
+    terms): then the question is about more than one thing ("Was wollen Russland und Kim?")."""
+    for doc, slots in found.explained.items():
+        if doc == subject or not index.targets[doc].is_entry:
+            continue
+        for position in rest:
+            value, kind = slots.get(position, (0.0, ""))
+            if kind in NAME_FIELDS and value >= NAMES_ANOTHER:
+                return True
+    return False
+
+
+def raise_intents(found: Candidates, keys: set[str], index: Index) -> None:
     """Intents whose trigger words are all in the message (keys) score at least TRIGGER_SCORE."""
+    scores = found.scores
     triggered = [
         doc for doc, triggers in index.triggers.items() if any(t <= keys for t in triggers)
     ]
@@ -129,22 +233,27 @@ def raise_intents(scores: dict[int, float], keys: set[str], index: Index) -> Non
         # Worry always comes first; other intents compete with the entries, and a
         # triggered intent wins over intents that only share a word ("von wem ... infos").
         floor = 1.0 if doc == index.comfort_target else TRIGGER_SCORE
-        scores[doc] = max(scores.get(doc, 0.0), floor)
+        if floor > scores.get(doc, 0.0):
+            scores[doc] = floor
+            found.rules[doc] = "trigger"
     if triggered:
         for doc in index.triggers:
             if doc not in triggered and doc in scores:
                 scores[doc] = min(scores[doc], TRIGGER_SCORE - AMBIGUITY_MARGIN)
 
 
-def raise_small_talk(scores: dict[int, float], keys: set[str], index: Index) -> None:
+def raise_small_talk(found: Candidates, keys: set[str], index: Index) -> None:
     """Small talk whose trigger words are all in the message, when it names no entry."""
+    scores = found.scores
     named = any(
         value >= SUGGEST_THRESHOLD and index.targets[doc].is_entry for doc, value in scores.items()
     )
     for doc, triggers in index.talk_triggers.items():
         # "du bist doof und dumm" is an insult; "Ist Putin dumm?" asks about Putin.
-        if not named and any(trigger <= keys for trigger in triggers):
-            scores[doc] = max(scores.get(doc, 0.0), TRIGGER_SCORE)
+        triggered = not named and any(trigger <= keys for trigger in triggers)
+        if triggered and scores.get(doc, 0.0) < TRIGGER_SCORE:
+            scores[doc] = TRIGGER_SCORE
+            found.rules[doc] = "trigger"
 
 
 def field_quality(kind: FieldKind, coverage: float) -> float:
@@ -154,50 +263,61 @@ def field_quality(kind: FieldKind, coverage: float) -> float:
     return FIELD_WEIGHTS[kind] * coverage
 
 
-def entry_scores(words: Sequence[QueryWord], index: Index) -> dict[int, float]:
+def entry_scores(words: Sequence[QueryWord], index: Index) -> Candidates:
     """Per target: the weighted share of the question that its best fields explain."""
     total = sum(w.weight for w in words)
     if total == 0:
-        return {}
-    # Per instance: how many characters of it the question covers.
+        return Candidates({}, {}, {})
+    # Per instance: how many characters of it the question covers, and by which words.
     covered: dict[int, float] = defaultdict(float)
-    text_hits: dict[int, dict[int, float]] = defaultdict(dict)
+    covering: dict[int, set[int]] = defaultdict(set)
+    # Per document and question word: the best field that explains the word, and its kind.
+    explained: dict[int, dict[int, tuple[float, str]]] = defaultdict(dict)
     for position, word in enumerate(words):
         for stem_, similarity in word.alternatives:
             for instance, length in index.postings.get(stem_, ()):
                 covered[instance] += length
+                covering[instance].add(position)
             docs = () if word.names_only else index.text_postings.get(stem_, ())
             if len(docs) > COMMON_TEXT_POSTINGS:
                 continue
             for doc, weight in docs:
-                hits = text_hits[doc]
-                hits[position] = max(hits.get(position, 0.0), similarity * weight)
-    # Per document and question word: the best field that explains the word.
-    explained: dict[int, dict[int, float]] = defaultdict(dict)
-    for doc, hits in text_hits.items():
-        explained[doc] = dict(hits)
+                slots = explained[doc]
+                value = similarity * weight
+                if value > slots.get(position, (0.0, ""))[0]:
+                    slots[position] = (
+                        value,
+                        "summary" if weight >= FIELD_WEIGHTS["summary"] else "text",
+                    )
     instance_quality: dict[int, float] = {}
+    named: dict[int, frozenset[int]] = {}
     for instance, chars in covered.items():
         info = index.instances[instance]
-        instance_quality[instance] = field_quality(info.kind, min(1.0, chars / info.length))
+        coverage = min(1.0, chars / info.length)
+        instance_quality[instance] = field_quality(info.kind, coverage)
+        if info.kind == "name" and coverage >= NAMED_WHOLE:
+            spots = frozenset(covering[instance])
+            if all(s in spots for s in named.get(info.doc, frozenset())):
+                named[info.doc] = spots
     linked: dict[int, set[int]] = defaultdict(set)
     for position, word in enumerate(words):
         for stem_, similarity in word.alternatives:
             for instance, _ in index.postings.get(stem_, ()):
-                doc = index.instances[instance].doc
+                info = index.instances[instance]
                 value = instance_quality[instance] * similarity
-                slots = explained[doc]
-                if value > slots.get(position, 0.0):
-                    slots[position] = value
-                if instance in index.related_of and instance_quality[instance] >= 0.5:
-                    linked[doc].add(index.related_of[instance])
+                slots = explained[info.doc]
+                if value > slots.get(position, (0.0, ""))[0]:
+                    slots[position] = (value, info.kind)
+                # Only names the question holds whole link an article's entities.
+                if instance in index.related_of and instance_quality[instance] >= 0.7:
+                    linked[info.doc].add(index.related_of[instance])
     scores = {}
     for doc, slots in explained.items():
-        value = sum(words[p].weight * v for p, v in slots.items()) / total
+        value = sum(words[p].weight * v for p, (v, _) in slots.items()) / total
         if len(linked.get(doc, ())) >= 2:
             value = min(1.0, value * ARTICLE_LINK_BONUS)
         scores[doc] = value
-    return scores
+    return Candidates(scores, dict(explained), named)
 
 
 def phrase_scores(folded: str, index: Index) -> dict[int, float]:
