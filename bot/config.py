@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from bot.schedule import DEFAULT_QUIET, TIMEZONE, parse_time
 from bot.storage.stats import DEFAULT_RETENTION_DAYS
-from bot.storage.subscriptions import DEFAULT_QUIET, TIMEZONE, parse_time
 
 DEFAULT_API_BASE_URL = "https://api.telegram.org/bot"
 DEFAULT_WEBHOOK_LISTEN = "127.0.0.1"

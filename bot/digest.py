@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
-import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,17 +20,16 @@ from typing import Literal
 from bot.engine import Engine
 from bot.models import Article, BotTexts, Button, Reply
 from bot.refs import ABO_ACTION, ABO_END_ACTION, abo_action
-from bot.storage.subscriptions import (
+from bot.schedule import (
     DEFAULT_QUIET,
     DEFAULT_TIME,
-    TIMEZONE,
-    Subscription,
-    Subscriptions,
-    article_key,
+    Clock,
+    clock_from,
+    hhmm,
     in_quiet_hours,
-    new_articles,
     parse_time,
 )
+from bot.storage.subscriptions import Subscription, Subscriptions
 
 logger = logging.getLogger(__name__)
 
@@ -48,20 +46,17 @@ MAX_ATTEMPTS = 3
 
 Outcome = Literal["sent", "gone", "failed"]
 Send = Callable[[int, Reply], Awaitable[Outcome]]
-Clock = Callable[[], dt.datetime]
 
 
-def clock_from(start: dt.datetime | None) -> Clock:
-    """The wall clock in Europe/Berlin; or (a testing aid) one that starts at `start`."""
-    if start is None:
-        return lambda: dt.datetime.now(TIMEZONE)
-    began = time.monotonic()
-    return lambda: (start + dt.timedelta(seconds=time.monotonic() - began)).astimezone(TIMEZONE)
+def article_key(article: Article) -> str:
+    """A key that orders articles by date, then id: newer articles have larger keys."""
+    return f"{article.date.isoformat()}/{article.id}"
 
 
-def hhmm(moment: dt.time) -> str:
-    """A time as readers read it: 07:15."""
-    return moment.strftime("%H:%M")
+def new_articles(articles: Sequence[Article], last_key: str) -> list[Article]:
+    """The articles newer than the last one a chat received, newest first."""
+    fresh = [a for a in articles if article_key(a) > last_key]
+    return sorted(fresh, key=article_key, reverse=True)
 
 
 def newest_key(articles: Sequence[Article]) -> str:

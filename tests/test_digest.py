@@ -11,10 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from bot.digest import Digest, Outcome, clock_from, newest_key
+from bot.digest import Digest, Outcome, article_key, newest_key
 from bot.engine import Engine
 from bot.models import Article, Reply
-from bot.storage.subscriptions import TIMEZONE, Subscriptions, article_key
+from bot.schedule import TIMEZONE, clock_from
+from bot.storage.subscriptions import Subscriptions
 
 MORNING = dt.datetime(2026, 11, 24, 7, 16, tzinfo=TIMEZONE)
 

@@ -8,14 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from bot.digest import article_key, new_articles
 from bot.engine import Engine
-from bot.storage.subscriptions import (
-    Subscriptions,
-    article_key,
-    in_quiet_hours,
-    new_articles,
-    parse_time,
-)
+from bot.schedule import in_quiet_hours, parse_time
+from bot.storage.subscriptions import Subscriptions
 
 
 @pytest.mark.parametrize(

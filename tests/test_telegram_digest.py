@@ -13,9 +13,10 @@ import pytest
 from conftest import TODAY, Bot, add_article, start_bot
 from fake_telegram import Call, parse_html
 
-from bot.digest import Digest
+from bot.digest import Digest, article_key
 from bot.engine import Engine
-from bot.storage.subscriptions import TIMEZONE, Subscriptions, article_key
+from bot.schedule import TIMEZONE
+from bot.storage.subscriptions import Subscriptions
 from bot.telegram.app import STATE_KEY, Newsbot
 from bot.telegram.digest import JOB_NAME, digest_of, send_digests
 

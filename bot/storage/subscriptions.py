@@ -8,52 +8,12 @@ article it contained. Nothing else about the reader is kept.
 from __future__ import annotations
 
 import datetime as dt
-import re
 import sqlite3
 import threading
-from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
-from bot.models import Article
-
-DEFAULT_TIME = dt.time(7, 15)
-DEFAULT_QUIET = (dt.time(20, 0), dt.time(7, 0))
-TIMEZONE = ZoneInfo("Europe/Berlin")
 SCHEMA_VERSION = 1
-
-_TIME = re.compile(r"^\s*(\d{1,2})(?:[:.](\d{2}))?\s*(?:uhr)?\s*$", re.IGNORECASE)
-
-
-def parse_time(text: str) -> dt.time | None:
-    """A time of day as readers write it: 17:30, 7.15, 18, 18 Uhr."""
-    match = _TIME.match(text)
-    if not match:
-        return None
-    hour, minute = int(match.group(1)), int(match.group(2) or 0)
-    if hour > 23 or minute > 59:
-        return None
-    return dt.time(hour, minute)
-
-
-def in_quiet_hours(moment: dt.time, quiet: tuple[dt.time, dt.time] = DEFAULT_QUIET) -> bool:
-    """True between the start and the end of the quiet hours (which may span midnight)."""
-    start, end = quiet
-    if start <= end:
-        return start <= moment < end
-    return moment >= start or moment < end
-
-
-def article_key(article: Article) -> str:
-    """A key that orders articles by date, then id: newer articles have larger keys."""
-    return f"{article.date.isoformat()}/{article.id}"
-
-
-def new_articles(articles: Sequence[Article], last_key: str) -> list[Article]:
-    """The articles newer than the last one a chat received, newest first."""
-    fresh = [a for a in articles if article_key(a) > last_key]
-    return sorted(fresh, key=article_key, reverse=True)
 
 
 @dataclass(frozen=True)

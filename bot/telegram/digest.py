@@ -26,10 +26,11 @@ from telegram.ext import (
 )
 
 from bot.config import Settings
-from bot.digest import DATABASE, Digest, Outcome, RunReport, clock_from
+from bot.digest import DATABASE, Digest, Outcome, RunReport
 from bot.engine import Engine
 from bot.models import Reply
 from bot.refs import ABO_ACTION
+from bot.schedule import clock_from
 from bot.telegram.app import _acknowledge, _admit, _answer_message, _state, send_reply
 
 logger = logging.getLogger(__name__)
