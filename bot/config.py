@@ -14,7 +14,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from bot.schedule import DEFAULT_QUIET, TIMEZONE, parse_time
-from bot.storage.stats import DEFAULT_RETENTION_DAYS
+from bot.storage.interface import DEFAULT_RETENTION_DAYS
 
 DEFAULT_API_BASE_URL = "https://api.telegram.org/bot"
 DEFAULT_WEBHOOK_LISTEN = "127.0.0.1"

@@ -24,7 +24,8 @@ from telegram.ext import Application
 
 from bot.config import Settings
 from bot.engine import Engine
-from bot.storage.stats import Store
+from bot.storage.backend import open_database
+from bot.storage.interface import Database, StatsStore
 from bot.telegram.app import FloodGate, build_application
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -89,8 +90,13 @@ class Bot:
     fake: FakeTelegram
     application: Application[Any, Any, Any, Any, Any, Any]
     clock: Clock
-    store: Store | None = None
+    database: Database | None = None
     last_asked: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def store(self) -> StatsStore | None:
+        """The statistics the bot records into, if it has a database."""
+        return self.database.stats if self.database is not None else None
 
     async def feed(self, update: dict[str, Any]) -> list[Call]:
         """Process one update; the calls it made."""
@@ -122,20 +128,20 @@ def _messages(calls: list[Call], chat_id: int) -> list[Call]:
 @pytest.fixture
 async def bot(engine: Engine, tmp_path: Path) -> AsyncIterator[Bot]:
     """The real Application with every handler, its API calls answered by a FakeTelegram."""
-    started = await start_bot(engine, store=open_store(tmp_path))
+    started = await start_bot(engine, store=await open_store(tmp_path))
     yield started
     await stop_bot(started)
 
 
-def open_store(tmp_path: Path) -> Store:
-    """The store of `newsbot run` in a temporary data directory, its day fixed to TODAY."""
-    return Store(tmp_path / "data" / "newsbot.sqlite3", today=lambda: TODAY)
+async def open_store(tmp_path: Path) -> Database:
+    """The database of `newsbot run` in a temporary data directory, its day fixed to TODAY."""
+    return await open_database(tmp_path / "data", today=lambda: TODAY)
 
 
 async def start_bot(
     engine: Engine,
     *,
-    store: Store | None = None,
+    store: Database | None = None,
     knowledge: Path = KNOWLEDGE,
     admin_ids: frozenset[int] = frozenset(),
     rate_limiter: bool = False,
@@ -160,7 +166,7 @@ async def start_bot(
 
 
 async def stop_bot(bot: Bot) -> None:
-    """Shut the application down and close its store."""
+    """Shut the application down and close its database."""
     await bot.application.shutdown()
-    if bot.store is not None:
-        bot.store.close()
+    if bot.database is not None:
+        await bot.database.close()

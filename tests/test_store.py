@@ -19,7 +19,6 @@ from bot.storage.interface import Asked, Database, StatsStore, StoreError
 from bot.storage.scrub import scrub
 from bot.storage.sqlite.database import SQLiteDatabase
 from bot.storage.sqlite.migrations import SCHEMA_VERSION
-from bot.storage.stats import Store
 
 
 class Clock:
@@ -146,10 +145,10 @@ def test_report_suggests_alias_or_new_entry(engine: Engine) -> None:
     assert render(groups, "csv").splitlines()[0].startswith("count,question")
 
 
-def test_report_command(tmp_path: Path, clock: Clock) -> None:
-    store = Store.in_dir(tmp_path)
-    store.record_question("Was ist Fortnite?", "unanswered")
-    store.close()
+async def test_report_command(tmp_path: Path, clock: Clock) -> None:
+    database = await open_database(tmp_path)
+    await database.stats.record_question("Was ist Fortnite?", "unanswered")
+    await database.close()
     run = subprocess.run(
         [sys.executable, "-m", "bot", "report", "--data", str(tmp_path), "--format", "json"],
         capture_output=True,
