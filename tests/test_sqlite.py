@@ -6,13 +6,11 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import sqlite3
-import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from conftest import write_lock
 
 from bot.storage.interface import Asked, DayStats, StoreError, Subscription
 from bot.storage.sqlite.database import SQLiteDatabase
@@ -118,35 +116,13 @@ async def test_a_closed_database_raises_store_error(tmp_path: Path) -> None:
         await database.subscriptions.count()
 
 
-@contextmanager
-def write_lock(path: Path, seconds: float) -> Iterator[None]:
-    """Another connection (as another process would) holds the file's write lock a while."""
-    locked = threading.Event()
-
-    def hold() -> None:
-        db = sqlite3.connect(path, isolation_level=None)
-        db.execute("BEGIN EXCLUSIVE")
-        locked.set()
-        time.sleep(seconds)
-        db.execute("COMMIT")
-        db.close()
-
-    holder = threading.Thread(target=hold, name="lock holder")
-    holder.start()
-    locked.wait(5)
-    try:
-        yield
-    finally:
-        holder.join()
-
-
 async def test_the_event_loop_runs_on_while_another_connection_holds_the_lock(
     tmp_path: Path,
 ) -> None:
     database = await SQLiteDatabase.open(tmp_path / "newsbot.sqlite3", today=lambda: DAY)
     ticks = 0
     try:
-        with write_lock(database.path, 1.0):
+        async with write_lock(database.path, 1.0):
             started = time.monotonic()
             write = asyncio.create_task(database.stats.record_reply(True, "t:sanktionen"))
             while not write.done():

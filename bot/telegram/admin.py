@@ -320,7 +320,7 @@ async def on_feedback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         # The question behind this answer counts once, and only for a 👎.
         question = None if helpful else chat.answered
         chat.answered = chat.answered_message_id = None
-    await state.recorder.feedback(ref, helpful, question)
+    state.recorder.feedback(ref, helpful, question)
     await _drop_feedback_keys(message)
 
 

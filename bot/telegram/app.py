@@ -433,7 +433,7 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     question = strip_mention(message.text, context.bot.username)
     reply = state.engine.answer(question, chat.conversation)
     logger.debug("answered a question: %s (score %d)", reply.kind, reply.score)
-    await state.recorder.replied(question, reply)
+    state.recorder.replied(question, reply)  # written beside the reply, never before it
     sent = await _answer_message(update, context, reply)
     if reply.suggestions and sent is not None:
         chat.question, chat.question_message_id = question, sent.message_id
@@ -474,7 +474,7 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     chat = state.chats.get(message.chat.id)
     asked = chat.question if chat.question_message_id == message.message_id else None
     if query.data == NOTHING_ACTION and asked is not None:
-        await state.recorder.nothing(asked)
+        state.recorder.nothing(asked)
         chat.question = chat.question_message_id = None
     reply = state.engine.press(query.data, chat.conversation)
     if query.data.startswith(GLOSSARY_ACTION) and isinstance(message, Message) and message.text:
@@ -691,6 +691,9 @@ async def _serve(settings: Settings, engine: Engine, store: Database, stop: asyn
         if application.running:
             await application.stop()
         await application.shutdown()
+        state = application.bot_data[STATE_KEY]
+        assert isinstance(state, Newsbot)
+        await state.recorder.flush()  # the last records reach the file before it is closed
 
 
 async def _start_updates(
