@@ -16,8 +16,8 @@ from bot.digest import Digest, Outcome, article_key, newest_key
 from bot.engine import Engine
 from bot.models import Article, Reply
 from bot.schedule import TIMEZONE, clock_from
+from bot.storage.backend import open_database
 from bot.storage.interface import Database
-from bot.storage.sqlite.database import SQLiteDatabase
 
 MORNING = dt.datetime(2026, 11, 24, 7, 16, tzinfo=TIMEZONE)
 
@@ -60,12 +60,13 @@ class Telegram:
     in_flight: int = 0
     most_in_flight: int = 0
     before_send: Callable[[int], object] | None = None
+    seconds: float = 0.0  # how long Telegram takes to accept a message
 
     async def send(self, chat_id: int, reply: Reply) -> Outcome:
         self.in_flight += 1
         self.most_in_flight = max(self.most_in_flight, self.in_flight)
         try:
-            await asyncio.sleep(0)
+            await asyncio.sleep(self.seconds)
             if self.before_send is not None:
                 done = self.before_send(chat_id)
                 if inspect.isawaitable(done):
@@ -84,7 +85,7 @@ class Telegram:
 @pytest.fixture
 async def database(tmp_path: Path) -> AsyncIterator[Database]:
     """The bot's database in tmp_path, closed after the test."""
-    opened = await SQLiteDatabase.open(tmp_path / "newsbot.sqlite3")
+    opened = await open_database(tmp_path)
     yield opened
     await opened.close()
 
@@ -317,7 +318,7 @@ async def test_a_stopped_run_goes_on_where_it_stopped_without_repeats(
     report = await digest.run(lambda: engine, telegram.send, lambda: len(telegram.sent) < 40)
     assert report.interrupted and 40 <= report.sent < 40 + digest.concurrency
     await database.close()
-    reopened = await SQLiteDatabase.open(tmp_path / "newsbot.sqlite3")
+    reopened = await open_database(tmp_path)
     try:
         restarted = Digest(reopened.subscriptions, clock=Clock())
         await restarted.run(lambda: engine, telegram.send)
@@ -331,7 +332,9 @@ async def test_sends_in_flight_are_bounded_and_one_run_at_a_time(
 ) -> None:
     engine, _ = fresh
     digest = await subscribed(database, range(1, 101), dt.time(7, 15), "")
-    telegram = Telegram()
+    # Sends that take a while, as Telegram's do: the database calls between two sends of a
+    # worker run in the database's thread, and an instant send would end before the next began.
+    telegram = Telegram(seconds=0.05)
     first = asyncio.create_task(digest.run(lambda: engine, telegram.send))
     await asyncio.sleep(0)
     assert (await digest.run(lambda: engine, telegram.send)).busy

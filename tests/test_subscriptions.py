@@ -12,8 +12,8 @@ import pytest
 from bot.digest import article_key, new_articles
 from bot.engine import Engine
 from bot.schedule import in_quiet_hours, parse_time
+from bot.storage.backend import open_database
 from bot.storage.interface import Database
-from bot.storage.sqlite.database import SQLiteDatabase
 
 
 @pytest.mark.parametrize(
@@ -42,7 +42,7 @@ def test_quiet_hours_span_midnight(moment: str, quiet: bool) -> None:
 
 @pytest.fixture
 async def database(tmp_path: Path) -> AsyncIterator[Database]:
-    opened = await SQLiteDatabase.open(tmp_path / "db.sqlite3")
+    opened = await open_database(tmp_path)
     yield opened
     await opened.close()
 
@@ -68,7 +68,7 @@ async def test_subscriptions_survive_a_restart_and_end_on_request(
     await subs.subscribe(42, dt.time(8, 0), "2023-09-13/a")
     await subs.subscribe(42, dt.time(9, 0), "ignored: the chat keeps what it has seen")
     await database.close()
-    restarted = await SQLiteDatabase.open(tmp_path / "db.sqlite3")
+    restarted = await open_database(tmp_path)
     again = restarted.subscriptions
     try:
         sub = await again.get(42)
