@@ -180,10 +180,10 @@ async def test_meinst_du_offers_the_candidates_and_nichts_davon(bot: Bot) -> Non
     assert text_of(chosen).startswith(labels[0])
 
 
-def recorded(bot: Bot, reason: str) -> list[tuple[str, int]]:
+async def recorded(bot: Bot, reason: str) -> list[tuple[str, int]]:
     """The questions the store holds for a reason: (cleaned question, count)."""
     assert bot.store is not None
-    return [(a.question, a.count) for a in bot.store.asked(7) if a.reason == reason]
+    return [(a.question, a.count) for a in await bot.store.asked(7) if a.reason == reason]
 
 
 async def test_nichts_davon_records_the_question_once(bot: Bot) -> None:
@@ -192,11 +192,11 @@ async def test_nichts_davon_records_the_question_once(bot: Bot) -> None:
     (older,) = await bot.say(chat, question)
     (offer,) = await bot.say(chat, f"{question} 2026?")
     (answer,) = await bot.press(older, "Nichts davon")  # an older offer: its question is gone
-    assert recorded(bot, "nothing") == []
+    assert await recorded(bot, "nothing") == []
     assert text_of(answer) == state(bot).engine.kb.texts.text("unknown")
     await bot.press(offer, "Nichts davon")
     await bot.press(offer, "Nichts davon")
-    assert recorded(bot, "nothing") == [(f"{question} ?", 1)]  # cleaned: no numbers
+    assert await recorded(bot, "nothing") == [(f"{question} ?", 1)]  # cleaned: no numbers
 
 
 async def test_questions_are_recorded_but_never_logged(
@@ -208,7 +208,7 @@ async def test_questions_are_recorded_but_never_logged(
     (offer,) = await bot.say(chat, question)
     await bot.press(offer, "Nichts davon")
     await bot.say(chat, "Wer gewinnt die Bundesliga?")
-    assert recorded(bot, "nothing") == [(question, 1)]
+    assert await recorded(bot, "nothing") == [(question, 1)]
     ours = "\n".join(r.getMessage() for r in caplog.records if r.name.startswith("bot."))
     assert "Bundesliga" not in ours and question not in ours
     assert "recorded a question" in ours
@@ -579,8 +579,8 @@ async def test_what_a_reader_types_is_never_echoed(bot: Bot, text: str) -> None:
     for call in calls:
         assert "zqmark" not in str(call.params)
     assert bot.store is not None  # stored as plain text, the tables intact
-    assert all("zqmark" in a.question for a in bot.store.asked(7))
-    assert bot.store.days(7)
+    assert all("zqmark" in a.question for a in await bot.store.asked(7))
+    assert await bot.store.days(7)
 
 
 # ---- state and concurrency ---------------------------------------------------------------------
