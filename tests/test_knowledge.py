@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -46,6 +47,7 @@ def test_the_shipped_knowledge_loads_without_problems(kb_copy: Path) -> None:
 
 def test_a_valid_small_glossary_loads(kb_copy: Path) -> None:
     write(kb_copy, "glossary.yaml", GLOSSARY_OK)
+    shutil.rmtree(kb_copy / "glossary")
     (kb_copy / "articles" / "putin-kim-treffen.yaml").unlink()
     kb = load_knowledge(kb_copy)
     assert [t.name for t in kb.terms] == ["Sanktionen", "Völkerrecht"]

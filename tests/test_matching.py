@@ -49,11 +49,13 @@ def label(reply: Reply) -> str:
         ("Putin", "term:Wladimir Putin"),
         # near misses are not answered
         ("Wer ist Kim Kardashian?", "none"),
-        ("Was ist eine Atombombe?", "none"),
         ("Was ist ein U-Boot?", "none"),
-        ("Was ist ein Atomkraftwerk?", "none"),
+        ("Was ist ein Atom?", "none"),
         ("Wer ist Kim Possible?", "none"),
-        ("Was ist die EU?", "none"),
+        # near misses until the base glossary (issue 12) gave them entries of their own
+        ("Was ist eine Atombombe?", "term:Atomwaffen"),
+        ("Was ist ein Atomkraftwerk?", "term:Atomkraft"),
+        ("Was ist die EU?", "term:Europäische Union"),
         # intents
         ("Hallo", "smalltalk"),
         ("danke dir", "smalltalk"),
