@@ -223,3 +223,20 @@ def test_the_table_covers_enough_questions_and_asks_only_about_the_base(engine: 
     asked = {term for _, term in CHILDREN_ASK}
     assert len(CHILDREN_ASK) >= 60
     assert asked <= base, asked - base
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Wie prüft ihr, ob etwas stimmt?",
+        "Wie finden Journalisten die Wahrheit heraus?",
+        "Kann man alles glauben, was im Fernsehen kommt?",
+        "wie prüft ihr eure nachrichten",
+        "wie arbeiten journalisten",
+    ],
+)
+def test_questions_about_the_newsrooms_work_reach_the_quellencheck_or_its_terms(
+    engine: Engine, question: str
+) -> None:
+    """Issue 12, point 5: how the news is checked is answered, not "weiß ich noch nicht"."""
+    assert label(engine.answer(question)) in ("sources", "term:Journalist", "term:Faktencheck")
