@@ -140,4 +140,4 @@ def test_every_command_reads_the_knowledge_folder_from_dot_env(tmp_path: Path) -
         env=env,
         check=False,
     )
-    assert check.returncode == 0 and "21 terms" in check.stdout.decode(), check.stdout
+    assert check.returncode == 0 and "153 terms" in check.stdout.decode(), check.stdout

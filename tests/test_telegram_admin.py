@@ -94,7 +94,7 @@ def edit(path: Path, old: str, new: str) -> None:
 @pytest.mark.parametrize(
     ("command", "admin_reply"),
     [
-        ("/reload", "Neu geladen: 1 Artikel, 21 Begriffe und 7 Quellen."),
+        ("/reload", "Neu geladen: 1 Artikel, 153 Begriffe und 7 Quellen."),
         ("/offen", "In den letzten 7 Tagen gab es keine offenen Fragen."),
         ("/stats", "Fragen der letzten 7 Tage:"),
     ],
@@ -227,7 +227,7 @@ async def test_the_store_gets_cleaned_questions_on_none_nichts_davon_and_thumbs_
     await ask(bot, READER, "Ich bin kim@example.org, Tel. 0170 1234567: wer gewinnt die Liga?")
     (offer,) = await ask(bot, READER, unsure_question(state(bot).engine))
     await bot.press(offer, "Nichts davon")
-    (answer,) = await ask(bot, READER, "was sind sanktionen 2 mal")
+    (answer,) = await ask(bot, READER, "was sind sanktionen 3 mal")
     assert buttons_of(answer)[-2:] == [("👍", "fb:+:t:sanktionen"), ("👎", "fb:-:t:sanktionen")]
     await bot.press(answer, "👎")
     asked = {(a.reason, a.question, a.entry) for a in await store.asked(7)}
@@ -388,7 +388,7 @@ async def test_reload_forces_a_check_and_answers_the_admin_who_asked(
     assert len(texts_to(bot, OTHER_ADMIN)) == 1
     edit(glossary, "shrot:", "short:")
     (done,) = await bot.say(bot.fake.private_chat(ADMIN), "/reload")
-    assert text_of(done).startswith("Neu geladen: 1 Artikel, 21 Begriffe und 7 Quellen.")
+    assert text_of(done).startswith("Neu geladen: 1 Artikel, 153 Begriffe und 7 Quellen.")
     assert texts_to(bot, OTHER_ADMIN)[1:] == [state(bot).engine.kb.texts.text("admin_reload_fixed")]
 
 
