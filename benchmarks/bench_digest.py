@@ -16,6 +16,7 @@ everything. While the digest runs, a reader asks a question every few seconds.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import datetime as dt
 import os
 import platform
@@ -35,7 +36,7 @@ import telegram
 from benchmarks.page import machine, write_section
 from bot.config import DEFAULT_RATE_LIMIT
 from bot.digest import CONCURRENCY
-from bot.storage.subscriptions import Subscriptions
+from bot.storage.backend import open_database
 
 ROOT = Path(__file__).resolve().parent.parent
 KNOWLEDGE = ROOT / "knowledge"
@@ -79,11 +80,21 @@ def prepare(tmp: Path, fake: FakeTelegram, count: int) -> None:
         "details: Die Rakete hat Messgeräte zum Mond gebracht.\n",
         encoding="utf-8",
     )
-    store = Subscriptions(tmp / "data" / "newsbot.sqlite3")
-    for chat_id in range(FIRST_CHAT, FIRST_CHAT + count):
+    chats = range(FIRST_CHAT, FIRST_CHAT + count)
+    for chat_id in chats:
         fake.private_chat(chat_id)
-        store.subscribe(chat_id, dt.time(7, 15), "2023-09-13/putin-kim-treffen")
-    store.close()
+
+    async def write() -> None:
+        database = await open_database(tmp / "data")
+        try:
+            for chat_id in chats:
+                await database.subscriptions.subscribe(
+                    chat_id, dt.time(7, 15), "2023-09-13/putin-kim-treffen"
+                )
+        finally:
+            await database.close()
+
+    asyncio.run(write())
 
 
 def run(count: int, reader_every: float) -> Result:

@@ -385,9 +385,9 @@ def _dump(path: Path, header: str, data: object) -> None:
 def shipped_entries() -> list[Entry]:
     """The shipped entries, so that their names are never reused."""
     entries = []
-    glossary = _read(SHIPPED / "glossary.yaml")
-    for t in glossary["terms"]:
-        entries.append(Entry("term", t["term"], [t["term"], *t.get("aliases", [])]))
+    for path in [SHIPPED / "glossary.yaml", *sorted((SHIPPED / "glossary").glob("*.yaml"))]:
+        for t in _read(path)["terms"]:
+            entries.append(Entry("term", t["term"], [t["term"], *t.get("aliases", [])]))
     sources = _read(SHIPPED / "sources.yaml")
     for s in sources["sources"]:
         entries.append(Entry("source", s["name"], [s["name"], s["full_name"], *s["aliases"]]))
@@ -406,6 +406,8 @@ def write_knowledge(out: Path, entries: int, rng: random.Random) -> Generator:
     (target / "glossary").mkdir()
     for name in ("glossary.yaml", "bot.yaml", "synonyms.yaml"):
         shutil.copy(SHIPPED / name, target / name)
+    for path in sorted((SHIPPED / "glossary").glob("*.yaml")):
+        shutil.copy(path, target / "glossary" / path.name)
     for path in sorted((SHIPPED / "articles").glob("*.yaml")):
         shutil.copy(path, target / "articles" / path.name)
 

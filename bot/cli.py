@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import dataclasses
 import json
 import logging
@@ -167,16 +168,27 @@ def cmd_schema(args: argparse.Namespace, settings: Settings, out: TextIO, err: T
 def cmd_report(args: argparse.Namespace, settings: Settings, out: TextIO, err: TextIO) -> int:
     """Print the unanswered questions of the last days, grouped, with suggestions."""
     from bot.newsroom.report import build_report, render
-    from bot.storage.stats import Store
+    from bot.storage.backend import open_database
+    from bot.storage.interface import Asked, StoreError
 
     engine = _load(settings.knowledge_dir, err)
     if engine is None:
         return 1
-    store = Store.in_dir(args.data or settings.data_dir, settings.retention_days)
+    data_dir: Path = args.data or settings.data_dir
+
+    async def stored() -> list[Asked]:
+        database = await open_database(data_dir, settings.retention_days)
+        try:
+            return await database.stats.asked(args.days)
+        finally:
+            await database.close()
+
     try:
-        out.write(render(build_report(store.asked(args.days), engine), args.format))
-    finally:
-        store.close()
+        asked = asyncio.run(stored())
+    except StoreError as exc:
+        print(f"newsbot: cannot read the data in {data_dir}: {exc}", file=err)
+        return 1
+    out.write(render(build_report(asked, engine), args.format))
     return 0
 
 

@@ -28,8 +28,8 @@ from pydantic_settings import (
     SettingsConfigDict,
 )
 
-from bot.storage.stats import DEFAULT_RETENTION_DAYS
-from bot.storage.subscriptions import DEFAULT_QUIET, TIMEZONE, parse_time
+from bot.schedule import DEFAULT_QUIET, TIMEZONE, parse_time
+from bot.storage.interface import DEFAULT_RETENTION_DAYS
 
 DEFAULT_API_BASE_URL = "https://api.telegram.org/bot"
 DEFAULT_WEBHOOK_LISTEN = "127.0.0.1"

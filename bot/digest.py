@@ -1,10 +1,11 @@
 """The daily digest: subscribing by command or button, and the run that sends what is new.
 
-Telegram-free: the adapter (telegram_digest.py) hands in a `send` coroutine that says how a
-send went - "sent", "gone" (Telegram answered 403: the reader blocked the bot) or "failed" -
+Telegram-free: the adapter (bot/telegram/digest.py) hands in a `send` coroutine that says how
+a send went - "sent", "gone" (Telegram answered 403: the reader blocked the bot) or "failed" -
 and everything else lives here, testable with a fake clock and a list: who is due, quiet
 hours, what is new for each chat, and recording each chat right after its send, so that a
-restart in the middle of a run neither repeats nor skips anyone.
+restart in the middle of a run neither repeats nor skips anyone. The subscriptions are a
+SubscriptionStore of bot.storage, awaited: the database never holds the event loop.
 """
 
 from __future__ import annotations
@@ -12,30 +13,26 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
-import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Literal
 
 from bot.engine import Engine
 from bot.models import Article, BotTexts, Button, Reply
 from bot.refs import ABO_ACTION, ABO_END_ACTION, abo_action
-from bot.storage.subscriptions import (
+from bot.schedule import (
     DEFAULT_QUIET,
     DEFAULT_TIME,
-    TIMEZONE,
-    Subscription,
-    Subscriptions,
-    article_key,
+    Clock,
+    clock_from,
+    hhmm,
     in_quiet_hours,
-    new_articles,
     parse_time,
 )
+from bot.storage.interface import Subscription, SubscriptionStore
 
 logger = logging.getLogger(__name__)
 
-DATABASE = "newsbot.sqlite3"  # in the data directory, next to the unanswered questions
 # The times offered as buttons (those in the quiet hours are left out).
 TIME_CHOICES = (dt.time(7, 15), dt.time(12, 0), dt.time(17, 30))
 # Digests in flight at once. The rate limiter holds the pace (about 30 a second); a few
@@ -48,20 +45,17 @@ MAX_ATTEMPTS = 3
 
 Outcome = Literal["sent", "gone", "failed"]
 Send = Callable[[int, Reply], Awaitable[Outcome]]
-Clock = Callable[[], dt.datetime]
 
 
-def clock_from(start: dt.datetime | None) -> Clock:
-    """The wall clock in Europe/Berlin; or (a testing aid) one that starts at `start`."""
-    if start is None:
-        return lambda: dt.datetime.now(TIMEZONE)
-    began = time.monotonic()
-    return lambda: (start + dt.timedelta(seconds=time.monotonic() - began)).astimezone(TIMEZONE)
+def article_key(article: Article) -> str:
+    """A key that orders articles by date, then id: newer articles have larger keys."""
+    return f"{article.date.isoformat()}/{article.id}"
 
 
-def hhmm(moment: dt.time) -> str:
-    """A time as readers read it: 07:15."""
-    return moment.strftime("%H:%M")
+def new_articles(articles: Sequence[Article], last_key: str) -> list[Article]:
+    """The articles newer than the last one a chat received, newest first."""
+    fresh = [a for a in articles if article_key(a) > last_key]
+    return sorted(fresh, key=article_key, reverse=True)
 
 
 def newest_key(articles: Sequence[Article]) -> str:
@@ -88,42 +82,28 @@ class Digest:
 
     def __init__(
         self,
-        path: Path,
+        subscriptions: SubscriptionStore,
         quiet: tuple[dt.time, dt.time] = DEFAULT_QUIET,
         clock: Clock | None = None,
         concurrency: int = CONCURRENCY,
         max_attempts: int = MAX_ATTEMPTS,
     ) -> None:
-        self.path = path
+        self.subscriptions = subscriptions
         self.quiet = quiet
         self.clock = clock or clock_from(None)
         self.concurrency = max(1, concurrency)
         self.max_attempts = max_attempts
         self.running = False
-        self._subscriptions: Subscriptions | None = None
         self._attempts: dict[tuple[int, dt.date], int] = {}
         self._was_quiet = False
 
-    @property
-    def subscriptions(self) -> Subscriptions:
-        """The subscriptions table, opened on first use (building the bot creates no file)."""
-        if self._subscriptions is None:
-            self._subscriptions = Subscriptions(self.path)
-        return self._subscriptions
-
-    def close(self) -> None:
-        """Close the database file, if it was opened."""
-        if self._subscriptions is not None:
-            self._subscriptions.close()
-            self._subscriptions = None
-
     # ---- what readers do ----------------------------------------------------------------
 
-    def subscribe(self, engine: Engine, chat_id: int, text: str | None = None) -> Reply:
+    async def subscribe(self, engine: Engine, chat_id: int, text: str | None = None) -> Reply:
         """/abo [time]: subscribe (07:15 if no time is given), change the time, or - when
         nothing changes - show the setting. A time in the quiet hours is refused."""
         texts = engine.kb.texts
-        current = self.subscriptions.get(chat_id)
+        current = await self.subscriptions.get(chat_id)
         if text is None or not text.strip():
             if current is not None:
                 return self._status(texts, current.at)
@@ -140,17 +120,17 @@ class Digest:
             return self._status(texts, at)
         # What exists now is not news to a new subscriber: the first digest brings only
         # articles published after subscribing (/news shows the current ones right away).
-        self.subscriptions.subscribe(chat_id, at, newest_key(engine.kb.articles))
+        await self.subscriptions.subscribe(chat_id, at, newest_key(engine.kb.articles))
         key = "abo_changed" if current is not None else "abo_started"
         return Reply(
             kind="help", text=texts.text(key, time=hhmm(at)), buttons=self._choices(texts, at)
         )
 
-    def unsubscribe(self, engine: Engine, chat_id: int) -> Reply:
+    async def unsubscribe(self, engine: Engine, chat_id: int) -> Reply:
         """/abo_aus: delete the subscription; offer to subscribe again at the same time."""
         texts = engine.kb.texts
-        current = self.subscriptions.get(chat_id)
-        if current is None or not self.subscriptions.unsubscribe(chat_id):
+        current = await self.subscriptions.get(chat_id)
+        if current is None or not await self.subscriptions.unsubscribe(chat_id):
             return Reply(
                 kind="help",
                 text=texts.text("abo_not_subscribed"),
@@ -159,22 +139,22 @@ class Digest:
         again = Button(texts.buttons["abo_again"], abo_action(hhmm(current.at)))
         return Reply(kind="help", text=texts.text("abo_stopped"), buttons=(again,))
 
-    def show(self, engine: Engine, chat_id: int) -> Reply:
+    async def show(self, engine: Engine, chat_id: int) -> Reply:
         """The setting: the time with buttons to change it, or how to subscribe."""
         texts = engine.kb.texts
-        current = self.subscriptions.get(chat_id)
+        current = await self.subscriptions.get(chat_id)
         if current is None:
             return Reply(kind="help", text=texts.text("abo_none"), buttons=self._choices(texts))
         return self._status(texts, current.at)
 
-    def press(self, engine: Engine, chat_id: int, action: str) -> Reply:
+    async def press(self, engine: Engine, chat_id: int, action: str) -> Reply:
         """A button: "abo:" shows the setting, "abo:17:30" picks a time, "abo:aus" ends it."""
         choice = action.removeprefix(ABO_ACTION)
         if action == ABO_END_ACTION:
-            return self.unsubscribe(engine, chat_id)
+            return await self.unsubscribe(engine, chat_id)
         if choice and parse_time(choice) is not None:
-            return self.subscribe(engine, chat_id, choice)
-        return self.show(engine, chat_id)
+            return await self.subscribe(engine, chat_id, choice)
+        return await self.show(engine, chat_id)
 
     def _status(self, texts: BotTexts, at: dt.time) -> Reply:
         return Reply(
@@ -225,7 +205,7 @@ class Digest:
             return report
         day = now.date()
         self._attempts = {key: n for key, n in self._attempts.items() if key[1] == day}
-        due = self.subscriptions.due(now)
+        due = await self.subscriptions.due(now)
         report.due = len(due)
         if not due:
             return report
@@ -271,7 +251,7 @@ class Digest:
         """One chat: send what is new, then record it; or unsubscribe; or leave it due."""
         # Read again: the reader may have ended or moved the subscription since the run began.
         day = now.date()
-        subscription = self.subscriptions.get(planned.chat_id)
+        subscription = await self.subscriptions.get(planned.chat_id)
         if (
             subscription is None
             or subscription.last_day >= day.isoformat()
@@ -281,7 +261,7 @@ class Digest:
         chat_id = subscription.chat_id
         fresh = new_articles(articles, subscription.last_key)
         if not fresh:
-            self.subscriptions.mark_sent(chat_id, day, subscription.last_key)
+            await self.subscriptions.mark_sent(chat_id, day, subscription.last_key)
             report.nothing_new += 1
             return
         ids = tuple(article.id for article in fresh)
@@ -297,10 +277,10 @@ class Digest:
             # Recorded at once. The window left: a crash after Telegram accepted the message
             # and before this line, at most `concurrency` chats; they get the digest again
             # after a restart. A repeat is better than a reader who is skipped.
-            self.subscriptions.mark_sent(chat_id, day, article_key(fresh[0]))
+            await self.subscriptions.mark_sent(chat_id, day, article_key(fresh[0]))
             report.sent += 1
         elif outcome == "gone":
-            self.subscriptions.unsubscribe(chat_id)
+            await self.subscriptions.unsubscribe(chat_id)
             report.gone += 1
         else:
             report.failed += 1
@@ -309,7 +289,7 @@ class Digest:
             if attempts >= self.max_attempts:
                 # Give up for today, keeping last_key: tomorrow's digest has these articles.
                 logger.warning("a digest failed %d times; the chat gets it tomorrow", attempts)
-                self.subscriptions.mark_sent(chat_id, day, subscription.last_key)
+                await self.subscriptions.mark_sent(chat_id, day, subscription.last_key)
 
     def _quiet_now(self, now: dt.datetime) -> bool:
         """True in the quiet hours; logs once when they begin and once when they end."""

@@ -3,9 +3,14 @@ Telegram application over an in-process fake Bot API."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import shutil
+import sqlite3
+import threading
+import time
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,8 +29,9 @@ from telegram.ext import Application
 
 from bot.config import Settings
 from bot.engine import Engine
-from bot.storage.stats import Store
-from bot.telegram.app import FloodGate, build_application
+from bot.storage.backend import open_database
+from bot.storage.interface import Database, StatsStore
+from bot.telegram.app import STATE_KEY, FloodGate, Newsbot, build_application
 
 ROOT = Path(__file__).resolve().parent.parent
 KNOWLEDGE = ROOT / "knowledge"
@@ -56,6 +62,32 @@ def add_article(knowledge: Path, id_: str, day: dt.date, title: str) -> None:
         "details: Die Rakete hat Messgeräte zum Mond gebracht.\n",
         encoding="utf-8",
     )
+
+
+@asynccontextmanager
+async def write_lock(path: Path, seconds: float) -> AsyncIterator[None]:
+    """Another connection to the SQLite file (as another process's would) holds its write lock
+    for `seconds` from the moment the block is entered; leaving the block waits for its end."""
+    locked = threading.Event()
+
+    def hold() -> None:
+        db = sqlite3.connect(path, isolation_level=None)
+        try:
+            db.execute("BEGIN EXCLUSIVE")
+            locked.set()
+            time.sleep(seconds)
+            db.execute("COMMIT")
+        finally:
+            locked.set()
+            db.close()
+
+    holder = threading.Thread(target=hold, name="write lock holder")
+    holder.start()
+    await asyncio.to_thread(locked.wait)
+    try:
+        yield
+    finally:
+        await asyncio.to_thread(holder.join)
 
 
 def settings_for(knowledge: Path = KNOWLEDGE, **changes: object) -> Settings:
@@ -89,14 +121,26 @@ class Bot:
     fake: FakeTelegram
     application: Application[Any, Any, Any, Any, Any, Any]
     clock: Clock
-    store: Store | None = None
+    database: Database | None = None
     last_asked: dict[str, Any] = field(default_factory=dict)
 
+    @property
+    def store(self) -> StatsStore | None:
+        """The statistics the bot records into, if it has a database."""
+        return self.database.stats if self.database is not None else None
+
     async def feed(self, update: dict[str, Any]) -> list[Call]:
-        """Process one update; the calls it made."""
+        """Process one update and let what it recorded reach the database; the calls it made."""
         before = len(self.fake.calls)
         await self.application.process_update(Update.de_json(update, self.application.bot))
+        await self.recorded()
         return self.fake.calls[before:]
+
+    async def recorded(self) -> None:
+        """Wait for the statistics the bot writes beside its replies."""
+        state = self.application.bot_data[STATE_KEY]
+        assert isinstance(state, Newsbot)
+        await state.recorder.flush()
 
     async def say(self, chat: dict[str, Any], text: str, **kwargs: Any) -> list[Call]:
         """A reader writes text; the messages the bot sent to that chat in return."""
@@ -122,20 +166,20 @@ def _messages(calls: list[Call], chat_id: int) -> list[Call]:
 @pytest.fixture
 async def bot(engine: Engine, tmp_path: Path) -> AsyncIterator[Bot]:
     """The real Application with every handler, its API calls answered by a FakeTelegram."""
-    started = await start_bot(engine, store=open_store(tmp_path))
+    started = await start_bot(engine, store=await open_store(tmp_path))
     yield started
     await stop_bot(started)
 
 
-def open_store(tmp_path: Path) -> Store:
-    """The store of `newsbot run` in a temporary data directory, its day fixed to TODAY."""
-    return Store(tmp_path / "data" / "newsbot.sqlite3", today=lambda: TODAY)
+async def open_store(tmp_path: Path) -> Database:
+    """The database of `newsbot run` in a temporary data directory, its day fixed to TODAY."""
+    return await open_database(tmp_path / "data", today=lambda: TODAY)
 
 
 async def start_bot(
     engine: Engine,
     *,
-    store: Store | None = None,
+    store: Database | None = None,
     knowledge: Path = KNOWLEDGE,
     admin_ids: frozenset[int] = frozenset(),
     rate_limiter: bool = False,
@@ -160,7 +204,8 @@ async def start_bot(
 
 
 async def stop_bot(bot: Bot) -> None:
-    """Shut the application down and close its store."""
+    """Shut the application down and close its database."""
+    await bot.recorded()
     await bot.application.shutdown()
-    if bot.store is not None:
-        bot.store.close()
+    if bot.database is not None:
+        await bot.database.close()

@@ -5,16 +5,19 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-from collections.abc import Callable
+import inspect
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pytest
 
-from bot.digest import Digest, Outcome, clock_from, newest_key
+from bot.digest import Digest, Outcome, article_key, newest_key
 from bot.engine import Engine
 from bot.models import Article, Reply
-from bot.storage.subscriptions import TIMEZONE, Subscriptions, article_key
+from bot.schedule import TIMEZONE, clock_from
+from bot.storage.backend import open_database
+from bot.storage.interface import Database
 
 MORNING = dt.datetime(2026, 11, 24, 7, 16, tzinfo=TIMEZONE)
 
@@ -56,15 +59,18 @@ class Telegram:
     sent: list[tuple[int, Reply]] = field(default_factory=list)
     in_flight: int = 0
     most_in_flight: int = 0
-    before_send: Callable[[int], None] | None = None
+    before_send: Callable[[int], object] | None = None
+    seconds: float = 0.0  # how long Telegram takes to accept a message
 
     async def send(self, chat_id: int, reply: Reply) -> Outcome:
         self.in_flight += 1
         self.most_in_flight = max(self.most_in_flight, self.in_flight)
         try:
-            await asyncio.sleep(0)
+            await asyncio.sleep(self.seconds)
             if self.before_send is not None:
-                self.before_send(chat_id)
+                done = self.before_send(chat_id)
+                if inspect.isawaitable(done):
+                    await done
             outcome = self.outcomes.get(chat_id, "sent")
             if outcome == "sent":
                 self.sent.append((chat_id, reply))
@@ -76,12 +82,18 @@ class Telegram:
         return sorted(chat_id for chat_id, _ in self.sent)
 
 
-def subscribed(tmp_path: Path, chats: range, at: dt.time, last_key: str) -> Digest:
-    subscriptions = Subscriptions(tmp_path / "newsbot.sqlite3")
+@pytest.fixture
+async def database(tmp_path: Path) -> AsyncIterator[Database]:
+    """The bot's database in tmp_path, closed after the test."""
+    opened = await open_database(tmp_path)
+    yield opened
+    await opened.close()
+
+
+async def subscribed(database: Database, chats: range, at: dt.time, last_key: str) -> Digest:
     for chat_id in chats:
-        subscriptions.subscribe(chat_id, at, last_key)
-    subscriptions.close()
-    return Digest(tmp_path / "newsbot.sqlite3", clock=Clock())
+        await database.subscriptions.subscribe(chat_id, at, last_key)
+    return Digest(database.subscriptions, clock=Clock())
 
 
 # ---- /abo and /abo_aus -------------------------------------------------------------------------
@@ -91,12 +103,12 @@ def labels(reply: Reply) -> list[tuple[str, str]]:
     return [(b.label, b.action) for b in reply.buttons]
 
 
-def test_abo_subscribes_at_7_15_and_counts_todays_news_as_seen(
-    tmp_path: Path, fresh: tuple[Engine, Article]
+async def test_abo_subscribes_at_7_15_and_counts_todays_news_as_seen(
+    database: Database, fresh: tuple[Engine, Article]
 ) -> None:
     engine, new = fresh
-    digest = Digest(tmp_path / "db.sqlite3")
-    reply = digest.subscribe(engine, 1)
+    digest = Digest(database.subscriptions)
+    reply = await digest.subscribe(engine, 1)
     assert reply.text == engine.kb.texts.text("abo_started", time="07:15")
     assert labels(reply) == [
         ("✓ 07:15", "abo:07:15"),
@@ -104,65 +116,77 @@ def test_abo_subscribes_at_7_15_and_counts_todays_news_as_seen(
         ("17:30", "abo:17:30"),
         ("Abo beenden", "abo:aus"),
     ]
-    subscription = digest.subscriptions.get(1)
+    subscription = await digest.subscriptions.get(1)
     assert subscription is not None and subscription.at == dt.time(7, 15)
     assert subscription.last_key == article_key(new) == newest_key(engine.kb.articles)
-    assert digest.subscribe(engine, 1).text == engine.kb.texts.text("abo_status", time="07:15")
+    assert (await digest.subscribe(engine, 1)).text == engine.kb.texts.text(
+        "abo_status", time="07:15"
+    )
 
 
-def test_abo_with_a_time_changes_it_and_the_same_time_shows_the_setting(
-    tmp_path: Path, engine: Engine
+async def test_abo_with_a_time_changes_it_and_the_same_time_shows_the_setting(
+    database: Database, engine: Engine
 ) -> None:
-    digest = Digest(tmp_path / "db.sqlite3")
+    digest = Digest(database.subscriptions)
     texts = engine.kb.texts
-    assert digest.subscribe(engine, 1, "17:30").text == texts.text("abo_started", time="17:30")
-    assert digest.subscribe(engine, 1, "18 Uhr").text == texts.text("abo_changed", time="18:00")
-    assert digest.subscribe(engine, 1, "18:00").text == texts.text("abo_status", time="18:00")
-    assert digest.subscribe(engine, 1, "  ").text == texts.text("abo_status", time="18:00")
-    assert digest.subscriptions.count() == 1
+    assert (await digest.subscribe(engine, 1, "17:30")).text == texts.text(
+        "abo_started", time="17:30"
+    )
+    assert (await digest.subscribe(engine, 1, "18 Uhr")).text == texts.text(
+        "abo_changed", time="18:00"
+    )
+    assert (await digest.subscribe(engine, 1, "18:00")).text == texts.text(
+        "abo_status", time="18:00"
+    )
+    assert (await digest.subscribe(engine, 1, "  ")).text == texts.text("abo_status", time="18:00")
+    assert await digest.subscriptions.count() == 1
 
 
 @pytest.mark.parametrize(("text", "key"), [("21:00", "abo_quiet"), ("morgen", "abo_bad_time")])
-def test_abo_refuses_quiet_hours_and_what_is_no_time(
-    tmp_path: Path, engine: Engine, text: str, key: str
+async def test_abo_refuses_quiet_hours_and_what_is_no_time(
+    database: Database, engine: Engine, text: str, key: str
 ) -> None:
-    digest = Digest(tmp_path / "db.sqlite3")
-    reply = digest.subscribe(engine, 1, text)
+    digest = Digest(database.subscriptions)
+    reply = await digest.subscribe(engine, 1, text)
     expected = engine.kb.texts.text(key, time="21:00", start="20:00", end="07:00")
     assert reply.text == expected
     assert [action for _, action in labels(reply)] == ["abo:07:15", "abo:12:00", "abo:17:30"]
-    assert digest.subscriptions.count() == 0
+    assert await digest.subscriptions.count() == 0
 
 
-def test_times_in_configured_quiet_hours_are_not_offered(tmp_path: Path, engine: Engine) -> None:
-    digest = Digest(tmp_path / "db.sqlite3", quiet=(dt.time(18, 0), dt.time(12, 30)))
-    reply = digest.subscribe(engine, 1)  # 07:15 is quiet now
+async def test_times_in_configured_quiet_hours_are_not_offered(
+    database: Database, engine: Engine
+) -> None:
+    digest = Digest(database.subscriptions, quiet=(dt.time(18, 0), dt.time(12, 30)))
+    reply = await digest.subscribe(engine, 1)  # 07:15 is quiet now
     assert reply.text.startswith("Um 07:15 Uhr schreibe ich dir nicht.")
     assert labels(reply) == [("17:30", "abo:17:30")]
 
 
-def test_abo_aus_deletes_the_subscription_and_offers_it_again(
-    tmp_path: Path, engine: Engine
+async def test_abo_aus_deletes_the_subscription_and_offers_it_again(
+    database: Database, engine: Engine
 ) -> None:
-    digest = Digest(tmp_path / "db.sqlite3")
-    digest.subscribe(engine, 1, "12:00")
-    reply = digest.unsubscribe(engine, 1)
+    digest = Digest(database.subscriptions)
+    await digest.subscribe(engine, 1, "12:00")
+    reply = await digest.unsubscribe(engine, 1)
     assert reply.text == engine.kb.texts.text("abo_stopped")
     assert labels(reply) == [("Wieder abonnieren", "abo:12:00")]
-    assert digest.subscriptions.get(1) is None
-    again = digest.unsubscribe(engine, 1)
+    assert await digest.subscriptions.get(1) is None
+    again = await digest.unsubscribe(engine, 1)
     assert again.text == engine.kb.texts.text("abo_not_subscribed")
     assert labels(again) == [("Wieder abonnieren", "abo:07:15")]
 
 
-def test_buttons_do_what_the_commands_do(tmp_path: Path, engine: Engine) -> None:
-    digest = Digest(tmp_path / "db.sqlite3")
+async def test_buttons_do_what_the_commands_do(database: Database, engine: Engine) -> None:
+    digest = Digest(database.subscriptions)
     texts = engine.kb.texts
-    assert digest.press(engine, 1, "abo:").text == texts.text("abo_none")
-    assert digest.press(engine, 1, "abo:17:30").text == texts.text("abo_started", time="17:30")
-    assert digest.press(engine, 1, "abo:").text == texts.text("abo_status", time="17:30")
-    assert digest.press(engine, 1, "abo:aus").text == texts.text("abo_stopped")
-    assert digest.press(engine, 1, "abo:quatsch").text == texts.text("abo_none")
+    assert (await digest.press(engine, 1, "abo:")).text == texts.text("abo_none")
+    assert (await digest.press(engine, 1, "abo:17:30")).text == texts.text(
+        "abo_started", time="17:30"
+    )
+    assert (await digest.press(engine, 1, "abo:")).text == texts.text("abo_status", time="17:30")
+    assert (await digest.press(engine, 1, "abo:aus")).text == texts.text("abo_stopped")
+    assert (await digest.press(engine, 1, "abo:quatsch")).text == texts.text("abo_none")
     assert all(len(action.encode()) <= 64 for action in ("abo:", "abo:17:30", "abo:aus"))
 
 
@@ -170,11 +194,11 @@ def test_buttons_do_what_the_commands_do(tmp_path: Path, engine: Engine) -> None
 
 
 async def test_each_due_chat_gets_one_digest_of_what_is_new(
-    tmp_path: Path, fresh: tuple[Engine, Article]
+    database: Database, fresh: tuple[Engine, Article]
 ) -> None:
     engine, new = fresh
     old = engine.kb.articles[0]
-    digest = subscribed(tmp_path, range(1, 51), dt.time(7, 15), article_key(old))
+    digest = await subscribed(database, range(1, 51), dt.time(7, 15), article_key(old))
     telegram = Telegram()
     report = await digest.run(lambda: engine, telegram.send)
     assert (report.due, report.sent) == (50, 50)
@@ -183,25 +207,27 @@ async def test_each_due_chat_gets_one_digest_of_what_is_new(
         assert new.title in reply.text and old.title not in reply.text
     assert (await digest.run(lambda: engine, telegram.send)).due == 0
     assert len(telegram.sent) == 50
-    subscription = digest.subscriptions.get(1)
+    subscription = await digest.subscriptions.get(1)
     assert subscription is not None
     assert (subscription.last_day, subscription.last_key) == ("2026-11-24", article_key(new))
 
 
 async def test_nothing_new_sends_nothing_and_the_chat_is_done_for_today(
-    tmp_path: Path, fresh: tuple[Engine, Article]
+    database: Database, fresh: tuple[Engine, Article]
 ) -> None:
     engine, new = fresh
-    digest = subscribed(tmp_path, range(1, 4), dt.time(7, 15), article_key(new))
+    digest = await subscribed(database, range(1, 4), dt.time(7, 15), article_key(new))
     telegram = Telegram()
     report = await digest.run(lambda: engine, telegram.send)
     assert (report.due, report.sent, report.nothing_new) == (3, 0, 3)
-    assert telegram.sent == [] and digest.subscriptions.due(MORNING) == []
+    assert telegram.sent == [] and await digest.subscriptions.due(MORNING) == []
 
 
-async def test_not_before_the_chosen_time(tmp_path: Path, fresh: tuple[Engine, Article]) -> None:
+async def test_not_before_the_chosen_time(
+    database: Database, fresh: tuple[Engine, Article]
+) -> None:
     engine, _ = fresh
-    digest = subscribed(tmp_path, range(1, 4), dt.time(7, 30), "")
+    digest = await subscribed(database, range(1, 4), dt.time(7, 30), "")
     telegram = Telegram()
     assert (await digest.run(lambda: engine, telegram.send)).due == 0
     digest.clock = Clock(MORNING.replace(minute=30))
@@ -209,11 +235,11 @@ async def test_not_before_the_chosen_time(tmp_path: Path, fresh: tuple[Engine, A
 
 
 async def test_nothing_is_sent_in_quiet_hours_and_due_chats_wait_for_their_end(
-    tmp_path: Path, fresh: tuple[Engine, Article]
+    database: Database, fresh: tuple[Engine, Article]
 ) -> None:
     engine, _ = fresh
     # 06:30: set before the quiet hours were made longer; /abo no longer accepts it.
-    digest = subscribed(tmp_path, range(1, 4), dt.time(6, 30), "")
+    digest = await subscribed(database, range(1, 4), dt.time(6, 30), "")
     telegram = Telegram()
     for moment in (dt.time(6, 59, 59), dt.time(0, 0), dt.time(20, 0)):
         digest.clock = Clock(dt.datetime.combine(MORNING.date(), moment, TIMEZONE))
@@ -224,10 +250,10 @@ async def test_nothing_is_sent_in_quiet_hours_and_due_chats_wait_for_their_end(
 
 
 async def test_a_run_that_reaches_the_quiet_hours_stops_and_the_rest_stay_due(
-    tmp_path: Path, fresh: tuple[Engine, Article]
+    database: Database, fresh: tuple[Engine, Article]
 ) -> None:
     engine, _ = fresh
-    digest = subscribed(tmp_path, range(1, 11), dt.time(19, 0), "")
+    digest = await subscribed(database, range(1, 11), dt.time(19, 0), "")
     clock = Clock(MORNING.replace(hour=19, minute=59, second=57))
     digest.clock, digest.concurrency = clock, 1
     telegram = Telegram()
@@ -238,31 +264,31 @@ async def test_a_run_that_reaches_the_quiet_hours_stops_and_the_rest_stay_due(
     telegram.before_send = tick
     report = await digest.run(lambda: engine, telegram.send)
     assert report.quiet and report.sent == 3
-    assert len(digest.subscriptions.due(clock.now.replace(hour=23))) == 7
+    assert len(await digest.subscriptions.due(clock.now.replace(hour=23))) == 7
 
 
 async def test_a_blocked_chat_is_unsubscribed(
-    tmp_path: Path, fresh: tuple[Engine, Article]
+    database: Database, fresh: tuple[Engine, Article]
 ) -> None:
     engine, _ = fresh
-    digest = subscribed(tmp_path, range(1, 6), dt.time(7, 15), "")
+    digest = await subscribed(database, range(1, 6), dt.time(7, 15), "")
     telegram = Telegram(outcomes={2: "gone", 4: "gone"})
     report = await digest.run(lambda: engine, telegram.send)
     assert (report.sent, report.gone) == (3, 2)
-    assert digest.subscriptions.get(2) is None and digest.subscriptions.count() == 3
+    assert await digest.subscriptions.get(2) is None and await digest.subscriptions.count() == 3
 
 
 async def test_a_failed_digest_is_retried_a_few_times_then_comes_tomorrow(
-    tmp_path: Path, fresh: tuple[Engine, Article]
+    database: Database, fresh: tuple[Engine, Article]
 ) -> None:
     engine, _ = fresh
-    digest = subscribed(tmp_path, range(1, 3), dt.time(7, 15), "")
+    digest = await subscribed(database, range(1, 3), dt.time(7, 15), "")
     telegram = Telegram(outcomes={2: "failed"})
     for attempt in range(1, 4):
         report = await digest.run(lambda: engine, telegram.send)
         assert report.failed == 1 and len(telegram.sent) == 1
-        assert bool(digest.subscriptions.due(MORNING)) is (attempt < 3)
-    failed = digest.subscriptions.get(2)
+        assert bool(await digest.subscriptions.due(MORNING)) is (attempt < 3)
+    failed = await digest.subscriptions.get(2)
     assert failed is not None and failed.last_key == ""  # its articles are still new
     digest.clock = Clock(MORNING + dt.timedelta(days=1))
     del telegram.outcomes[2]
@@ -271,37 +297,44 @@ async def test_a_failed_digest_is_retried_a_few_times_then_comes_tomorrow(
 
 
 async def test_an_error_while_sending_leaves_the_chat_due(
-    tmp_path: Path, fresh: tuple[Engine, Article]
+    database: Database, fresh: tuple[Engine, Article]
 ) -> None:
     engine, _ = fresh
-    digest = subscribed(tmp_path, range(1, 3), dt.time(7, 15), "")
+    digest = await subscribed(database, range(1, 3), dt.time(7, 15), "")
 
     async def broken(chat_id: int, reply: Reply) -> Outcome:
         raise ValueError("a bug in rendering")
 
     report = await digest.run(lambda: engine, broken)
-    assert report.failed == 2 and len(digest.subscriptions.due(MORNING)) == 2
+    assert report.failed == 2 and len(await digest.subscriptions.due(MORNING)) == 2
 
 
 async def test_a_stopped_run_goes_on_where_it_stopped_without_repeats(
-    tmp_path: Path, fresh: tuple[Engine, Article]
+    database: Database, tmp_path: Path, fresh: tuple[Engine, Article]
 ) -> None:
     engine, _ = fresh
-    digest = subscribed(tmp_path, range(1, 101), dt.time(7, 15), "")
+    digest = await subscribed(database, range(1, 101), dt.time(7, 15), "")
     telegram = Telegram()
     report = await digest.run(lambda: engine, telegram.send, lambda: len(telegram.sent) < 40)
     assert report.interrupted and 40 <= report.sent < 40 + digest.concurrency
-    restarted = Digest(tmp_path / "newsbot.sqlite3", clock=Clock())
-    await restarted.run(lambda: engine, telegram.send)
+    await database.close()
+    reopened = await open_database(tmp_path)
+    try:
+        restarted = Digest(reopened.subscriptions, clock=Clock())
+        await restarted.run(lambda: engine, telegram.send)
+    finally:
+        await reopened.close()
     assert telegram.chats() == list(range(1, 101))
 
 
 async def test_sends_in_flight_are_bounded_and_one_run_at_a_time(
-    tmp_path: Path, fresh: tuple[Engine, Article]
+    database: Database, fresh: tuple[Engine, Article]
 ) -> None:
     engine, _ = fresh
-    digest = subscribed(tmp_path, range(1, 101), dt.time(7, 15), "")
-    telegram = Telegram()
+    digest = await subscribed(database, range(1, 101), dt.time(7, 15), "")
+    # Sends that take a while, as Telegram's do: the database calls between two sends of a
+    # worker run in the database's thread, and an instant send would end before the next began.
+    telegram = Telegram(seconds=0.05)
     first = asyncio.create_task(digest.run(lambda: engine, telegram.send))
     await asyncio.sleep(0)
     assert (await digest.run(lambda: engine, telegram.send)).busy
@@ -310,10 +343,10 @@ async def test_sends_in_flight_are_bounded_and_one_run_at_a_time(
 
 
 async def test_a_chat_that_ends_its_subscription_during_a_run_gets_nothing(
-    tmp_path: Path, fresh: tuple[Engine, Article]
+    database: Database, fresh: tuple[Engine, Article]
 ) -> None:
     engine, _ = fresh
-    digest = subscribed(tmp_path, range(1, 21), dt.time(7, 15), "")
+    digest = await subscribed(database, range(1, 21), dt.time(7, 15), "")
     digest.concurrency = 1
     telegram = Telegram()
     telegram.before_send = lambda chat_id: chat_id == 1 and digest.unsubscribe(engine, 20)

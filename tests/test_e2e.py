@@ -231,10 +231,10 @@ def test_news_and_glossary_pages(polling: Running) -> None:
     (news,) = polling.ask(104, "/news")
     assert button(news, "Schickt Nordkorea jetzt Waffen nach Russland?") == "a:putin-kim-treffen"
     (glossary,) = polling.ask(104, "/begriffe")
-    assert "Seite 1 von 3" in text_of(glossary)
+    assert "Seite 1 von 20" in text_of(glossary)
     polling.fake.press(glossary.result, "g:2")
     edit = wait(polling.bot, polling.fake, lambda: polling.fake.recorded("editMessageText"))[-1]
-    assert edit.ok and "Seite 2 von 3" in text_of(edit)
+    assert edit.ok and "Seite 2 von 20" in text_of(edit)
 
 
 def test_inline_query(polling: Running) -> None:
@@ -591,7 +591,7 @@ def test_knowledge_edited_broken_and_fixed_while_the_bot_runs(tmp_path: Path) ->
             assert text_of(unknown).startswith("Das weiß ich noch nicht")
 
             glossary.write_text(good + NEW_TERM, encoding="utf-8")
-            wait(bot, fake, lambda: "22 terms" in bot.output())
+            wait(bot, fake, lambda: "154 terms" in bot.output())
             (answer,) = running.ask(500, "Was ist Weltraumschrott?")
             assert text_of(answer).startswith("Weltraumschrott\n")
 
@@ -609,7 +609,7 @@ def test_knowledge_edited_broken_and_fixed_while_the_bot_runs(tmp_path: Path) ->
             assert text_of(gone).startswith("Das weiß ich noch nicht")
 
             (reloaded,) = running.ask(ADMIN, "/reload")
-            assert text_of(reloaded).startswith("Neu geladen: 1 Artikel, 21 Begriffe")
+            assert text_of(reloaded).startswith("Neu geladen: 1 Artikel, 153 Begriffe")
             (refused,) = running.ask(500, "/reload")
             assert text_of(refused).startswith("Diesen Befehl kenne ich nicht.")
             running.settled(ADMIN, 3)

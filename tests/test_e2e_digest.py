@@ -1,7 +1,7 @@
 """End to end: the daily digest of the real `newsbot run` process against the fake Bot API.
 
-Each test prepares a data directory with subscriptions (through bot.storage.subscriptions, as
-/abo would have written them) and a copy of the knowledge with one article newer than the
+Each test prepares a data directory with subscriptions (through bot.storage, as /abo would
+have written them) and a copy of the knowledge with one article newer than the
 subscribers' last digest, and starts the bot with its clock set just after their time
 (NEWSBOT_CLOCK_START). The big runs raise NEWSBOT_RATE_LIMIT so that 1,000 digests take
 seconds, not the 35 s Telegram's 30 messages a second would; the 403/429 test keeps the
@@ -10,6 +10,7 @@ real limit. benchmarks/bench_digest.py measures 10,000 at the real limit.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import shutil
 import signal
@@ -25,7 +26,8 @@ from fake_telegram import CLIENT_GONE, TOKEN, FakeTelegram, FakeTelegramServer
 from test_e2e import START_TIMEOUT, BotProcess, launch, text_of, wait
 
 from bot.digest import CONCURRENCY
-from bot.storage.subscriptions import Subscription, Subscriptions
+from bot.storage.backend import open_database
+from bot.storage.interface import Subscription
 
 NEW_ID, NEW_TITLE, NEW_DAY = "rakete-mond", "Eine Rakete fliegt zum Mond", dt.date(2026, 11, 23)
 OLD_TITLE = "Schickt Nordkorea jetzt Waffen nach Russland?"
@@ -66,11 +68,14 @@ class Setup:
         return Counter(c.chat_id for c in self.fake.recorded("sendMessage") if c.ok)
 
     def subscriptions(self) -> dict[int, Subscription]:
-        store = Subscriptions(self.tmp / "data" / "newsbot.sqlite3")
-        try:
-            found = {chat_id: store.get(chat_id) for chat_id in self.chats}
-        finally:
-            store.close()
+        async def read() -> dict[int, Subscription | None]:
+            database = await open_database(self.tmp / "data")
+            try:
+                return {c: await database.subscriptions.get(c) for c in self.chats}
+            finally:
+                await database.close()
+
+        found = asyncio.run(read())
         return {chat_id: s for chat_id, s in found.items() if s is not None}
 
 
@@ -79,11 +84,18 @@ def prepare(tmp: Path, server: FakeTelegramServer, count: int, last_key: str) ->
     shutil.copytree(KNOWLEDGE, knowledge, ignore=shutil.ignore_patterns("README.md"))
     add_article(knowledge, NEW_ID, NEW_DAY, NEW_TITLE)
     chats = list(range(500_000, 500_000 + count))
-    store = Subscriptions(tmp / "data" / "newsbot.sqlite3")
     for chat_id in chats:
         server.fake.private_chat(chat_id)
-        store.subscribe(chat_id, dt.time(7, 15), last_key)
-    store.close()
+
+    async def write() -> None:
+        database = await open_database(tmp / "data")
+        try:
+            for chat_id in chats:
+                await database.subscriptions.subscribe(chat_id, dt.time(7, 15), last_key)
+        finally:
+            await database.close()
+
+    asyncio.run(write())
     return Setup(tmp, server.fake, server.base_url, chats)
 
 

@@ -7,13 +7,18 @@ import json
 import sqlite3
 import subprocess
 import sys
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 
 from bot.engine import Engine
 from bot.newsroom.report import build_report, group_questions, render
-from bot.storage.stats import SCHEMA_VERSION, Asked, Store, StoreError, scrub
+from bot.storage.backend import open_database
+from bot.storage.interface import Asked, Database, StatsStore, StoreError
+from bot.storage.scrub import scrub
+from bot.storage.sqlite.database import SQLiteDatabase
+from bot.storage.sqlite.migrations import SCHEMA_VERSION
 
 
 class Clock:
@@ -30,8 +35,15 @@ def clock() -> Clock:
 
 
 @pytest.fixture
-def store(tmp_path: Path, clock: Clock) -> Store:
-    return Store(tmp_path / "data" / "newsbot.sqlite3", retention_days=90, today=clock)
+async def database(tmp_path: Path, clock: Clock) -> AsyncIterator[Database]:
+    opened = await open_database(tmp_path / "data", retention_days=90, today=clock)
+    yield opened
+    await opened.close()
+
+
+@pytest.fixture
+def store(database: Database) -> StatsStore:
+    return database.stats
 
 
 @pytest.mark.parametrize(
@@ -49,41 +61,44 @@ def test_questions_are_cleaned_of_personal_data(raw: str, clean: str) -> None:
     assert scrub(raw) == clean
 
 
-def test_same_question_counts_up(store: Store) -> None:
+async def test_same_question_counts_up(store: StatsStore) -> None:
     for _ in range(3):
-        store.record_question("Was ist Fortnite?", "unanswered")
-    store.record_question("Wer gewinnt die Bundesliga?", "nothing")
-    assert store.asked(7) == [
+        await store.record_question("Was ist Fortnite?", "unanswered")
+    await store.record_question("Wer gewinnt die Bundesliga?", "nothing")
+    assert await store.asked(7) == [
         Asked("Was ist Fortnite?", 3, "unanswered"),
         Asked("Wer gewinnt die Bundesliga?", 1, "nothing"),
     ]
 
 
-def test_feedback_and_stats(store: Store) -> None:
-    store.record_reply(True, "t:sanktionen")
-    store.record_reply(True, "t:sanktionen")
-    store.record_reply(False)
-    store.record_feedback("t:sanktionen", helpful=False, question="sanktionen 2024")
-    store.record_feedback("t:sanktionen", helpful=True)
-    assert [(d.answered, d.unanswered) for d in store.days(7)] == [(2, 1)]
-    assert store.top_entries(7) == [("t:sanktionen", 2)]
-    assert store.asked(7) == [Asked("sanktionen", 1, "thumbs_down", "t:sanktionen")]
+async def test_feedback_and_stats(store: StatsStore) -> None:
+    await store.record_reply(True, "t:sanktionen")
+    await store.record_reply(True, "t:sanktionen")
+    await store.record_reply(False)
+    await store.record_feedback("t:sanktionen", helpful=False, question="sanktionen 2024")
+    await store.record_feedback("t:sanktionen", helpful=True)
+    assert [(d.answered, d.unanswered) for d in await store.days(7)] == [(2, 1)]
+    assert await store.top_entries(7) == [("t:sanktionen", 2)]
+    assert await store.asked(7) == [Asked("sanktionen", 1, "thumbs_down", "t:sanktionen")]
 
 
-def test_old_records_are_deleted(store: Store, clock: Clock) -> None:
-    store.record_question("alt", "unanswered")
+async def test_old_records_are_deleted(store: StatsStore, clock: Clock) -> None:
+    await store.record_question("alt", "unanswered")
     clock.day += dt.timedelta(days=91)
-    store.record_question("neu", "unanswered")
-    assert store.purge() == 1
-    assert [a.question for a in store.asked(365)] == ["neu"]
+    await store.record_question("neu", "unanswered")
+    assert await store.purge() == 1
+    assert [a.question for a in await store.asked(365)] == ["neu"]
 
 
-def test_nothing_identifying_is_stored(store: Store) -> None:
-    store.record_question("Ich heiße Zyxwvutsrq, meine Nummer 0170 9876543", "unanswered")
-    store.close()
-    raw = store.path.read_bytes()
+async def test_nothing_identifying_is_stored(
+    database: Database, store: StatsStore, tmp_path: Path
+) -> None:
+    await store.record_question("Ich heiße Zyxwvutsrq, meine Nummer 0170 9876543", "unanswered")
+    await database.close()
+    path = tmp_path / "data" / "newsbot.sqlite3"
+    raw = path.read_bytes()
     assert b"9876543" not in raw
-    with sqlite3.connect(store.path) as db:
+    with sqlite3.connect(path) as db:
         columns = {
             row[1]
             for t in ("questions", "daily", "feedback", "entry_hits")
@@ -92,14 +107,14 @@ def test_nothing_identifying_is_stored(store: Store) -> None:
     assert not columns & {"user_id", "chat_id", "user", "chat", "name", "username"}
 
 
-def test_schema_is_versioned(tmp_path: Path, clock: Clock) -> None:
+async def test_schema_is_versioned(tmp_path: Path, clock: Clock) -> None:
     path = tmp_path / "s.sqlite3"
-    Store(path, today=clock).close()
+    await (await SQLiteDatabase.open(path, today=clock)).close()
     with sqlite3.connect(path) as db:
         assert db.execute("SELECT value FROM meta").fetchone() == (str(SCHEMA_VERSION),)
         db.execute("UPDATE meta SET value = '99'")
     with pytest.raises(StoreError):
-        Store(path, today=clock)
+        await SQLiteDatabase.open(path, today=clock)
 
 
 def test_similar_questions_are_grouped() -> None:
@@ -130,10 +145,10 @@ def test_report_suggests_alias_or_new_entry(engine: Engine) -> None:
     assert render(groups, "csv").splitlines()[0].startswith("count,question")
 
 
-def test_report_command(tmp_path: Path, clock: Clock) -> None:
-    store = Store.in_dir(tmp_path)
-    store.record_question("Was ist Fortnite?", "unanswered")
-    store.close()
+async def test_report_command(tmp_path: Path, clock: Clock) -> None:
+    database = await open_database(tmp_path)
+    await database.stats.record_question("Was ist Fortnite?", "unanswered")
+    await database.close()
     run = subprocess.run(
         [sys.executable, "-m", "bot", "report", "--data", str(tmp_path), "--format", "json"],
         capture_output=True,

@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import AsyncIterator
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
+from bot.digest import article_key, new_articles
 from bot.engine import Engine
-from bot.storage.subscriptions import (
-    Subscriptions,
-    article_key,
-    in_quiet_hours,
-    new_articles,
-    parse_time,
-)
+from bot.schedule import in_quiet_hours, parse_time
+from bot.storage.backend import open_database
+from bot.storage.interface import Database
 
 
 @pytest.mark.parametrize(
@@ -42,30 +40,43 @@ def test_quiet_hours_span_midnight(moment: str, quiet: bool) -> None:
     assert in_quiet_hours(dt.time.fromisoformat(moment)) is quiet
 
 
-def test_due_once_a_day_after_the_chosen_time(tmp_path: Path) -> None:
-    subs = Subscriptions(tmp_path / "db.sqlite3")
-    subs.subscribe(1, dt.time(7, 15), "")
-    subs.subscribe(2, dt.time(17, 30), "")
+@pytest.fixture
+async def database(tmp_path: Path) -> AsyncIterator[Database]:
+    opened = await open_database(tmp_path)
+    yield opened
+    await opened.close()
+
+
+async def test_due_once_a_day_after_the_chosen_time(database: Database) -> None:
+    subs = database.subscriptions
+    await subs.subscribe(1, dt.time(7, 15), "")
+    await subs.subscribe(2, dt.time(17, 30), "")
     morning = dt.datetime(2026, 11, 24, 7, 16)
-    assert [s.chat_id for s in subs.due(morning)] == [1]
-    subs.mark_sent(1, morning.date(), "k")
-    assert subs.due(morning) == []
+    assert [s.chat_id for s in await subs.due(morning)] == [1]
+    await subs.mark_sent(1, morning.date(), "k")
+    assert await subs.due(morning) == []
     evening = dt.datetime(2026, 11, 24, 18, 0)
-    assert [s.chat_id for s in subs.due(evening)] == [2]
+    assert [s.chat_id for s in await subs.due(evening)] == [2]
     next_morning = dt.datetime(2026, 11, 25, 7, 15)
-    assert [s.chat_id for s in subs.due(next_morning)] == [1]
+    assert [s.chat_id for s in await subs.due(next_morning)] == [1]
 
 
-def test_subscriptions_survive_a_restart_and_end_on_request(tmp_path: Path) -> None:
-    subs = Subscriptions(tmp_path / "db.sqlite3")
-    subs.subscribe(42, dt.time(8, 0), "2023-09-13/a")
-    subs.subscribe(42, dt.time(9, 0), "ignored: the chat keeps what it has seen")
-    subs.close()
-    again = Subscriptions(tmp_path / "db.sqlite3")
-    sub = again.get(42)
-    assert sub is not None and (sub.at, sub.last_key) == (dt.time(9, 0), "2023-09-13/a")
-    assert again.unsubscribe(42) is True
-    assert again.get(42) is None and again.count() == 0
+async def test_subscriptions_survive_a_restart_and_end_on_request(
+    database: Database, tmp_path: Path
+) -> None:
+    subs = database.subscriptions
+    await subs.subscribe(42, dt.time(8, 0), "2023-09-13/a")
+    await subs.subscribe(42, dt.time(9, 0), "ignored: the chat keeps what it has seen")
+    await database.close()
+    restarted = await open_database(tmp_path)
+    again = restarted.subscriptions
+    try:
+        sub = await again.get(42)
+        assert sub is not None and (sub.at, sub.last_key) == (dt.time(9, 0), "2023-09-13/a")
+        assert await again.unsubscribe(42) is True
+        assert await again.get(42) is None and await again.count() == 0
+    finally:
+        await restarted.close()
 
 
 def test_only_new_articles_newest_first(engine: Engine) -> None:

@@ -23,7 +23,8 @@ from test_telegram_app import buttons_of, state, text_of, unsure_question
 from bot.engine import Engine
 from bot.newsroom.reload import ReloadResult
 from bot.newsroom.report import build_report
-from bot.storage.stats import Store
+from bot.storage.backend import open_database
+from bot.storage.sqlite.database import SQLiteDatabase
 from bot.telegram.admin import (
     ADMIN_COMMANDS,
     MAX_PROBLEMS,
@@ -48,7 +49,7 @@ async def admin_bot(kb_copy: Path, tmp_path: Path) -> AsyncIterator[Bot]:
     """The bot over a writable copy of the knowledge, with a store and three admins."""
     bot = await start_bot(
         Engine.load(kb_copy, today=TODAY),
-        store=open_store(tmp_path),
+        store=await open_store(tmp_path),
         knowledge=kb_copy,
         admin_ids=frozenset({ADMIN, OTHER_ADMIN, GONE_ADMIN}),
     )
@@ -93,7 +94,7 @@ def edit(path: Path, old: str, new: str) -> None:
 @pytest.mark.parametrize(
     ("command", "admin_reply"),
     [
-        ("/reload", "Neu geladen: 1 Artikel, 21 Begriffe und 7 Quellen."),
+        ("/reload", "Neu geladen: 1 Artikel, 153 Begriffe und 7 Quellen."),
         ("/offen", "In den letzten 7 Tagen gab es keine offenen Fragen."),
         ("/stats", "Fragen der letzten 7 Tage:"),
     ],
@@ -155,7 +156,7 @@ async def test_offen_lists_the_most_asked_open_questions_with_the_suggestion(
     assert "3× Wer gewinnt die Bundesliga?\n→ new entry" in text
     assert f"2× {unsure_question(engine)}\n→ " in text  # unanswered, then "Nichts davon"
     assert bot.store is not None
-    groups = build_report(bot.store.asked(7), engine)
+    groups = build_report(await bot.store.asked(7), engine)
     assert text == open_text(groups, engine.kb.texts)
 
 
@@ -178,7 +179,7 @@ async def test_offen_shows_the_top_ten(admin_bot: Bot) -> None:
     ]
     for count, question in enumerate(questions, 1):
         for _ in range(count):
-            bot.store.record_question(question, "unanswered")
+            await bot.store.record_question(question, "unanswered")
     (reply,) = await bot.say(bot.fake.private_chat(ADMIN), "/offen")
     counts = [line.split("×")[0] for line in text_of(reply).splitlines() if "×" in line]
     assert counts == [str(n) for n in range(12, 2, -1)]
@@ -211,8 +212,9 @@ async def test_stats_counts_questions_per_day_the_answered_share_and_the_top_ent
 # ---- what the store receives ------------------------------------------------------------------
 
 
-def feedback_rows(store: Store) -> list[tuple[str, int, int]]:
-    with sqlite3.connect(store.path) as db:
+def feedback_rows(bot: Bot) -> list[tuple[str, int, int]]:
+    assert isinstance(bot.database, SQLiteDatabase)
+    with sqlite3.connect(bot.database.path) as db:
         return db.execute("SELECT entry, up, down FROM feedback ORDER BY entry").fetchall()
 
 
@@ -225,14 +227,14 @@ async def test_the_store_gets_cleaned_questions_on_none_nichts_davon_and_thumbs_
     await ask(bot, READER, "Ich bin kim@example.org, Tel. 0170 1234567: wer gewinnt die Liga?")
     (offer,) = await ask(bot, READER, unsure_question(state(bot).engine))
     await bot.press(offer, "Nichts davon")
-    (answer,) = await ask(bot, READER, "was sind sanktionen 2 mal")
+    (answer,) = await ask(bot, READER, "was sind sanktionen 3 mal")
     assert buttons_of(answer)[-2:] == [("👍", "fb:+:t:sanktionen"), ("👎", "fb:-:t:sanktionen")]
     await bot.press(answer, "👎")
-    asked = {(a.reason, a.question, a.entry) for a in store.asked(7)}
+    asked = {(a.reason, a.question, a.entry) for a in await store.asked(7)}
     assert ("unanswered", "Ich bin , Tel. : wer gewinnt die Liga?", "") in asked
     assert ("nothing", unsure_question(state(bot).engine), "") in asked
     assert ("thumbs_down", "was sind sanktionen mal", "t:sanktionen") in asked
-    assert feedback_rows(store) == [("t:sanktionen", 0, 1)]
+    assert feedback_rows(bot) == [("t:sanktionen", 0, 1)]
     everything = str(asked)
     assert "@" not in everything and not any(c.isdigit() for c in everything)
 
@@ -248,12 +250,12 @@ async def test_thumbs_are_thanked_counted_once_and_taken_away(admin_bot: Bot) ->
     shown = bot.fake.message(READER, answer.result["message_id"])
     labels = [b["text"] for row in shown["reply_markup"]["inline_keyboard"] for b in row]
     assert "👍" not in labels and "👎" not in labels and "Mehr erfahren" in labels
-    assert feedback_rows(bot.store) == [("t:voelkerrecht", 1, 0)]
-    assert [a.reason for a in bot.store.asked(7)] == []  # a 👍 keeps no question
+    assert feedback_rows(bot) == [("t:voelkerrecht", 1, 0)]
+    assert [a.reason for a in await bot.store.asked(7)] == []  # a 👍 keeps no question
     # The old button pressed again (e.g. from a second device): counted, but no question.
     await bot.press(answer, "👎")
-    assert feedback_rows(bot.store) == [("t:voelkerrecht", 1, 1)]
-    assert bot.store.asked(7) == []
+    assert feedback_rows(bot) == [("t:voelkerrecht", 1, 1)]
+    assert await bot.store.asked(7) == []
     assert bot.fake.unanswered_queries() == []
 
 
@@ -267,7 +269,7 @@ async def test_a_thumbs_down_on_a_chosen_suggestion_keeps_the_question_behind_it
     first = buttons_of(offer)[0][0]
     (chosen,) = await bot.press(offer, first)
     await bot.press(chosen, "👎")
-    (down,) = [a for a in bot.store.asked(7) if a.reason == "thumbs_down"]
+    (down,) = [a for a in await bot.store.asked(7) if a.reason == "thumbs_down"]
     assert down.question == question and down.entry == buttons_of(offer)[0][1]
 
 
@@ -279,7 +281,7 @@ async def test_thumbs_for_an_unknown_entry_are_thanked_and_not_counted(admin_bot
         bot.fake.press(news.result, data)
         (call, *_) = await bot.feed(bot.fake.take_last_update())
         assert call.method == "answerCallbackQuery" and call.ok
-    assert feedback_rows(bot.store) == [] and bot.store.asked(7) == []
+    assert feedback_rows(bot) == [] and await bot.store.asked(7) == []
 
 
 def test_every_entry_of_the_shipped_knowledge_gets_thumbs_within_64_bytes(engine: Engine) -> None:
@@ -293,15 +295,15 @@ async def test_a_broken_store_costs_the_statistics_never_an_answer(
     admin_bot: Bot, caplog: pytest.LogCaptureFixture
 ) -> None:
     bot = admin_bot
-    assert bot.store is not None
-    bot.store.close()  # every write now fails
+    assert bot.database is not None
+    await bot.database.close()  # every write now fails
     (reply,) = await ask(bot, READER, "Wer gewinnt die Liga?")
     assert text_of(reply).startswith("Das weiß ich noch nicht")
     (answer,) = await ask(bot, READER, "was sind sanktionen")
     await bot.press(answer, "👎")
     assert "the store could not be written" in caplog.text
     assert "Liga" not in caplog.text
-    bot.store = None  # closed already
+    bot.database = None  # closed already
 
 
 async def test_the_daily_job_purges_what_is_older_than_the_retention_period(
@@ -310,15 +312,15 @@ async def test_the_daily_job_purges_what_is_older_than_the_retention_period(
     bot = admin_bot
     assert bot.store is not None
     old_day = TODAY - dt.timedelta(days=91)
-    then = Store(bot.store.path, retention_days=10_000, today=lambda: old_day)
-    then.record_question("Eine alte Frage", "unanswered")
-    then.record_reply(answered=True, entry="t:sanktionen")
-    then.close()
-    bot.store.record_question("Eine neue Frage", "unanswered")
-    assert len(bot.store.asked(365)) == 2
+    then = await open_database(tmp_path / "data", retention_days=10_000, today=lambda: old_day)
+    await then.stats.record_question("Eine alte Frage", "unanswered")
+    await then.stats.record_reply(answered=True, entry="t:sanktionen")
+    await then.close()
+    await bot.store.record_question("Eine neue Frage", "unanswered")
+    assert len(await bot.store.asked(365)) == 2
     await run_job(bot, "purge")
-    assert [a.question for a in bot.store.asked(365)] == ["Eine neue Frage"]
-    assert bot.store.top_entries(365) == []
+    assert [a.question for a in await bot.store.asked(365)] == ["Eine neue Frage"]
+    assert await bot.store.top_entries(365) == []
 
 
 # ---- hot reload -------------------------------------------------------------------------------
@@ -386,7 +388,7 @@ async def test_reload_forces_a_check_and_answers_the_admin_who_asked(
     assert len(texts_to(bot, OTHER_ADMIN)) == 1
     edit(glossary, "shrot:", "short:")
     (done,) = await bot.say(bot.fake.private_chat(ADMIN), "/reload")
-    assert text_of(done).startswith("Neu geladen: 1 Artikel, 21 Begriffe und 7 Quellen.")
+    assert text_of(done).startswith("Neu geladen: 1 Artikel, 153 Begriffe und 7 Quellen.")
     assert texts_to(bot, OTHER_ADMIN)[1:] == [state(bot).engine.kb.texts.text("admin_reload_fixed")]
 
 

@@ -10,12 +10,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import TODAY, Bot, add_article, start_bot
+from conftest import TODAY, Bot, add_article, start_bot, stop_bot
 from fake_telegram import Call, parse_html
 
-from bot.digest import Digest
+from bot.digest import Digest, article_key
 from bot.engine import Engine
-from bot.storage.subscriptions import TIMEZONE, Subscriptions, article_key
+from bot.schedule import TIMEZONE
+from bot.storage.backend import open_database
 from bot.telegram.app import STATE_KEY, Newsbot
 from bot.telegram.digest import JOB_NAME, digest_of, send_digests
 
@@ -52,10 +53,10 @@ def news_engine(kb_copy: Path) -> Engine:
 @pytest.fixture
 async def abo_bot(news_engine: Engine, tmp_path: Path) -> AsyncIterator[Bot]:
     """The application with its data in tmp_path and its clock at 07:16 on a Tuesday."""
-    started = await start_bot(news_engine, data_dir=tmp_path, clock_start=MORNING)
+    database = await open_database(tmp_path)
+    started = await start_bot(news_engine, store=database, data_dir=tmp_path, clock_start=MORNING)
     yield started
-    digest(started).close()
-    await started.application.shutdown()
+    await stop_bot(started)
 
 
 # ---- /abo and /abo_aus -------------------------------------------------------------------------
@@ -77,7 +78,7 @@ async def test_abo_subscribes_and_buttons_change_end_and_renew_it(abo_bot: Bot) 
     assert text_of(status) == texts(abo_bot).text("abo_status", time="17:30")
     (ended,) = await abo_bot.press(status, "Abo beenden")
     assert text_of(ended) == texts(abo_bot).text("abo_stopped")
-    assert digest(abo_bot).subscriptions.get(1) is None
+    assert await digest(abo_bot).subscriptions.get(1) is None
     (again,) = await abo_bot.press(ended, "Wieder abonnieren")
     assert text_of(again) == texts(abo_bot).text("abo_started", time="17:30")
     assert abo_bot.fake.unanswered_queries() == []
@@ -89,11 +90,11 @@ async def test_abo_with_a_time_and_abo_aus(abo_bot: Bot) -> None:
     assert text_of(started) == texts(abo_bot).text("abo_started", time="17:30")
     (quiet,) = await abo_bot.say(chat, "/abo 22:00")
     assert text_of(quiet).startswith("Um 22:00 Uhr schreibe ich dir nicht.")
-    subscription = digest(abo_bot).subscriptions.get(2)
+    subscription = await digest(abo_bot).subscriptions.get(2)
     assert subscription is not None and subscription.at == dt.time(17, 30)
     (ended,) = await abo_bot.say(chat, "/abo_aus")
     assert text_of(ended) == texts(abo_bot).text("abo_stopped")
-    assert digest(abo_bot).subscriptions.count() == 0
+    assert await digest(abo_bot).subscriptions.count() == 0
 
 
 async def test_in_groups_there_is_no_abo(abo_bot: Bot) -> None:
@@ -101,7 +102,7 @@ async def test_in_groups_there_is_no_abo(abo_bot: Bot) -> None:
     for command in ("/abo", "/abo_aus"):
         (reply,) = await abo_bot.say(group, command, user=abo_bot.fake.user(3))
         assert text_of(reply) == texts(abo_bot).text("abo_private")
-    assert digest(abo_bot).subscriptions.count() == 0
+    assert await digest(abo_bot).subscriptions.count() == 0
 
 
 def test_the_digest_job_looks_for_due_chats_every_minute(abo_bot: Bot) -> None:
@@ -114,18 +115,18 @@ def test_the_digest_job_looks_for_due_chats_every_minute(abo_bot: Bot) -> None:
 # ---- sending -----------------------------------------------------------------------------------
 
 
-def subscribe(bot: Bot, chats: range, last_key: str) -> None:
+async def subscribe(bot: Bot, chats: range, last_key: str) -> None:
     subscriptions = digest(bot).subscriptions
     for chat_id in chats:
         bot.fake.private_chat(chat_id)
-        subscriptions.subscribe(chat_id, dt.time(7, 15), last_key)
+        await subscriptions.subscribe(chat_id, dt.time(7, 15), last_key)
 
 
 async def test_digests_reach_telegram_and_403_ends_a_subscription(
     abo_bot: Bot, news_engine: Engine
 ) -> None:
     old = next(a for a in news_engine.kb.articles if a.title != NEW_TITLE)
-    subscribe(abo_bot, range(10, 13), article_key(old))
+    await subscribe(abo_bot, range(10, 13), article_key(old))
     abo_bot.fake.fail("sendMessage", 403, "Forbidden: bot was blocked by the user", chat_id=11)
     abo_bot.fake.fail("sendMessage", 500, "Internal Server Error", chat_id=12)
     report = await send_digests(abo_bot.application, keep_going=lambda: True)
@@ -135,8 +136,8 @@ async def test_digests_reach_telegram_and_403_ends_a_subscription(
     assert old.title not in text_of(sent)
     assert buttons_of(sent) == [(NEW_TITLE, "a:rakete-mond"), ("Abo ändern", "abo:")]
     subscriptions = digest(abo_bot).subscriptions
-    assert subscriptions.get(11) is None
-    assert [s.chat_id for s in subscriptions.due(MORNING)] == [12]
+    assert await subscriptions.get(11) is None
+    assert [s.chat_id for s in await subscriptions.due(MORNING)] == [12]
     (opened,) = await abo_bot.press(sent, NEW_TITLE)
     assert text_of(opened).startswith(NEW_TITLE + "\nEine Rakete ist zum Mond geflogen.")
     (setting,) = await abo_bot.press(sent, "Abo ändern")
@@ -144,15 +145,20 @@ async def test_digests_reach_telegram_and_403_ends_a_subscription(
 
 
 async def test_digests_keep_to_telegrams_rate(news_engine: Engine, tmp_path: Path) -> None:
-    bot = await start_bot(news_engine, rate_limiter=True, data_dir=tmp_path, clock_start=MORNING)
+    bot = await start_bot(
+        news_engine,
+        store=await open_database(tmp_path),
+        rate_limiter=True,
+        data_dir=tmp_path,
+        clock_start=MORNING,
+    )
     try:
-        subscribe(bot, range(100, 190), "")
+        await subscribe(bot, range(100, 190), "")
         started = time.monotonic()
         report = await send_digests(bot.application, keep_going=lambda: True)
         elapsed = time.monotonic() - started
     finally:
-        digest(bot).close()
-        await bot.application.shutdown()
+        await stop_bot(bot)
     assert report.sent == 90
     # The limiter lets a burst of 30 through, then about 30 a second.
     assert elapsed >= (90 - 30) / 30 * 0.9
@@ -163,11 +169,12 @@ async def test_digests_keep_to_telegrams_rate(news_engine: Engine, tmp_path: Pat
 async def test_a_subscription_survives_a_restart_of_the_bot(
     news_engine: Engine, tmp_path: Path
 ) -> None:
-    first = await start_bot(news_engine, data_dir=tmp_path, clock_start=MORNING)
+    first = await start_bot(
+        news_engine, store=await open_database(tmp_path), data_dir=tmp_path, clock_start=MORNING
+    )
     await first.say(first.fake.private_chat(5), "/abo 12:00")
-    digest(first).close()
-    await first.application.shutdown()
-    again = Subscriptions(tmp_path / "newsbot.sqlite3")
-    subscription = again.get(5)
-    again.close()
+    await stop_bot(first)
+    again = await open_database(tmp_path)
+    subscription = await again.subscriptions.get(5)
+    await again.close()
     assert subscription is not None and subscription.at == dt.time(12, 0)

@@ -13,7 +13,7 @@ from rapidfuzz import fuzz, process
 from bot.engine import Engine
 from bot.search.analysis import fold
 from bot.search.scoring import SUGGEST_THRESHOLD
-from bot.storage.stats import Asked
+from bot.storage.interface import Asked
 
 SIMILAR = 80.0
 

@@ -36,7 +36,7 @@ from bot.models import BotTexts, Problem, Reply
 from bot.newsroom.reload import Reloader, ReloadResult
 from bot.newsroom.report import Group, build_report
 from bot.refs import FEEDBACK_ACTION, parse_feedback
-from bot.storage.stats import DayStats, Store
+from bot.storage.interface import DayStats, StatsStore
 from bot.telegram.app import COMMANDS, STATE_KEY, Newsbot, send_reply
 
 logger = logging.getLogger(__name__)
@@ -211,14 +211,16 @@ async def on_reload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def on_open(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/offen (admins): the most asked open questions of the last days, with suggestions."""
     state = _newsbot(context)
-    store, engine = state.recorder.store, state.engine
-    groups = await asyncio.to_thread(open_questions, store, engine) if store else []
+    stats, engine = state.recorder.stats, state.engine
+    groups = await open_questions(stats, engine) if stats else []
     await _answer(update, context, open_text(groups, engine.kb.texts))
 
 
-def open_questions(store: Store, engine: Engine, days: int = REPORT_DAYS) -> list[Group]:
-    """The top groups of the report over the last days."""
-    return build_report(store.asked(days), engine)[:REPORT_GROUPS]
+async def open_questions(stats: StatsStore, engine: Engine, days: int = REPORT_DAYS) -> list[Group]:
+    """The top groups of the report over the last days (grouped in a thread)."""
+    asked = await stats.asked(days)
+    groups = await asyncio.to_thread(build_report, asked, engine)
+    return groups[:REPORT_GROUPS]
 
 
 def open_text(groups: Sequence[Group], texts: BotTexts, days: int = REPORT_DAYS) -> str:
@@ -237,15 +239,15 @@ def open_text(groups: Sequence[Group], texts: BotTexts, days: int = REPORT_DAYS)
 async def on_stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/stats (admins): questions per day, the answered share, the most asked entries."""
     state = _newsbot(context)
-    store, kb = state.recorder.store, state.engine.kb
-    if store is None:
+    stats, kb = state.recorder.stats, state.engine.kb
+    if stats is None:
         days: list[DayStats] = []
         top: list[tuple[str, int]] = []
         today = dt.date.today()
     else:
-        days = await asyncio.to_thread(store.days, REPORT_DAYS)
-        top = await asyncio.to_thread(store.top_entries, REPORT_DAYS, TOP_ENTRIES)
-        today = store.today()
+        days = await stats.days(REPORT_DAYS)
+        top = await stats.top_entries(REPORT_DAYS, TOP_ENTRIES)
+        today = stats.today()
     await _answer(update, context, stats_text(days, top, kb, today))
 
 
@@ -318,7 +320,7 @@ async def on_feedback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         # The question behind this answer counts once, and only for a 👎.
         question = None if helpful else chat.answered
         chat.answered = chat.answered_message_id = None
-    await state.record(state.recorder.feedback, ref, helpful, question)
+    state.recorder.feedback(ref, helpful, question)
     await _drop_feedback_keys(message)
 
 
@@ -340,5 +342,4 @@ async def _drop_feedback_keys(message: Message) -> None:
 
 async def purge_store(context: ContextTypes.DEFAULT_TYPE) -> None:
     """The daily job: delete what is older than the retention period."""
-    state = _newsbot(context)
-    await state.record(state.recorder.purge)
+    await _newsbot(context).recorder.purge()

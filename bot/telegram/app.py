@@ -13,7 +13,6 @@ import logging
 import os
 import re
 import signal
-import sqlite3
 import time
 from collections import OrderedDict, deque
 from collections.abc import Awaitable, Callable, Coroutine
@@ -65,7 +64,8 @@ from bot.refs import (
     deep_link_payload,
     glossary_action,
 )
-from bot.storage.stats import Store, StoreError
+from bot.storage.backend import open_database
+from bot.storage.interface import Database, StoreError
 from bot.telegram.render import Keyboard, Outgoing, description, render, share
 from bot.telegram.retry import RetryingRateLimiter
 
@@ -188,11 +188,6 @@ class Newsbot:
     chats: Chats = field(default_factory=Chats)
     flood: FloodGate = field(default_factory=FloodGate)
     recorder: Recorder = field(default_factory=Recorder)
-
-    async def record(self, write: Callable[..., object], *args: Any) -> None:
-        """Run one of the recorder's writes in a thread: a slow disk holds up no answer."""
-        if self.recorder.active:
-            await asyncio.to_thread(write, *args)
 
 
 def _state(context: ContextTypes.DEFAULT_TYPE) -> Newsbot:
@@ -439,7 +434,7 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     question = strip_mention(message.text, context.bot.username)
     reply = state.engine.answer(question, chat.conversation)
     logger.debug("answered a question: %s (score %d)", reply.kind, reply.score)
-    await state.record(state.recorder.replied, question, reply)
+    state.recorder.replied(question, reply)  # written beside the reply, never before it
     sent = await _answer_message(update, context, reply)
     if reply.suggestions and sent is not None:
         chat.question, chat.question_message_id = question, sent.message_id
@@ -480,7 +475,7 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     chat = state.chats.get(message.chat.id)
     asked = chat.question if chat.question_message_id == message.message_id else None
     if query.data == NOTHING_ACTION and asked is not None:
-        await state.record(state.recorder.nothing, asked)
+        state.recorder.nothing(asked)
         chat.question = chat.question_message_id = None
     reply = state.engine.press(query.data, chat.conversation)
     if query.data.startswith(GLOSSARY_ACTION) and isinstance(message, Message) and message.text:
@@ -579,9 +574,13 @@ def build_application(
     get_updates_request: BaseRequest | None = None,
     rate_limiter: bool = True,
     flood: FloodGate | None = None,
-    store: Store | None = None,
+    store: Database | None = None,
 ) -> Application[Any, Any, Any, Any, Any, Any]:
-    """The Application with every handler, the engine in bot_data["newsbot"]."""
+    """The Application with every handler, the engine in bot_data["newsbot"].
+
+    Without a store (tests, benchmarks) the bot answers but keeps nothing: no statistics,
+    and no digest (/abo is then an unknown command).
+    """
     if not settings.token:
         raise ValueError("a bot token is needed to build the Telegram application")
     builder: ApplicationBuilder[Any, Any, Any, Any, Any, Any] = (
@@ -603,7 +602,7 @@ def build_application(
         )
     application = builder.build()
     application.bot_data[STATE_KEY] = Newsbot(
-        engine, flood=flood or FloodGate(), recorder=Recorder(store)
+        engine, flood=flood or FloodGate(), recorder=Recorder(store.stats if store else None)
     )
     # The moderators' side first: its handlers must see 👍/👎 and admin commands first.
     from bot.telegram.admin import add_admin_handlers  # it imports this module
@@ -612,7 +611,8 @@ def build_application(
     add_handlers(application)
     from bot.telegram import digest as telegram_digest  # imports this module in turn
 
-    telegram_digest.install(application, settings)
+    if store is not None:
+        telegram_digest.install(application, settings, store.subscriptions)
     return application
 
 
@@ -654,16 +654,16 @@ async def serve(settings: Settings, engine: Engine, stop: asyncio.Event | None =
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     try:
-        store = Store.in_dir(settings.data_dir, settings.retention_days)
-    except (OSError, sqlite3.Error, StoreError) as exc:
+        store = await open_database(settings.data_dir, settings.retention_days)
+    except StoreError as exc:
         raise StartError(f"cannot keep data in {settings.data_dir}: {exc}") from None
     try:
         await _serve(settings, engine, store, stop)
     finally:
-        store.close()
+        await store.close()
 
 
-async def _serve(settings: Settings, engine: Engine, store: Store, stop: asyncio.Event) -> None:
+async def _serve(settings: Settings, engine: Engine, store: Database, stop: asyncio.Event) -> None:
     """Run the application over an open store until stop is set."""
     application = build_application(settings, engine, store=store)
     try:
@@ -692,6 +692,9 @@ async def _serve(settings: Settings, engine: Engine, store: Store, stop: asyncio
         if application.running:
             await application.stop()
         await application.shutdown()
+        state = application.bot_data[STATE_KEY]
+        assert isinstance(state, Newsbot)
+        await state.recorder.flush()  # the last records reach the file before it is closed
 
 
 async def _start_updates(

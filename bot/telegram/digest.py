@@ -10,7 +10,7 @@ limiter; a 403 ends the subscription.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from telegram import Update
@@ -26,10 +26,12 @@ from telegram.ext import (
 )
 
 from bot.config import Settings
-from bot.digest import DATABASE, Digest, Outcome, RunReport, clock_from
+from bot.digest import Digest, Outcome, RunReport
 from bot.engine import Engine
 from bot.models import Reply
 from bot.refs import ABO_ACTION
+from bot.schedule import clock_from
+from bot.storage.interface import SubscriptionStore
 from bot.telegram.app import _acknowledge, _admit, _answer_message, _state, send_reply
 
 logger = logging.getLogger(__name__)
@@ -44,11 +46,9 @@ HANDLER_GROUP = -1
 App = Application[Any, Any, Any, Any, Any, Any]
 
 
-def install(application: App, settings: Settings) -> Digest:
+def install(application: App, settings: Settings, subscriptions: SubscriptionStore) -> Digest:
     """Add /abo, /abo_aus and their buttons, and schedule the digest job."""
-    digest = Digest(
-        settings.data_dir / DATABASE, settings.quiet_hours, clock_from(settings.clock_start)
-    )
+    digest = Digest(subscriptions, settings.quiet_hours, clock_from(settings.clock_start))
     application.bot_data[DIGEST_KEY] = digest
     application.add_handlers(
         [
@@ -81,7 +81,7 @@ def digest_of(application: App) -> Digest:
 async def _in_private(
     update: Update,
     context: ContextTypes.DEFAULT_TYPE,
-    act: Callable[[Engine, Digest, int], Reply],
+    act: Callable[[Engine, Digest, int], Awaitable[Reply]],
 ) -> None:
     """Run a subscription command in a private chat; groups get a kind refusal."""
     chat = update.effective_chat
@@ -90,7 +90,7 @@ async def _in_private(
         if chat.type != ChatType.PRIVATE:
             reply = Reply(kind="help", text=engine.kb.texts.text("abo_private"))
         else:
-            reply = act(engine, digest, chat.id)
+            reply = await act(engine, digest, chat.id)
         await _answer_message(update, context, reply)
     raise ApplicationHandlerStop
 
@@ -121,7 +121,7 @@ async def on_abo_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         if message.chat.type != ChatType.PRIVATE:
             reply = Reply(kind="help", text=engine.kb.texts.text("abo_private"))
         else:
-            reply = digest.press(engine, message.chat.id, query.data)
+            reply = await digest.press(engine, message.chat.id, query.data)
         await send_reply(context, message.chat.id, reply)
     raise ApplicationHandlerStop
 

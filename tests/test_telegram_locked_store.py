@@ -1,0 +1,58 @@
+"""Readers are answered while another process holds the SQLite file's write lock for seconds.
+
+A backup, `newsbot report` or a second bot by mistake may lock the file; the bot's writes
+then wait up to the busy timeout (5 s). They wait in the database's own thread, beside the
+replies: real Updates through the Application and the in-process fake Bot API, as in
+test_telegram_app.py, with another sqlite3 connection holding BEGIN EXCLUSIVE meanwhile.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from pathlib import Path
+
+from conftest import Bot, write_lock
+from test_telegram_app import state, text_of
+
+from bot.storage.sqlite.database import SQLiteDatabase
+from bot.telegram.digest import digest_of
+
+LOCK_SECONDS = 3.5  # the other connection holds the write lock this long
+ANSWER_WITHIN = 1.0  # a reader's answer arrives within this, lock or not
+QUESTION = "was sind sanktionen"
+
+
+def database_file(bot: Bot) -> Path:
+    assert isinstance(bot.database, SQLiteDatabase)
+    return bot.database.path
+
+
+async def test_a_question_is_answered_within_a_second_while_the_file_is_locked(bot: Bot) -> None:
+    chat = bot.fake.private_chat(90)
+    async with write_lock(database_file(bot), LOCK_SECONDS):
+        asked = time.monotonic()
+        (reply,) = await bot.say(chat, QUESTION)  # returns once the statistics are written
+        written = time.monotonic()
+    assert text_of(reply).startswith("Sanktionen\n")
+    assert reply.at - asked < ANSWER_WITHIN  # the answer did not wait for the lock ...
+    assert written - asked > LOCK_SECONDS - ANSWER_WITHIN  # ... the statistics did,
+    assert bot.store is not None
+    assert [(d.answered, d.unanswered) for d in await bot.store.days(7)] == [(1, 0)]  # and kept it
+
+
+async def test_abo_waiting_for_the_lock_holds_up_no_other_chats_answer(bot: Bot) -> None:
+    subscriber, reader = bot.fake.private_chat(91), bot.fake.private_chat(92)
+    async with write_lock(database_file(bot), LOCK_SECONDS):
+        asked = time.monotonic()
+        abo = asyncio.create_task(bot.say(subscriber, "/abo"))
+        await asyncio.sleep(0.2)
+        assert not abo.done()  # /abo writes the subscription: it waits for the lock
+        (answer,) = await bot.say(reader, QUESTION)
+        (started,) = await abo
+    assert text_of(answer).startswith("Sanktionen\n")
+    assert answer.at - asked < ANSWER_WITHIN  # the other chat was answered meanwhile
+    assert started.at - asked > LOCK_SECONDS - ANSWER_WITHIN  # /abo only after the lock
+    assert text_of(started) == state(bot).engine.kb.texts.text("abo_started", time="07:15")
+    subscription = await digest_of(bot.application).subscriptions.get(91)
+    assert subscription is not None
