@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from urllib.parse import urlsplit
 
+from bot.aspects import Aspects
 from bot.conversation import Conversation
 from bot.knowledge.base import KnowledgeBase
 from bot.models import Article, Button, Entry, Link, Reply, Source, Suggestion, Term
@@ -26,7 +27,7 @@ from bot.refs import (
     more_action,
     sources_action,
 )
-from bot.search.analysis import fold
+from bot.search.analysis import analyze, fold
 from bot.search.matcher import Matcher
 from bot.search.results import Match, Result, Target
 from bot.sentences import sentences
@@ -61,6 +62,7 @@ class Composer:
         self._longest_name = max((len(n.split()) for n, _ in self._term_names), default=0)
         # entry() depends on nothing but the (immutable) knowledge: compose each once.
         self._entries: dict[str, Reply] = {}
+        self.aspects = Aspects(matcher.index.key)
 
     def _today(self) -> dt.date:
         return self.today or dt.date.today()
@@ -95,6 +97,8 @@ class Composer:
             entry = self.kb.get(target.key)
             if entry is None:
                 return Reply(kind="none", text=self.kb.texts.text("unknown"), score=score)
+            if result.subject is target:
+                return replace(self._aspect(entry, result.aspect, question), score=score)
             return replace(self.entry(entry), score=score)
         if target.kind == "sources":
             return replace(self.sources(conversation.last_ref), score=score)
@@ -105,18 +109,42 @@ class Composer:
         if target.kind == "help":
             return Reply(kind="help", text=self.kb.texts.text("help"), score=score)
         if target.kind == "comfort":
-            return self._comfort(result, score)
+            return self._comfort(target, result, score, conversation)
         return self._smalltalk(target, question, score)
 
-    def _comfort(self, result: Result, score: int) -> Reply:
+    def _aspect(self, entry: Entry, aspect: Sequence[str], question: str) -> Reply:
+        """An entry that a question asks one aspect of: led by the moderator's sentence that
+        answers it, or with an honest "that I do not know yet" before the short answer."""
+        plain = self.entry(entry)
+        note = self.aspects.answer(entry, aspect, analyze(question, limit=True).words)
+        if note is None:
+            return plain
+        if note.hedge or note.sentence is None:
+            hedge = self.kb.texts.text("aspect_unknown", name=entry.name)
+            return replace(plain, text=f"{hedge}\n\n{plain.text}", aspect=note)
+        if plain.text.startswith(note.sentence):
+            return replace(plain, aspect=note)
+        rest = plain.text.replace(note.sentence, "", 1).replace("  ", " ").strip()
+        return replace(plain, text=f"{note.sentence}\n\n{rest}", aspect=note)
+
+    def _comfort(
+        self, target: Target, result: Result, score: int, conversation: Conversation
+    ) -> Reply:
+        """The reply to a kind of worry; shorter when this chat had it before."""
+        worry = self.kb.texts.worries.kind(target.key)
+        if worry is None:
+            return Reply(kind="none", text=self.kb.texts.text("unknown"), score=score)
+        again = worry.name in conversation.comforted
+        conversation.comforted.add(worry.name)
         buttons = [
             Button(m.target.title, m.target.key)
             for m in result.matches[1:]
-            if m.target.kind in ("article", "term", "source") and m.score >= 0.6
+            if m.target.is_entry and m.score >= 0.6
         ][:2]
         return Reply(
             kind="comfort",
-            text=self.kb.texts.text("comfort"),
+            id=worry.name,
+            text=worry.again if again else worry.reply,
             score=score,
             buttons=tuple(buttons),
         )

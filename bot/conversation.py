@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 @dataclass
 class Conversation:
-    """What a conversation has shown last; nothing about the reader."""
+    """What a conversation has shown last, and which kinds of worry it has been comforted
+    for (the second time, the reply is shorter); nothing about the reader."""
 
     last_ref: str | None = None
+    comforted: set[str] = field(default_factory=set)

@@ -145,7 +145,7 @@ Entry = Article | Term | Source
 
 @dataclass(frozen=True, slots=True)
 class Intent:
-    """Something a reader wants that is not an entry: news, help, sources, more, comfort."""
+    """Something a reader wants that is not an entry: news, help, sources, more."""
 
     name: str
     phrases: tuple[str, ...]
@@ -162,6 +162,42 @@ class SmallTalk:
     words: tuple[str, ...] = ()
 
 
+WorryNeed = Literal["self", "near", "nothing"]
+
+
+@dataclass(frozen=True, slots=True)
+class Worry:
+    """A kind of worry the bot comforts instead of answering, with its own replies.
+
+    words are roots found in any form and with a small typo ("beängstigent"); needs says
+    what else the message must hold for them to count: words of the reader about themself
+    (self), a word that brings a danger close (near), or nothing.
+    """
+
+    name: str
+    words: tuple[str, ...]
+    needs: WorryNeed
+    phrases: tuple[str, ...]
+    reply: str
+    again: str
+
+
+@dataclass(frozen=True, slots=True)
+class Worries:
+    """What tells worry from a plain question, and the kinds of worry, first match first."""
+
+    self_words: tuple[str, ...] = ()
+    others: tuple[str, ...] = ()
+    near: tuple[str, ...] = ()
+    arrive: tuple[str, ...] = ()
+    past: tuple[str, ...] = ()
+    kinds: tuple[Worry, ...] = ()
+
+    def kind(self, name: str) -> Worry | None:
+        """The kind of worry with this name, if any."""
+        return next((kind for kind in self.kinds if kind.name == name), None)
+
+
 @dataclass(frozen=True, slots=True)
 class BotTexts:
     """Every sentence the bot says on its own, from knowledge/bot.yaml."""
@@ -174,6 +210,7 @@ class BotTexts:
     synonyms: tuple[tuple[str, ...], ...] = ()
     # The command menu: command name (without "/") -> what it does.
     commands: Mapping[str, str] = field(default_factory=dict)
+    worries: Worries = field(default_factory=Worries)
 
     def text(self, key: str, **values: str) -> str:
         """A bot text with its {placeholders} filled in."""
@@ -213,6 +250,16 @@ class Suggestion:
 
 
 @dataclass(frozen=True, slots=True)
+class AspectNote:
+    """How an aspect question was answered: the moderator's sentence it leads with (and its
+    field), or a hedge because the entry does not say."""
+
+    sentence: str | None
+    field: str | None
+    hedge: bool
+
+
+@dataclass(frozen=True, slots=True)
 class Reply:
     """What the bot answers, as plain data; the Telegram adapter and the terminal render it."""
 
@@ -225,6 +272,7 @@ class Reply:
     buttons: tuple[Button, ...] = ()
     suggestions: tuple[Suggestion, ...] = ()
     image: Image | None = None
+    aspect: AspectNote | None = None
 
     @property
     def ref(self) -> str | None:
@@ -232,8 +280,9 @@ class Reply:
         return entry_ref(self.kind, self.id) if self.id else None
 
     def to_json(self) -> dict[str, object]:
-        """The JSON object of the `newsbot ask --json` contract."""
-        return {
+        """The JSON object of the `newsbot ask --json` contract; "aspect" only for answers to
+        an aspect of an entry (the sentence the reply leads with, or the hedge)."""
+        data: dict[str, object] = {
             "kind": self.kind,
             "id": self.id,
             "title": self.title,
@@ -245,3 +294,10 @@ class Reply:
                 {"kind": s.kind, "id": s.id, "title": s.title} for s in self.suggestions
             ],
         }
+        if self.aspect is not None:
+            data["aspect"] = {
+                "sentence": self.aspect.sentence,
+                "field": self.aspect.field,
+                "hedge": self.aspect.hedge,
+            }
+        return data

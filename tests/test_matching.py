@@ -70,7 +70,7 @@ def label(reply: Reply) -> str:
         ("du bist doof und dumm", "smalltalk"),
         ("halt die klappe idiot", "smalltalk"),
         ("Ist Putin dumm?", "term:Wladimir Putin"),  # issue 11: a named entry, asked about
-        ("Ich hasse Krieg", "none"),
+        ("Ich hasse Krieg", "term:Krieg"),  # names the Krieg entry of the base glossary
     ],
 )
 def test_matching_table(engine: Engine, question: str, expected: str) -> None:

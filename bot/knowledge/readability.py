@@ -10,11 +10,10 @@ import itertools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import lru_cache
 
 import textstat
-import wordfreq
 
+from bot import language
 from bot.knowledge.base import KnowledgeBase
 from bot.models import Article, Location, Problem, Source, Term
 from bot.search.analysis import STOPWORDS, fold, stem
@@ -54,61 +53,13 @@ _BEFORE_WORD = (
 _EXAMPLE = re.compile(r"\bBeispiel")
 # {placeholders} are filled in when the bot speaks (a title, a date, a number): no words.
 _PLACEHOLDER = re.compile(r"\{[a-z_]+\}")
-
-
-@lru_cache(maxsize=16384)
-def _zipf(word: str) -> float:
-    return float(wordfreq.zipf_frequency(word, "de"))
+# Web addresses are read as written, not as words.
+_ADDRESS = re.compile(r"\b(?:https?://|www\.)\S+")
 
 
 def is_hard(word: str, limits: Limits = LIMITS) -> bool:
     """A rare word that is not a compound of two common ones (each part of a hyphenated one)."""
-    parts = [part for part in word.split("-") if part]
-    return any(_hard_part(part, limits) for part in parts)
-
-
-_ENDINGS = (
-    "esten",
-    "sten",
-    "ten",
-    "est",
-    "ern",
-    "en",
-    "er",
-    "es",
-    "et",
-    "st",
-    "te",
-    "e",
-    "n",
-    "s",
-    "t",
-)
-
-
-def _common(word: str, threshold: float) -> bool:
-    """True if the word, or a simple inflection of it (speichere -> speichern), is common."""
-    lower = word.lower()
-    forms = {lower, lower + "n", lower + "en"}
-    for ending in _ENDINGS:
-        if lower.endswith(ending) and len(lower) - len(ending) >= 3:
-            base = lower[: -len(ending)]
-            forms.update({base, base + "en", base + "n", base + "e"})
-    return any(_zipf(form) >= threshold for form in forms)
-
-
-def _hard_part(word: str, limits: Limits) -> bool:
-    if len(word) <= 3 or _common(word, limits.hard_zipf):
-        return False
-    lower = word.lower()
-    for cut in range(3, len(lower) - 2):
-        head, tail = lower[:cut], lower[cut:]
-        heads = (head, head[:-1]) if head.endswith("s") else (head,)
-        if _zipf(tail) >= limits.compound_part_zipf and any(
-            _zipf(h) >= limits.compound_part_zipf for h in heads
-        ):
-            return False
-    return True
+    return language.is_hard(word, limits.hard_zipf, limits.compound_part_zipf)
 
 
 def wstf(text: str) -> float:
@@ -166,6 +117,11 @@ def _texts(kb: KnowledgeBase) -> Iterator[_Text]:
         fallback = Location(str(kb.root / "bot.yaml"), 1)
         text = _PLACEHOLDER.sub("", text)
         yield _Text(where("bot", f"texts.{key}", fallback), f'bot text "{key}"', text, frozenset())
+    for worry in kb.texts.worries.kinds:
+        fallback = Location(str(kb.root / "bot.yaml"), 1)
+        for i, reply in enumerate((worry.reply, worry.again)):
+            loc = where("bot", f"worries.{worry.name}", fallback, i)
+            yield _Text(loc, f'comfort reply "{worry.name}"', reply, frozenset())
     for talk in kb.texts.smalltalk:
         for i, reply in enumerate(talk.replies):
             fallback = Location(str(kb.root / "bot.yaml"), 1)
@@ -184,7 +140,7 @@ def check_readability(kb: KnowledgeBase, limits: Limits = LIMITS) -> list[Proble
 
 
 def _findings(item: _Text, explained: frozenset[str], limits: Limits) -> Iterator[str]:
-    parts = sentences(item.text)
+    parts = sentences(_ADDRESS.sub("", item.text))
     for sentence in parts:
         words = _WORD.findall(sentence)
         if len(words) > limits.sentence_words:

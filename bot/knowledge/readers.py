@@ -13,7 +13,17 @@ from bot.knowledge import schema
 from bot.knowledge.messages import label
 from bot.knowledge.reading import Reading, items, validate
 from bot.knowledge.yamlfile import Key, YamlDocument
-from bot.models import Article, BotTexts, Image, Intent, SmallTalk, Source, Term
+from bot.models import (
+    Article,
+    BotTexts,
+    Image,
+    Intent,
+    SmallTalk,
+    Source,
+    Term,
+    Worries,
+    Worry,
+)
 from bot.search.analysis import fold
 
 SUMMARY_MAX_WORDS = 60
@@ -169,6 +179,28 @@ def bot_from(reading: Reading, path: Path) -> BotTexts | None:
         )
         for s in item.smalltalk
     )
+    for i, kind in enumerate(item.worries.kinds):
+        for j, field_name in enumerate(("reply", "again")):
+            where = doc.where(("worries", "kinds", i, field_name))
+            reading.locations[("bot", f"worries.{kind.name}", j)] = where
+    worries = Worries(
+        self_words=tuple(item.worries.self_words),
+        others=tuple(item.worries.others),
+        near=tuple(item.worries.near),
+        arrive=tuple(item.worries.arrive),
+        past=tuple(item.worries.past),
+        kinds=tuple(
+            Worry(
+                name=k.name,
+                words=tuple(k.words),
+                needs=k.needs,
+                phrases=tuple(k.phrases),
+                reply=k.reply,
+                again=k.again,
+            )
+            for k in item.worries.kinds
+        ),
+    )
     return BotTexts(
         texts=dict(item.texts),
         buttons=dict(item.buttons),
@@ -176,6 +208,7 @@ def bot_from(reading: Reading, path: Path) -> BotTexts | None:
         intents=intents,
         smalltalk=smalltalk,
         commands=dict(item.commands),
+        worries=worries,
     )
 
 

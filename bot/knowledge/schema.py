@@ -11,7 +11,7 @@ import datetime as dt
 import json
 import re
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, WithJsonSchema
 
@@ -135,7 +135,10 @@ class TextsFile(_Strict):
     unknown: Text = Field(description='"Das weiß ich noch nicht" and a hint.')
     unknown_suggest: Text = Field(description="Not sure: offers the closest entries.")
     did_you_mean: Text = Field(description='Two answers are close: "Meinst du ...?"')
-    comfort: Text = Field(description="For worried readers; names Nummer gegen Kummer.")
+    aspect_unknown: Text = Field(
+        description="A question about an entry asks something the entry does not say;"
+        " {name} is the entry. The entry's short answer follows."
+    )
     news_intro: Text = Field(description="Above the list of the latest articles.")
     news_empty: Text = Field(description="When there are no current articles.")
     sources_check: Text = Field(description="How the newsroom picks and checks its sources.")
@@ -255,7 +258,6 @@ class IntentsFile(_Strict):
     help: IntentFile
     sources: IntentFile
     more: IntentFile
-    comfort: IntentFile
 
 
 class SmallTalkFile(_Strict):
@@ -273,6 +275,48 @@ class SmallTalkFile(_Strict):
     )
 
 
+class WorryFile(_Strict):
+    """One kind of worry and the bot's replies to it."""
+
+    name: Annotated[
+        str, StringConstraints(strip_whitespace=True, pattern=r"^[a-z0-9]+([-_][a-z0-9]+)*$")
+    ] = Field(description="A name for the kind, e.g. danger or sorrow.")
+    needs: Literal["self", "near", "nothing"] = Field(
+        description="What else the message must hold: self (the reader speaks of themself),"
+        " near (a word that brings a danger close, or an arrive word with a near word)"
+        " or nothing."
+    )
+    words: list[Name] = Field(
+        min_length=1,
+        description="Roots of the worry, found in any form and with a small typo; a text of"
+        " several words needs all of them.",
+    )
+    phrases: list[Text] = Field(default_factory=list, description="Whole messages of this worry.")
+    reply: Text = Field(description="The comfort reply; names the Nummer gegen Kummer.")
+    again: Text = Field(description="A shorter reply for the next worry of this kind in a chat.")
+
+
+class WorriesFile(_Strict):
+    """When the bot comforts instead of answering."""
+
+    self_words: list[Name] = Field(
+        alias="self", min_length=1, description="Words of a reader who speaks of themself."
+    )
+    others: list[Name] = Field(
+        default_factory=list,
+        description="Words of a reader who speaks of someone else: jemandem, andere.",
+    )
+    near: list[Name] = Field(min_length=1, description="Words that bring a danger close: uns.")
+    arrive: list[Name] = Field(
+        default_factory=list, description="Words of a danger coming: kommt, passieren."
+    )
+    past: list[Name] = Field(
+        default_factory=list,
+        description='Words that put a danger in the past, right before it: "Zweiter Weltkrieg".',
+    )
+    kinds: list[WorryFile] = Field(min_length=1, description="First match first.")
+
+
 class BotFile(_Strict):
     """knowledge/bot.yaml: every text the bot itself says."""
 
@@ -281,6 +325,7 @@ class BotFile(_Strict):
     commands: CommandsFile
     months: list[Name] = Field(min_length=12, max_length=12, description="Month names.")
     intents: IntentsFile
+    worries: WorriesFile
     smalltalk: list[SmallTalkFile] = Field(default_factory=list)
 
 

@@ -16,6 +16,9 @@ MAX_TOKENS = 40
 
 _UMLAUT_PAIRS = (("ä", "ae"), ("ö", "oe"), ("ü", "ue"), ("ß", "ss"), ("ẞ", "ss"))
 _REPEATS = re.compile(r"(.)\1{2,}")
+_TOKEN = re.compile(r"[^\W_]+")
+# The polite "Sie" (and "Ihre", "Ihnen") inside a sentence: a question put to a person.
+_POLITE = re.compile(r"(?<=[^\W\d_]|,)[ \t]+(?:Sie|Ihre[nmrs]?|Ihnen|Ihr)\b")
 _NON_WORD = re.compile(r"[^a-z0-9]+")
 
 # Words that carry no topic: question words, articles, pronouns, particles, the filler
@@ -145,3 +148,20 @@ def verb_forms(word: str) -> list[str]:
 def is_weak(word: str) -> bool:
     """True for words that say little about a question's topic (in any inflection)."""
     return word in WEAK_WORDS or stem(word) in _WEAK_STEMS
+
+
+def written_forms(text: str) -> dict[str, str]:
+    """Each folded word of a text with the word as written (lower case, umlauts kept), so
+    that a word can be looked up in a word list as it is spelled: "gefaehrlich" -> "gefährlich"."""
+    forms: dict[str, str] = {}
+    for token in _TOKEN.findall(unicodedata.normalize("NFKC", text).casefold()):
+        for word in fold(token).split():
+            forms.setdefault(word, token)
+    return forms
+
+
+def addresses_someone(text: str) -> bool:
+    """True if the text speaks to a person with the polite "Sie" ("Was tun Sie gegen den
+    Krieg?", "Von welcher Partei sind Sie?"): a question for that person, not the knowledge.
+    Children speak to the bot with "du"."""
+    return bool(_POLITE.search(text))

@@ -46,7 +46,8 @@ class Index:
     surface: dict[str, str] = field(default_factory=dict)
     phrases: list[str] = field(default_factory=list)
     phrase_targets: list[int] = field(default_factory=list)
-    comfort_target: int = -1
+    # Per kind of worry (bot.yaml, worries): its comfort target.
+    worry_targets: dict[str, int] = field(default_factory=dict)
     # Per intent: word sets that, all present in a message, always mean that intent.
     triggers: dict[int, tuple[frozenset[str], ...]] = field(default_factory=dict)
     # Per small-talk pattern: triggers that count only when no entry is named at all.
@@ -122,14 +123,15 @@ class Index:
         for name, intent in kb.texts.intents.items():
             kind: TargetKind = name  # type: ignore[assignment]
             doc = builder.target(kind, name, name)
-            if name != "comfort":
-                # Comfort comes before every topic, so a single shared word must not trigger
-                # it: worry is recognised by its triggers and by whole phrases only.
-                builder.instances(doc, "question", intent.phrases)
+            builder.instances(doc, "question", intent.phrases)
             builder.phrases(doc, intent.phrases)
-            if name == "comfort":
-                index.comfort_target = doc
             index.triggers[doc] = index.trigger_sets(intent.words)
+        for worry in kb.texts.worries.kinds:
+            # Comfort comes before every topic, so a single shared word must not trigger it:
+            # worry is recognised by its words in the right company and by whole phrases.
+            doc = builder.target("comfort", worry.name, worry.name)
+            builder.phrases(doc, worry.phrases)
+            index.worry_targets[worry.name] = doc
         for talk in kb.texts.smalltalk:
             # Small talk is made of the words the matcher otherwise ignores ("wie geht es"),
             # so it is recognised only by comparing whole messages.

@@ -9,13 +9,22 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.knowledge.base import KnowledgeBase
-from bot.search.analysis import MAX_QUESTION_CHARS, fold
+from bot.language import looks_like_name
+from bot.search.analysis import MAX_QUESTION_CHARS, addresses_someone, analyze, written_forms
+from bot.search.explain import Explanation, explain
 from bot.search.index import Index
-from bot.search.names import looks_like_name, written_forms
 from bot.search.query import QueryParser
 from bot.search.results import Match, Result
-from bot.search.scoring import FIELD_WEIGHTS, MAX_JOIN, decide, score_candidates
+from bot.search.scoring import (
+    FIELD_WEIGHTS,
+    MAX_JOIN,
+    Candidates,
+    Question,
+    decide,
+    score_candidates,
+)
 from bot.search.typos import Typos
+from bot.search.worry import WorryFinder
 
 
 @dataclass(frozen=True)
@@ -24,26 +33,44 @@ class Matcher:
 
     index: Index
     parser: QueryParser
+    worries: WorryFinder
 
     @classmethod
     def build(cls, kb: KnowledgeBase) -> Matcher:
         """Index every entry, intent and small-talk pattern of the knowledge once."""
         index = Index.build(kb, FIELD_WEIGHTS, MAX_JOIN)
-        return cls(index, QueryParser(index, Typos(index.surface)))
+        return cls(
+            index, QueryParser(index, Typos(index.surface)), WorryFinder.build(kb.texts.worries)
+        )
 
     def match(self, question: str, limit: int = 5) -> Result:
         """The best targets for a question, at most limit, and the band they fall into."""
-        index = self.index
+        asked, found = self._score(question)
+        return self._result(asked, found, limit)
+
+    def explain(self, question: str, limit: int = 5) -> Explanation:
+        """Why a question goes where it goes: each word, the top targets, the rule."""
+        asked, found = self._score(question)
+        return explain(question, asked, found, self._result(asked, found, limit), self.index)
+
+    def _score(self, question: str) -> tuple[Question, Candidates]:
         text = question[:MAX_QUESTION_CHARS]
-        folded = fold(text)
-        words = self.parser.parse(question)
+        analysis = analyze(text, limit=True)
         forms = written_forms(text)
-        found = score_candidates(
-            folded, words, index, lambda word: looks_like_name(forms.get(word, word))
+        asked = Question(
+            folded=analysis.words,
+            content=analysis.content,
+            words=self.parser.parse(question),
+            personal=addresses_someone(text),
+            name_like=lambda word: looks_like_name(forms.get(word, word)),
         )
+        return asked, score_candidates(asked, self.index, self.worries)
+
+    def _result(self, asked: Question, found: Candidates, limit: int) -> Result:
+        index = self.index
         ranked = sorted(found.scores.items(), key=lambda item: (-item[1], item[0]))[:limit]
         matches = tuple(Match(index.targets[doc], round(score, 4)) for doc, score in ranked)
-        comfort = index.targets[index.comfort_target] if index.comfort_target >= 0 else None
         subject = index.targets[found.subject] if found.subject >= 0 else None
-        aspect = tuple(words[p].word for p in found.aspect)
-        return Result(matches, decide(matches, comfort), subject, aspect)
+        aspect = tuple(asked.words[p].word for p in found.aspect)
+        decision, reason = decide(matches)
+        return Result(matches, decision, subject, aspect, reason)

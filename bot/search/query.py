@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from bot.language import is_common
 from bot.search.analysis import analyze, verb_forms
 from bot.search.index import Index
 from bot.search.scoring import (
+    COMMON_WORD_ZIPF,
     LONG_TYPO_LENGTH,
     MAX_JOIN,
     MAX_WORD,
@@ -48,27 +50,30 @@ class QueryParser:
             i += taken
         return words
 
-    def _resolve(self, word: str) -> list[tuple[str, float]]:
-        """The stems a question word may stand for, with how sure we are of each."""
+    def _resolve(self, word: str) -> tuple[list[tuple[str, float]], str]:
+        """The stems a question word may stand for, with how sure we are of each, and how
+        it was found (for explain): as written, as a typo, a participle or a verb form."""
         index = self.index
         key = index.key(word)
         if index.known(key):
-            return [(key, 1.0)]
+            return [(key, 1.0)], "synonym" if word in index.canon else "known"
         corrected = self.typos.closest(word)
-        if corrected is not None:
+        # A correctly spelled everyday word is no typo of a word the knowledge holds:
+        # "führen" is not "führt", "sehen" is not "sehr".
+        if corrected is not None and not is_common(word, COMMON_WORD_ZIPF):
             known, distance = corrected
-            return [(index.surface[known], TYPO_SIMILARITY[distance])]
+            return [(index.surface[known], TYPO_SIMILARITY[distance])], f"typo of {known}"
         # A participle the knowledge writes in another form: gekauft -> kauft(e).
         if word.startswith("ge") and len(word) >= 6:
             key = index.key(word[2:])
             if index.known(key):
-                return [(key, PARTICIPLE_SIMILARITY)]
+                return [(key, PARTICIPLE_SIMILARITY)], "participle"
         # A verb form Snowball keeps whole: sanktioniert -> sanktionieren, wirkt -> wirken.
         for form in verb_forms(word):
             key = index.key(form)
             if index.known(key):
-                return [(key, 1.0)]
-        return []
+                return [(key, 1.0)], f"verb form of {form}"
+        return [], "unknown"
 
     def _split(self, word: str) -> list[str] | None:
         """Split an unknown compound at the longest known head: atombombe -> atom + bombe."""
@@ -87,29 +92,31 @@ class QueryParser:
             return None
         key = index.key(text)
         if key in index.postings:
-            return QueryWord(text, [(key, 1.0)], 1.0)
+            return QueryWord(text, [(key, 1.0)], 1.0, how="joined")
         if len(text) < LONG_TYPO_LENGTH or all(index.known(index.key(p)) for p in parts):
             return None
         corrected = self.typos.closest(text)
         if corrected is None or index.surface[corrected[0]] not in index.postings:
             return None
         similarity = TYPO_SIMILARITY[corrected[1]]
-        return QueryWord(text, [(index.surface[corrected[0]], similarity)], 1.0)
+        alternatives = [(index.surface[corrected[0]], similarity)]
+        return QueryWord(text, alternatives, 1.0, how=f"joined, typo of {corrected[0]}")
 
     def _word(self, word: str) -> list[QueryWord]:
         if len(word) > MAX_WORD:
-            return [QueryWord(word, [], 1.0)]
-        alternatives = self._resolve(word)
+            return [QueryWord(word, [], 1.0, how="too long")]
+        alternatives, how = self._resolve(word)
         if alternatives or len(word) < 7:
-            return [QueryWord(word, alternatives, word_weight(word, bool(alternatives)))]
+            weight = word_weight(word, bool(alternatives))
+            return [QueryWord(word, alternatives, weight, how=how)]
         parts = self._split(word)
         if parts is None:
-            return [QueryWord(word, [], word_weight(word, False))]
+            return [QueryWord(word, [], word_weight(word, False), how="unknown")]
         # A split is a guess ("Militärzeit" is not about the military): its parts count only
         # where an entry names them, not where some text happens to use them.
         words = []
         for part in parts:
-            resolved = self._resolve(part)
+            resolved, how = self._resolve(part)
             weight = word_weight(part, bool(resolved))
-            words.append(QueryWord(part, resolved, weight, names_only=True))
+            words.append(QueryWord(part, resolved, weight, True, f"part of {word}, {how}"))
         return words

@@ -47,6 +47,7 @@ class Result:
     decision: Decision
     subject: Target | None = None
     aspect: tuple[str, ...] = ()
+    reason: str = ""
 
     @property
     def best(self) -> Match | None:

@@ -16,7 +16,8 @@ from rapidfuzz import fuzz, process
 
 from bot.search.analysis import analyze, is_weak, stem
 from bot.search.index import FieldKind, Index
-from bot.search.results import Decision, Match, Target
+from bot.search.results import Decision, Match
+from bot.search.worry import WorryFinder
 
 # ---- the knobs ------------------------------------------------------------------------------
 
@@ -56,6 +57,8 @@ TYPO_SIMILARITY = {1: 0.85, 2: 0.75}
 MIN_TYPO_LENGTH = 5
 LONG_TYPO_LENGTH = 8
 PARTICIPLE_SIMILARITY = 0.9
+# A word at least this common in German is taken as written, never as a typo of another.
+COMMON_WORD_ZIPF = 4.0
 
 # An article that links two or more of the entities a question names is what the question
 # is about ("Warum trifft Putin Kim?"); a question asking what a word means is not.
@@ -74,9 +77,12 @@ NAMED_WHOLE = 0.999
 # An article that explains the subject's name only through its keywords or its list of
 # terms stays this far below the subject.
 ARTICLE_BELOW_SUBJECT = 0.05
-# Fields that name an entry, and how well one must explain a word to count as naming it.
+# Fields that name an entry, and how much of one a word must cover to name another entry
+# (a common word that is part of a longer alias, "Menschen" in "arme Menschen", does not).
 NAME_FIELDS = frozenset({"name", "keyword", "related"})
-NAMES_ANOTHER = 0.5
+NAMES_ANOTHER = 0.9
+# A field explains a question word when it gives it at least this much (any text does).
+EXPLAINS = 0.5
 
 # Words written apart that are joined into one compound, at most.
 MAX_JOIN = 4
@@ -85,6 +91,9 @@ MAX_WORD = 40
 # A stem in more texts than this says nothing about any of them.
 COMMON_TEXT_POSTINGS = 5000
 
+
+# Words that speak to the bot: an insult among them is aimed at it.
+ADDRESS_THE_BOT = frozenset({"du", "dich", "dir", "dein", "deine", "bot", "newsbot", "you"})
 
 # Says whether a question word the knowledge does not know looks like a name of its own.
 NameTest = Callable[[str], bool]
@@ -105,6 +114,7 @@ class QueryWord:
     alternatives: list[tuple[str, float]]
     weight: float
     names_only: bool = False
+    how: str = "known"
 
 
 def word_weight(word: str, known: bool) -> float:
@@ -138,23 +148,61 @@ class Candidates:
     rules: dict[int, str] = field(default_factory=dict)
 
 
-def score_candidates(
-    folded: str, words: Sequence[QueryWord], index: Index, name_like: NameTest | None = None
-) -> Candidates:
+@dataclass(frozen=True)
+class Question:
+    """One question as every rule sees it: the folded words, the query words, and what the
+    text says of itself (that it is addressed to a person, "Was tun Sie ...?")."""
+
+    folded: tuple[str, ...]
+    content: tuple[str, ...]
+    words: Sequence[QueryWord]
+    personal: bool = False
+    name_like: NameTest | None = None
+
+
+def score_candidates(question: Question, index: Index, worries: WorryFinder | None) -> Candidates:
     """Every candidate target's score for a question, each rule applied in turn."""
+    words = question.words
     found = entry_scores(words, index)
     scores = found.scores
-    keys = {index.key(word) for word in folded.split()}
-    if any(stem(word) in DEFINITION_MARKERS for word in folded.split()):
+    keys = {index.key(word) for word in question.folded}
+    if any(stem(word) in DEFINITION_MARKERS for word in question.folded):
         lower_articles(scores, index)
-    find_subject(found, words, index, name_like)
+    if question.personal:
+        keep_personal_questions_open(found, index)
+    else:
+        find_subject(found, words, index, question.name_like)
+    if worries is not None:
+        raise_worry(found, question, index, worries)
     raise_intents(found, keys, index)
-    raise_small_talk(found, keys, index)
-    for doc, phrase_score in phrase_scores(folded, index).items():
+    raise_small_talk(found, question, keys, index)
+    for doc, phrase_score in phrase_scores(" ".join(question.folded), index).items():
         if phrase_score > scores.get(doc, 0.0):
             scores[doc] = phrase_score
             found.rules[doc] = "phrase"
     return found
+
+
+def keep_personal_questions_open(found: Candidates, index: Index) -> None:
+    """A question put to a person ("Von welcher Partei sind Sie?") is not one the knowledge
+    answers: what it names is at most offered, never answered."""
+    for doc, value in found.scores.items():
+        if index.targets[doc].is_entry and value >= ANSWER_THRESHOLD:
+            found.scores[doc] = ANSWER_THRESHOLD - 0.01
+            found.rules[doc] = "personal"
+
+
+def raise_worry(found: Candidates, question: Question, index: Index, worries: WorryFinder) -> None:
+    """A worry in the right company comes before every answer (bot.yaml, worries)."""
+    names_an_entry = any(
+        value >= SUGGEST_THRESHOLD and index.targets[doc].is_entry
+        for doc, value in found.scores.items()
+    )
+    kind = worries.find(question.folded, len(question.content), names_an_entry)
+    if kind is not None:
+        doc = index.worry_targets[kind.name]
+        found.scores[doc] = 1.0
+        found.rules[doc] = "worry"
 
 
 def find_subject(
@@ -175,11 +223,12 @@ def find_subject(
     doc = min(widest)
     spots = named[doc]
     rest = tuple(p for p in range(len(words)) if p not in spots)
-    if _names_more(found, doc, rest, index):
+    if _names_more(found, doc, rest, index) or _explained_better(found, doc, words, index):
         return
     for position in rest:
         word = words[position]
-        if word.alternatives or name_like is None:
+        # Known words and the parts of a split compound are never names of their own.
+        if word.alternatives or word.names_only or name_like is None:
             continue
         beside = position - 1 in spots or position + 1 in spots
         if beside and name_like(word.word):
@@ -218,9 +267,32 @@ def _names_more(found: Candidates, subject: int, rest: Sequence[int], index: Ind
             continue
         for position in rest:
             value, kind = slots.get(position, (0.0, ""))
-            if kind in NAME_FIELDS and value >= NAMES_ANOTHER:
+            if kind in NAME_FIELDS and value >= NAMES_ANOTHER * FIELD_WEIGHTS[kind]:  # type: ignore[index]
                 return True
     return False
+
+
+def _explained_better(
+    found: Candidates, subject: int, words: Sequence[QueryWord], index: Index
+) -> bool:
+    """True if another entry explains every topic word the subject explains, and more: it
+    answers the question at least as well ("ab wie viel jahren darf man wählen": Wahlrecht,
+    not Wahl)."""
+
+    def explained(doc: int) -> set[int]:
+        slots = found.explained.get(doc, {})
+        return {
+            p for p, (value, _) in slots.items() if value >= EXPLAINS and words[p].weight >= 1.0
+        }
+
+    own = explained(subject)
+    return any(
+        other != subject
+        and index.targets[other].is_entry
+        and value >= SUGGEST_THRESHOLD
+        and explained(other) > own
+        for other, value in found.scores.items()
+    )
 
 
 def raise_intents(found: Candidates, keys: set[str], index: Index) -> None:
@@ -230,11 +302,10 @@ def raise_intents(found: Candidates, keys: set[str], index: Index) -> None:
         doc for doc, triggers in index.triggers.items() if any(t <= keys for t in triggers)
     ]
     for doc in triggered:
-        # Worry always comes first; other intents compete with the entries, and a
-        # triggered intent wins over intents that only share a word ("von wem ... infos").
-        floor = 1.0 if doc == index.comfort_target else TRIGGER_SCORE
-        if floor > scores.get(doc, 0.0):
-            scores[doc] = floor
+        # Intents compete with the entries, and a triggered intent wins over intents that
+        # only share a word ("von wem ... infos").
+        if scores.get(doc, 0.0) < TRIGGER_SCORE:
+            scores[doc] = TRIGGER_SCORE
             found.rules[doc] = "trigger"
     if triggered:
         for doc in index.triggers:
@@ -242,16 +313,24 @@ def raise_intents(found: Candidates, keys: set[str], index: Index) -> None:
                 scores[doc] = min(scores[doc], TRIGGER_SCORE - AMBIGUITY_MARGIN)
 
 
-def raise_small_talk(found: Candidates, keys: set[str], index: Index) -> None:
-    """Small talk whose trigger words are all in the message, when it names no entry."""
+def raise_small_talk(found: Candidates, question: Question, keys: set[str], index: Index) -> None:
+    """Small talk whose trigger words are all in the message, when it names no entry and is
+    aimed at the bot: it speaks to the bot ("du bist doof") or says nothing else ("idiot").
+    "Warum muss man diesen blöden Beitrag zahlen?" is no insult."""
     scores = found.scores
     named = any(
         value >= SUGGEST_THRESHOLD and index.targets[doc].is_entry for doc, value in scores.items()
     )
+    if named:
+        return
+    to_the_bot = bool(ADDRESS_THE_BOT & set(question.folded))
+    content = {index.key(word) for word in question.content}
     for doc, triggers in index.talk_triggers.items():
-        # "du bist doof und dumm" is an insult; "Ist Putin dumm?" asks about Putin.
-        triggered = not named and any(trigger <= keys for trigger in triggers)
-        if triggered and scores.get(doc, 0.0) < TRIGGER_SCORE:
+        hits = [trigger for trigger in triggers if trigger <= keys]
+        if not hits:
+            continue
+        nothing_else = content <= set().union(*triggers)
+        if (to_the_bot or nothing_else) and scores.get(doc, 0.0) < TRIGGER_SCORE:
             scores[doc] = TRIGGER_SCORE
             found.rules[doc] = "trigger"
 
@@ -360,17 +439,17 @@ def _word_in(word: str, words: Sequence[str]) -> bool:
 # ---- the bands ------------------------------------------------------------------------------
 
 
-def decide(matches: Sequence[Match], comfort: Target | None) -> Decision:
-    """The band of the ranked matches: answer, ambiguous, unsure or none."""
+def decide(matches: Sequence[Match]) -> tuple[Decision, str]:
+    """The band of the ranked matches (answer, ambiguous, unsure or none) and why."""
     if not matches or matches[0].score < SUGGEST_THRESHOLD:
-        return "none"
+        return "none", f"nothing scores {SUGGEST_THRESHOLD} or more"
     best = matches[0]
-    if comfort is not None and best.target is comfort and best.score >= COMFORT_PRIORITY:
-        return "answer"
+    if best.target.kind == "comfort" and best.score >= COMFORT_PRIORITY:
+        return "answer", "worry comes before every answer"
     if best.score < ANSWER_THRESHOLD:
-        return "unsure"
+        return "unsure", f"the best scores below {ANSWER_THRESHOLD}: offered, not answered"
     if len(matches) > 1 and best.target.is_entry and matches[1].target.is_entry:
         second = matches[1]
         if second.score >= ANSWER_THRESHOLD and best.score - second.score < AMBIGUITY_MARGIN:
-            return "ambiguous"
-    return "answer"
+            return "ambiguous", f"two entries within {AMBIGUITY_MARGIN} of each other"
+    return "answer", f"the best scores {ANSWER_THRESHOLD} or more"

@@ -1,0 +1,76 @@
+"""How common a word is in German (and in English): rare words, compounds, names.
+
+One home for the judgments wordfreq's frequency lists make possible (the Zipf scale: 3 is
+about once in a million words, 6 once in a thousand). The readability check asks whether a
+word is hard for young readers; the matcher asks whether a word it does not know looks like
+a name of its own ("Kardashian") rather than an everyday word ("gefährlich").
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+# A word this common in German (or an inflection of it) is no hard word.
+COMMON_ZIPF = 3.0
+# Both parts of a compound this common make it an easy one (Zusammen+arbeit).
+COMPOUND_PART_ZIPF = 4.0
+# A word at least this close to its English frequency is no German-only word.
+ENGLISH_MARGIN = 0.3
+
+_ENDINGS = (
+    *("esten", "sten", "ten", "est", "ern", "en", "er", "es"),
+    *("et", "st", "te", "e", "n", "s", "t"),
+)
+
+
+@lru_cache(maxsize=65536)
+def zipf(word: str, language: str = "de") -> float:
+    """How common a word is (wordfreq's Zipf scale); loaded on first use."""
+    import wordfreq
+
+    return float(wordfreq.zipf_frequency(word, language))
+
+
+def is_common(word: str, threshold: float = COMMON_ZIPF) -> bool:
+    """True if the word, or a simple inflection of it (speichere -> speichern), is common."""
+    lower = word.lower()
+    forms = {lower, lower + "n", lower + "en"}
+    for ending in _ENDINGS:
+        if lower.endswith(ending) and len(lower) - len(ending) >= 3:
+            base = lower[: -len(ending)]
+            forms.update({base, base + "en", base + "n", base + "e"})
+    return any(zipf(form) >= threshold for form in forms)
+
+
+def is_compound_of_common(word: str, part_threshold: float = COMPOUND_PART_ZIPF) -> bool:
+    """True for a compound of two common words: Kleider+ordnung, Zusammen+arbeit."""
+    lower = word.lower()
+    for cut in range(3, len(lower) - 2):
+        head, tail = lower[:cut], lower[cut:]
+        heads = (head, head[:-1]) if head.endswith("s") else (head,)
+        if zipf(tail) >= part_threshold and any(zipf(h) >= part_threshold for h in heads):
+            return True
+    return False
+
+
+def is_hard(
+    word: str, common: float = COMMON_ZIPF, compound_part: float = COMPOUND_PART_ZIPF
+) -> bool:
+    """A rare word that is not a compound of two common ones (each part of a hyphenated one)."""
+    return any(
+        len(part) > 3
+        and not is_common(part, common)
+        and not is_compound_of_common(part, compound_part)
+        for part in word.split("-")
+        if part
+    )
+
+
+@lru_cache(maxsize=4096)
+def looks_like_name(word: str) -> bool:
+    """True for a word that is about as common in English as in German, or rare in German and
+    not a compound of common words: a name ("Kardashian", "Hunter"), not an aspect word."""
+    german = zipf(word)
+    if german < COMMON_ZIPF:
+        return not is_compound_of_common(word)
+    return zipf(word, "en") >= german - ENGLISH_MARGIN

@@ -1,0 +1,110 @@
+"""Whether a message speaks of worry, and of which kind: the reader's own fear, a danger
+close to them, sorrow, or fear of a world war.
+
+A word of worry counts only in the right company (knowledge/bot.yaml, `worries`): fear and
+sorrow where the reader speaks of themself ("Ich habe Angst", not "Hat Putin Angst?"), a
+danger where something brings it close ("Können Bomben auch hier runterfallen?", not
+"Mischt sich Deutschland in einen Krieg ein?"). Worry words are roots: found in any form,
+inside a longer word ("beängstigend") and with one typo ("beängstigent").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from rapidfuzz.distance import DamerauLevenshtein
+
+from bot.language import is_common
+from bot.models import Worries, Worry
+from bot.search.analysis import STOPWORDS, fold
+
+# Roots at least this long are also found inside longer words and with one typo; shorter
+# ones ("tot", "tod") only as words of their own, with a plain ending.
+LONG_ROOT = 5
+ENDINGS = ("", "e", "en", "er", "es", "n", "s", "t")
+# A word at least this common in German is taken as written, never as a typo of a root.
+COMMON_WORD = 4.0
+# A message of at most this many topic words is about the reader: "Angst!", "hab angst".
+SHORT_MESSAGE = 2
+
+
+@dataclass(frozen=True)
+class WorryFinder:
+    """The worries of the knowledge, folded once, ready to look at messages."""
+
+    worries: Worries
+    self_words: frozenset[str]
+    others: frozenset[str]
+    near: frozenset[str]
+    arrive: frozenset[str]
+    past: frozenset[str]
+    roots: tuple[tuple[Worry, tuple[tuple[str, ...], ...]], ...]
+
+    @classmethod
+    def build(cls, worries: Worries) -> WorryFinder:
+        """Fold every list once."""
+
+        def words(values: Sequence[str]) -> frozenset[str]:
+            return frozenset(word for value in values for word in fold(value).split())
+
+        roots = tuple(
+            (kind, tuple(tuple(fold(word).split()) for word in kind.words if fold(word)))
+            for kind in worries.kinds
+        )
+        return cls(
+            worries,
+            words(worries.self_words),
+            words(worries.others),
+            words(worries.near),
+            words(worries.arrive),
+            words(worries.past),
+            roots,
+        )
+
+    def find(self, words: Sequence[str], content: int, names_an_entry: bool) -> Worry | None:
+        """The first kind of worry the message's folded words speak of, or None.
+
+        content is the number of topic words: a message of one or two ("Angst!", "hab angst")
+        speaks of the reader even without "ich".
+        """
+        present = set(words)
+        speaks_of_self = bool(present & self.self_words) or content <= SHORT_MESSAGE
+        # "Wie kann ich jemandem helfen, der gemobbt wird?" is about someone else.
+        speaks_of_self = speaks_of_self and not present & self.others
+        close = bool(present & self.near)
+        for kind, roots in self.roots:
+            found = [root for root in roots if self._has(words, root)]
+            if kind.needs == "self" and found and speaks_of_self:
+                return kind
+            if kind.needs == "near" and close:
+                # A danger named and brought close, or one coming to us: "Kommt der auch zu uns?"
+                coming = bool(present & self.arrive) and not names_an_entry
+                if found or coming:
+                    return kind
+            if kind.needs == "nothing" and found:
+                return kind
+        return None
+
+    def _has(self, words: Sequence[str], root: tuple[str, ...]) -> bool:
+        """True if every part of a root is in the message, not right after a past word."""
+        return all(self._at(words, part) for part in root)
+
+    def _at(self, words: Sequence[str], part: str) -> bool:
+        for position, word in enumerate(words):
+            if _matches(word, part) and not (position and words[position - 1] in self.past):
+                return True
+        return False
+
+
+def _matches(word: str, root: str) -> bool:
+    """True if word is a form of root: an ending, inside a compound, or one typo away (but a
+    correctly spelled everyday word is no typo: "einen" is not "weinen")."""
+    if len(root) < LONG_ROOT:
+        return any(word == root + ending for ending in ENDINGS)
+    if root in word:
+        return True
+    if len(word) < LONG_ROOT or word in STOPWORDS:
+        return False
+    typo = DamerauLevenshtein.distance(word, root, score_cutoff=1) <= 1
+    return typo and not is_common(word, COMMON_WORD)
