@@ -42,6 +42,7 @@ from telegram.ext import (
     CallbackQueryHandler,
     CommandHandler,
     ContextTypes,
+    Defaults,
     ExtBot,
     InlineQueryHandler,
     MessageHandler,
@@ -258,7 +259,8 @@ def _markup(keyboard: Keyboard) -> InlineKeyboardMarkup | None:
 
 
 def _preview(url: str | None) -> LinkPreviewOptions:
-    return LinkPreviewOptions(url=url) if url else LinkPreviewOptions(is_disabled=True)
+    """A preview of url; without one, the application's default (no preview) fills in."""
+    return LinkPreviewOptions(is_disabled=False, url=url) if url else LinkPreviewOptions()
 
 
 async def _send_one(
@@ -270,7 +272,6 @@ async def _send_one(
             chat_id,
             out.photo_url,
             caption=out.html,
-            parse_mode=ParseMode.HTML,
             reply_markup=_markup(out.keyboard),
             reply_parameters=reply_to,
             message_thread_id=thread,
@@ -278,7 +279,6 @@ async def _send_one(
     return await bot.send_message(
         chat_id,
         out.html,
-        parse_mode=ParseMode.HTML,
         reply_markup=_markup(out.keyboard),
         link_preview_options=_preview(out.preview_url),
         reply_parameters=reply_to,
@@ -501,12 +501,7 @@ async def _turn_page(query: CallbackQuery, reply: Reply, state: Newsbot) -> None
     """Show another page of a list in the same message."""
     out = render(reply, state.engine.kb.texts)[0]
     try:
-        await query.edit_message_text(
-            out.html,
-            parse_mode=ParseMode.HTML,
-            reply_markup=_markup(out.keyboard),
-            link_preview_options=_preview(None),
-        )
+        await query.edit_message_text(out.html, reply_markup=_markup(out.keyboard))
     except BadRequest as exc:
         if "not modified" not in str(exc).lower():
             raise
@@ -529,7 +524,7 @@ async def on_inline(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
                 title=reply.title or reply.kind,
                 description=description(reply),
                 input_message_content=InputTextMessageContent(
-                    text, parse_mode=ParseMode.HTML, link_preview_options=_preview(preview)
+                    text, link_preview_options=_preview(preview)
                 ),
                 reply_markup=_markup(keys),
             )
@@ -570,6 +565,13 @@ async def register_commands(application: Application[Any, Any, Any, Any, Any, An
         logger.warning("the command menu could not be set: %s", exc)
 
 
+def defaults() -> Defaults:
+    """Every message is Telegram HTML without a link preview, unless it names a link."""
+    return Defaults(
+        parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)
+    )
+
+
 def build_application(
     settings: Settings,
     engine: Engine,
@@ -587,6 +589,7 @@ def build_application(
         Application.builder()
         .token(settings.token)
         .base_url(settings.api_base_url)
+        .defaults(defaults())
         .concurrent_updates(ChatOrderedProcessor())
         .post_init(register_commands)
     )
