@@ -27,7 +27,14 @@ from telegram import (
     Update,
 )
 from telegram.error import BadRequest, TelegramError
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes, filters
+from telegram.ext import (
+    Application,
+    BaseHandler,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    filters,
+)
 
 from bot.config import Settings
 from bot.engine import Engine
@@ -77,10 +84,13 @@ def _newsroom(context: ContextTypes.DEFAULT_TYPE) -> Newsroom:
     return newsroom
 
 
-def add_admin_handlers(application: AnyApplication, settings: Settings) -> None:
+def add_admin_handlers(
+    application: AnyApplication, settings: Settings
+) -> list[BaseHandler[Update, Any, None]]:
     """The admin commands, the 👍/👎 handler, and the jobs: reload, purge, the admins' menu.
 
-    Call it before the reader's handlers, so that these see their updates first.
+    Call it before the reader's handlers, so that these see their updates first. Returns the
+    handlers, which flood control leaves alone.
     """
     state = application.bot_data[STATE_KEY]
     assert isinstance(state, Newsbot)
@@ -90,22 +100,22 @@ def add_admin_handlers(application: AnyApplication, settings: Settings) -> None:
     )
     application.bot_data[NEWSROOM_KEY] = Newsroom(settings.admin_ids, reloader)
     admins = filters.ChatType.PRIVATE & filters.User(user_id=settings.admin_ids)
-    application.add_handlers(
-        [
-            CallbackQueryHandler(on_feedback, pattern=f"^{FEEDBACK_ACTION}"),
-            CommandHandler("reload", on_reload, filters=admins),
-            CommandHandler("offen", on_open, filters=admins),
-            CommandHandler("stats", on_stats, filters=admins),
-        ]
-    )
+    handlers: list[BaseHandler[Update, Any, None]] = [
+        CallbackQueryHandler(on_feedback, pattern=f"^{FEEDBACK_ACTION}"),
+        CommandHandler("reload", on_reload, filters=admins),
+        CommandHandler("offen", on_open, filters=admins),
+        CommandHandler("stats", on_stats, filters=admins),
+    ]
+    application.add_handlers(handlers)
     jobs = application.job_queue
     if jobs is None:  # python-telegram-bot without its job-queue extra
         logger.warning("no job queue: the knowledge is not reloaded and the store not purged")
-        return
+        return handlers
     jobs.run_repeating(watch_knowledge, RELOAD_INTERVAL, first=RELOAD_INTERVAL, name="reload")
     jobs.run_repeating(purge_store, PURGE_INTERVAL, first=PURGE_INTERVAL, name="purge")
     if settings.admin_ids:
         jobs.run_once(register_admin_commands, 0, name="admin menu")
+    return handlers
 
 
 # ---- hot reload ----------------------------------------------------------------------------

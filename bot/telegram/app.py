@@ -1,8 +1,8 @@
 """The python-telegram-bot adapter: handlers that ask the engine and send rendered replies.
 
 Everything here is transport. Answers come from the Engine (bot_data["newsbot"].engine),
-HTML and keyboards from telegram_render; the handlers only read the update, apply the chat
-rules (groups, flood control) and send.
+HTML and keyboards from telegram_render; flood control (Gate) runs once before every
+handler, and the handlers only read the update, apply the group rules and send.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import signal
 import sqlite3
 import time
 from collections import OrderedDict, deque
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -38,6 +38,8 @@ from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError, Te
 from telegram.ext import (
     Application,
     ApplicationBuilder,
+    ApplicationHandlerStop,
+    BaseHandler,
     BaseUpdateProcessor,
     CallbackQueryHandler,
     CommandHandler,
@@ -46,6 +48,7 @@ from telegram.ext import (
     ExtBot,
     InlineQueryHandler,
     MessageHandler,
+    TypeHandler,
     filters,
 )
 from telegram.helpers import create_deep_linked_url
@@ -93,9 +96,11 @@ MAX_CONCURRENT_UPDATES = 128
 MAX_WAITING_PER_CHAT = 32
 RATE_LIMIT_RETRIES = 3  # after a 429, wait retry_after and try again this often
 INLINE_CACHE_SECONDS = 60
+GATE_GROUP = -2  # flood control, before every other handler group
 
 Verdict = Literal["answer", "warn", "drop"]
 Handler = Callable[[Update, ContextTypes.DEFAULT_TYPE], Coroutine[Any, Any, None]]
+AnyHandler = BaseHandler[Any, Any, Any]
 
 
 class StartError(Exception):
@@ -186,7 +191,6 @@ class Newsbot:
 
     engine: Engine
     chats: Chats = field(default_factory=Chats)
-    flood: FloodGate = field(default_factory=FloodGate)
     recorder: Recorder = field(default_factory=Recorder)
 
     async def record(self, write: Callable[..., object], *args: Any) -> None:
@@ -327,17 +331,61 @@ async def _answer_message(
     )
 
 
-async def _admit(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
-    """Flood control: True if the chat's message is to be answered."""
-    chat = update.effective_chat
-    if chat is None:
-        return True
-    verdict = _state(context).flood.check(chat.id)
-    if verdict == "warn":
-        logger.info("a chat writes too fast; staying silent until it calms down")
-        too_fast = Reply(kind="help", text=_state(context).engine.kb.texts.text("too_fast"))
-        await send_reply(context, chat.id, too_fast)
-    return verdict == "answer"
+class Gate:
+    """Flood control, once per update before every handler: a TypeHandler in a group of its
+    own. It counts the updates of a chat that a reader's handler is going to take; not what
+    no handler takes (group chatter not meant for the bot), what has no chat (inline
+    queries), nor what the moderators' handlers take (exempt: 👍/👎, admin commands). A chat
+    that writes too fast gets the "too_fast" text once; the gate ends its updates with
+    ApplicationHandlerStop, after answering a pressed button so that it stops spinning."""
+
+    def __init__(self, flood: FloodGate, group: int, exempt: Iterable[AnyHandler] = ()) -> None:
+        self.flood = flood
+        self.group = group
+        self.exempt = tuple(exempt)
+        self.handler: TypeHandler[Update, Any, None] = TypeHandler(Update, self.check)
+
+    async def check(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Count a reader's update; warn once when the chat is too fast, then end its updates."""
+        chat = update.effective_chat
+        if chat is None or not self.counts(update, context.application):
+            return
+        verdict = self.flood.check(chat.id)
+        if verdict == "answer":
+            return
+        try:
+            if update.callback_query is not None:
+                await _acknowledge(update.callback_query)
+            if verdict == "warn":
+                logger.info("a chat writes too fast; staying silent until it calms down")
+                text = _state(context).engine.kb.texts.text("too_fast")
+                await send_reply(context, chat.id, Reply(kind="help", text=text))
+        except Exception as exc:  # as when a handler fails: the error handler, no answer
+            await context.application.process_error(update, exc)
+        raise ApplicationHandlerStop
+
+    def counts(
+        self, update: Update, application: Application[Any, Any, Any, Any, Any, Any]
+    ) -> bool:
+        """True if a reader's handler is going to take the update (a button: with its data)."""
+        if update.callback_query is not None and not update.callback_query.data:
+            return False
+        handler = self.taker(update, application)
+        return handler is not None and all(handler is not other for other in self.exempt)
+
+    def taker(
+        self, update: Update, application: Application[Any, Any, Any, Any, Any, Any]
+    ) -> AnyHandler | None:
+        """The handler python-telegram-bot is going to run for the update: group by group
+        after the gate's, the first one in a group that accepts it."""
+        for group in sorted(application.handlers):
+            if group <= self.group:
+                continue
+            for handler in application.handlers[group]:
+                check = handler.check_update(update)
+                if check is not None and check is not False:
+                    return handler
+        return None
 
 
 # ---- group rules ---------------------------------------------------------------------------
@@ -392,8 +440,6 @@ def deep_link(username: str, reply: Reply) -> str | None:
 
 async def on_start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/start: the welcome, or the entry a deep link names."""
-    if not await _admit(update, context):
-        return
     state = _state(context)
     action = deep_link_action(context.args[0]) if context.args else None
     known = action == NEWS_ACTION or (action is not None and state.engine.kb.get(action))
@@ -410,8 +456,7 @@ def _text_reply(state: Newsbot, key: str) -> Reply:
 
 def _text_command(key: str) -> Handler:
     async def on_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        if await _admit(update, context):
-            await _answer_message(update, context, _text_reply(_state(context), key))
+        await _answer_message(update, context, _text_reply(_state(context), key))
 
     on_command.__doc__ = f'A command answered with the "{key}" text of bot.yaml.'
     return on_command
@@ -419,7 +464,7 @@ def _text_command(key: str) -> Handler:
 
 def _list_command(action: str) -> Handler:
     async def on_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        if await _admit(update, context) and update.effective_chat is not None:
+        if update.effective_chat is not None:
             state = _state(context)
             chat = state.chats.get(update.effective_chat.id)
             await _answer_message(update, context, state.engine.press(action, chat.conversation))
@@ -431,7 +476,7 @@ def _list_command(action: str) -> Handler:
 async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A question: ask the engine with the chat's context and send its reply."""
     message = update.effective_message
-    if message is None or message.text is None or not await _admit(update, context):
+    if message is None or message.text is None:
         return
     state = _state(context)
     chat = state.chats.get(message.chat.id)
@@ -457,14 +502,12 @@ def _remember_answer(
 
 async def on_not_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Stickers, photos, voice messages, files: the bot reads only text."""
-    if await _admit(update, context):
-        await _answer_message(update, context, _text_reply(_state(context), "not_text"))
+    await _answer_message(update, context, _text_reply(_state(context), "not_text"))
 
 
 async def on_unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A /command the bot does not have: point to /hilfe."""
-    if await _admit(update, context):
-        await _answer_message(update, context, _text_reply(_state(context), "unknown_command"))
+    await _answer_message(update, context, _text_reply(_state(context), "unknown_command"))
 
 
 async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -473,7 +516,7 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     assert query is not None
     await _acknowledge(query)
     message = query.message
-    if message is None or not query.data or not await _admit(update, context):
+    if message is None or not query.data:
         return
     state = _state(context)
     chat = state.chats.get(message.chat.id)
@@ -604,14 +647,14 @@ def build_application(
             )
         )
     application = builder.build()
-    application.bot_data[STATE_KEY] = Newsbot(
-        engine, flood=flood or FloodGate(), recorder=Recorder(store)
-    )
+    application.bot_data[STATE_KEY] = Newsbot(engine, recorder=Recorder(store))
     # The moderators' side first: its handlers must see 👍/👎 and admin commands first.
     from bot.telegram.admin import add_admin_handlers  # it imports this module
 
-    add_admin_handlers(application, settings)
+    moderators = add_admin_handlers(application, settings)
     add_handlers(application)
+    gate = Gate(flood or FloodGate(), GATE_GROUP, exempt=moderators)
+    application.add_handler(gate.handler, group=GATE_GROUP)
     from bot.telegram import digest as telegram_digest  # imports this module in turn
 
     telegram_digest.install(application, settings)

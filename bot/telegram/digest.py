@@ -30,7 +30,7 @@ from bot.digest import DATABASE, Digest, Outcome, RunReport, clock_from
 from bot.engine import Engine
 from bot.models import Reply
 from bot.refs import ABO_ACTION
-from bot.telegram.app import _acknowledge, _admit, _answer_message, _state, send_reply
+from bot.telegram.app import _acknowledge, _answer_message, _state, send_reply
 
 logger = logging.getLogger(__name__)
 
@@ -85,7 +85,7 @@ async def _in_private(
 ) -> None:
     """Run a subscription command in a private chat; groups get a kind refusal."""
     chat = update.effective_chat
-    if chat is not None and await _admit(update, context):
+    if chat is not None:
         engine, digest = _state(context).engine, digest_of(context.application)
         if chat.type != ChatType.PRIVATE:
             reply = Reply(kind="help", text=engine.kb.texts.text("abo_private"))
@@ -116,7 +116,7 @@ async def on_abo_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     assert query is not None
     await _acknowledge(query)
     message = query.message
-    if message is not None and query.data and await _admit(update, context):
+    if message is not None and query.data:
         engine, digest = _state(context).engine, digest_of(context.application)
         if message.chat.type != ChatType.PRIVATE:
             reply = Reply(kind="help", text=engine.kb.texts.text("abo_private"))
