@@ -25,7 +25,8 @@ from telegram.ext import Application
 from bot.config import Settings
 from bot.engine import Engine
 from bot.storage.stats import Store
-from bot.telegram.app import FloodGate, build_application
+from bot.telegram.app import build_application
+from bot.telegram.gate import FloodGate
 
 ROOT = Path(__file__).resolve().parent.parent
 KNOWLEDGE = ROOT / "knowledge"
