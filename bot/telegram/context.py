@@ -1,4 +1,4 @@
-"""The typed context every handler and job gets: the bot's state as properties, no lookups.
+"""The typed context every handler and job gets: the adapter's state as typed properties.
 
 python-telegram-bot builds one NewsbotContext per update (and per job run), because the
 application is built with CONTEXT_TYPES. The Newsbot behind it is read on every access, so

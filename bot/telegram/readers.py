@@ -138,9 +138,17 @@ async def on_inline(update: Update, context: NewsbotContext) -> None:
 
 
 def handlers() -> list[BaseHandler[Update, NewsbotContext, None]]:
-    """Commands, questions, buttons, inline queries and everything else, in this order."""
+    """The readers' handlers, the most frequent first: questions and buttons.
+
+    python-telegram-bot asks them in this order and runs the first that takes the update
+    (flood control asks them too). A question (text, no command) and a button press can
+    only be taken by their own handler, so they go first; /start and the other commands
+    must come before the catch-all for unknown commands.
+    """
     messages = filters.UpdateType.MESSAGES
     return [
+        MessageHandler(messages & filters.TEXT & ~filters.COMMAND & ADDRESSED, on_text),
+        CallbackQueryHandler(on_button),
         CommandHandler("start", on_start),
         CommandHandler(["hilfe", "help"], text_command("help")),
         CommandHandler("datenschutz", text_command("privacy")),
@@ -148,8 +156,6 @@ def handlers() -> list[BaseHandler[Update, NewsbotContext, None]]:
         CommandHandler("begriffe", list_command(glossary_action(1))),
         CommandHandler("quellen", list_command(SOURCE_LIST_ACTION)),
         MessageHandler(messages & filters.COMMAND & filters.ChatType.PRIVATE, on_unknown_command),
-        MessageHandler(messages & filters.TEXT & ~filters.COMMAND & ADDRESSED, on_text),
         MessageHandler(messages & filters.ATTACHMENT & ADDRESSED, on_not_text),
-        CallbackQueryHandler(on_button),
         InlineQueryHandler(on_inline),
     ]
