@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
+from typing import TypedDict
 
 from telegram import (
     CallbackQuery,
@@ -50,9 +51,19 @@ def markup(keyboard: Keyboard) -> InlineKeyboardMarkup | None:
     )
 
 
-def preview(url: str | None) -> LinkPreviewOptions:
-    """A preview of url; without one, the application's default (no preview) fills in."""
-    return LinkPreviewOptions(is_disabled=False, url=url) if url else LinkPreviewOptions()
+class Preview(TypedDict, total=False):
+    """The link preview argument of a message: a url to preview, or none for the Defaults."""
+
+    link_preview_options: LinkPreviewOptions
+
+
+def preview(url: str | None) -> Preview:
+    """A preview of url; without one, no argument: the application's Defaults (no preview).
+
+    python-telegram-bot merges passed options with the Defaults field by field, so a
+    preview says is_disabled=False itself.
+    """
+    return {"link_preview_options": LinkPreviewOptions(is_disabled=False, url=url)} if url else {}
 
 
 async def _send_one(
@@ -72,9 +83,9 @@ async def _send_one(
         chat_id,
         out.html,
         reply_markup=markup(out.keyboard),
-        link_preview_options=preview(out.preview_url),
         reply_parameters=reply_to,
         message_thread_id=thread,
+        **preview(out.preview_url),
     )
 
 
@@ -155,7 +166,7 @@ def inline_results(
                 title=reply.title or reply.kind,
                 description=description(reply),
                 input_message_content=InputTextMessageContent(
-                    text, link_preview_options=preview(reply.links[0].url if reply.links else None)
+                    text, **preview(reply.links[0].url if reply.links else None)
                 ),
                 reply_markup=markup(keys),
             )
