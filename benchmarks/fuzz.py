@@ -169,7 +169,8 @@ async def run_handlers(engine: Engine, texts: list[str]) -> Outcome:
     from telegram import Update
 
     from bot.config import Settings
-    from bot.telegram.app import FloodGate, build_application
+    from bot.telegram.app import build_application
+    from bot.telegram.gate import FloodGate
 
     fake = FakeTelegram()
     settings = Settings(

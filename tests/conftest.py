@@ -31,7 +31,10 @@ from bot.config import Settings
 from bot.engine import Engine
 from bot.storage.backend import open_database
 from bot.storage.interface import Database, StatsStore
-from bot.telegram.app import STATE_KEY, FloodGate, Newsbot, build_application
+from bot.telegram.app import build_application
+from bot.telegram.context import STATE_KEY
+from bot.telegram.gate import FloodGate
+from bot.telegram.state import Newsbot
 
 ROOT = Path(__file__).resolve().parent.parent
 KNOWLEDGE = ROOT / "knowledge"

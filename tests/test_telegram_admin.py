@@ -25,14 +25,10 @@ from bot.newsroom.reload import ReloadResult
 from bot.newsroom.report import build_report
 from bot.storage.backend import open_database
 from bot.storage.sqlite.database import SQLiteDatabase
-from bot.telegram.admin import (
-    ADMIN_COMMANDS,
-    MAX_PROBLEMS,
-    NEWSROOM_KEY,
-    Newsroom,
-    open_text,
-)
+from bot.telegram.admin import MAX_PROBLEMS, open_text
+from bot.telegram.menu import ADMIN_COMMANDS
 from bot.telegram.render import feedback_keys
+from bot.telegram.state import Newsroom
 
 ADMIN, OTHER_ADMIN, GONE_ADMIN = 42, 43, 45  # GONE_ADMIN never started the bot
 READER = 44
@@ -60,9 +56,7 @@ async def admin_bot(kb_copy: Path, tmp_path: Path) -> AsyncIterator[Bot]:
 
 
 def newsroom(bot: Bot) -> Newsroom:
-    found = bot.application.bot_data[NEWSROOM_KEY]
-    assert isinstance(found, Newsroom)
-    return found
+    return state(bot).newsroom
 
 
 async def run_job(bot: Bot, name: str) -> None:

@@ -21,14 +21,10 @@ from telegram.ext import AIORateLimiter
 
 from bot.engine import Engine
 from bot.refs import deep_link_action
-from bot.telegram import app as telegram_app
-from bot.telegram.app import (
-    STATE_KEY,
-    ChatOrderedProcessor,
-    Chats,
-    ChatState,
-    build_application,
-)
+from bot.telegram.app import build_application
+from bot.telegram.context import STATE_KEY
+from bot.telegram.processor import ChatOrderedProcessor
+from bot.telegram.state import Chats, ChatState, Newsbot
 
 
 def text_of(call: Any) -> str:
@@ -46,9 +42,9 @@ def buttons_of(call: Any) -> list[tuple[str, str]]:
     ]
 
 
-def state(bot: Bot) -> telegram_app.Newsbot:
+def state(bot: Bot) -> Newsbot:
     found = bot.application.bot_data[STATE_KEY]
-    assert isinstance(found, telegram_app.Newsbot)
+    assert isinstance(found, Newsbot)
     return found
 
 

@@ -17,8 +17,9 @@ from bot.digest import Digest, article_key
 from bot.engine import Engine
 from bot.schedule import TIMEZONE
 from bot.storage.backend import open_database
-from bot.telegram.app import STATE_KEY, Newsbot
-from bot.telegram.digest import JOB_NAME, digest_of, send_digests
+from bot.telegram.context import STATE_KEY
+from bot.telegram.digest import JOB_NAME, send_digests
+from bot.telegram.state import Newsbot
 
 MORNING = dt.datetime(2026, 11, 24, 7, 16, tzinfo=TIMEZONE)
 NEW_TITLE = "Eine Rakete fliegt zum Mond"
@@ -33,14 +34,18 @@ def buttons_of(call: Call) -> list[tuple[str, str]]:
     return [(b["text"], b["callback_data"]) for row in markup["inline_keyboard"] for b in row]
 
 
+def state(bot: Bot) -> Newsbot:
+    found = bot.application.bot_data[STATE_KEY]
+    assert isinstance(found, Newsbot)
+    return found
+
+
 def texts(bot: Bot) -> Any:
-    state = bot.application.bot_data[STATE_KEY]
-    assert isinstance(state, Newsbot)
-    return state.engine.kb.texts
+    return state(bot).engine.kb.texts
 
 
 def digest(bot: Bot) -> Digest:
-    return digest_of(bot.application)
+    return state(bot).digest
 
 
 @pytest.fixture

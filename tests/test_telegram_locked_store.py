@@ -16,7 +16,6 @@ from conftest import Bot, write_lock
 from test_telegram_app import state, text_of
 
 from bot.storage.sqlite.database import SQLiteDatabase
-from bot.telegram.digest import digest_of
 
 LOCK_SECONDS = 3.5  # the other connection holds the write lock this long
 ANSWER_WITHIN = 1.0  # a reader's answer arrives within this, lock or not
@@ -54,5 +53,7 @@ async def test_abo_waiting_for_the_lock_holds_up_no_other_chats_answer(bot: Bot)
     assert answer.at - asked < ANSWER_WITHIN  # the other chat was answered meanwhile
     assert started.at - asked > LOCK_SECONDS - ANSWER_WITHIN  # /abo only after the lock
     assert text_of(started) == state(bot).engine.kb.texts.text("abo_started", time="07:15")
-    subscription = await digest_of(bot.application).subscriptions.get(91)
+    digest = state(bot).digest
+    assert digest is not None
+    subscription = await digest.subscriptions.get(91)
     assert subscription is not None

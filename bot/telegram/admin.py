@@ -16,121 +16,87 @@ import asyncio
 import datetime as dt
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from typing import Any
 
-from telegram import (
-    BotCommand,
-    BotCommandScopeChat,
-    InlineKeyboardMarkup,
-    Message,
-    Update,
-)
+from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest, TelegramError
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes, filters
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, JobQueue, filters
 
 from bot.config import Settings
 from bot.engine import Engine
 from bot.knowledge.base import KnowledgeBase
-from bot.models import BotTexts, Problem, Reply
+from bot.models import BotTexts, Problem
 from bot.newsroom.reload import Reloader, ReloadResult
 from bot.newsroom.report import Group, build_report
 from bot.refs import FEEDBACK_ACTION, parse_feedback
 from bot.storage.interface import DayStats, StatsStore
-from bot.telegram.app import COMMANDS, STATE_KEY, Newsbot, send_reply
+from bot.telegram.context import NewsbotContext
+from bot.telegram.menu import register_admin_commands
+from bot.telegram.send import send_reply, text_reply
+from bot.telegram.state import Newsroom
 
 logger = logging.getLogger(__name__)
 
-NEWSROOM_KEY = "newsroom"
 RELOAD_INTERVAL = 2.0  # seconds between two looks at the knowledge folder
 PURGE_INTERVAL = dt.timedelta(days=1)
-ADMIN_COMMANDS = ("reload", "offen", "stats")
 REPORT_DAYS = 7
 REPORT_GROUPS = 10  # /offen lists this many groups of questions
 REPORT_VARIANTS = 3  # and this many other wordings of each
 TOP_ENTRIES = 5  # /stats lists this many entries
 MAX_PROBLEMS = 30  # the admins get at most this many problems, newsbot check shows all
 
-AnyApplication = Application[Any, Any, Any, Any, Any, Any]
 
-
-@dataclass
-class Newsroom:
-    """The admin side's state: who the admins are, the reloader, what the admins were told."""
-
-    admin_ids: frozenset[int]
-    reloader: Reloader
-    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
-    # The problems the admins last heard about; None while the knowledge is fine.
-    reported: tuple[str, ...] | None = None
-
-
-def _newsbot(context: ContextTypes.DEFAULT_TYPE) -> Newsbot:
-    state = context.bot_data[STATE_KEY]
-    assert isinstance(state, Newsbot)
-    return state
-
-
-def _newsroom(context: ContextTypes.DEFAULT_TYPE) -> Newsroom:
-    newsroom = context.bot_data[NEWSROOM_KEY]
-    assert isinstance(newsroom, Newsroom)
-    return newsroom
-
-
-def add_admin_handlers(application: AnyApplication, settings: Settings) -> None:
-    """The admin commands, the 👍/👎 handler, and the jobs: reload, purge, the admins' menu.
-
-    Call it before the reader's handlers, so that these see their updates first.
-    """
-    state = application.bot_data[STATE_KEY]
-    assert isinstance(state, Newsbot)
-    fixed_day = state.engine.composer.today  # tests pin the day; production has None
+def open_newsroom(settings: Settings, engine: Engine) -> Newsroom:
+    """The admin side's state: the admins, and a reloader that starts from this engine."""
+    fixed_day = engine.composer.today  # tests pin the day; production has None
     reloader = Reloader(
-        settings.knowledge_dir, state.engine, today=(lambda: fixed_day) if fixed_day else None
+        settings.knowledge_dir, engine, today=(lambda: fixed_day) if fixed_day else None
     )
-    application.bot_data[NEWSROOM_KEY] = Newsroom(settings.admin_ids, reloader)
-    admins = filters.ChatType.PRIVATE & filters.User(user_id=settings.admin_ids)
-    application.add_handlers(
-        [
-            CallbackQueryHandler(on_feedback, pattern=f"^{FEEDBACK_ACTION}"),
-            CommandHandler("reload", on_reload, filters=admins),
-            CommandHandler("offen", on_open, filters=admins),
-            CommandHandler("stats", on_stats, filters=admins),
-        ]
-    )
-    jobs = application.job_queue
-    if jobs is None:  # python-telegram-bot without its job-queue extra
-        logger.warning("no job queue: the knowledge is not reloaded and the store not purged")
-        return
+    return Newsroom(settings.admin_ids, reloader)
+
+
+def handlers(admin_ids: frozenset[int]) -> list[BaseHandler[Update, NewsbotContext, None]]:
+    """👍/👎 and the admin commands; add them before the readers' handlers, which would take
+    these updates too (a button press, an unknown command)."""
+    admins = filters.ChatType.PRIVATE & filters.User(user_id=admin_ids)
+    return [
+        CallbackQueryHandler(on_feedback, pattern=f"^{FEEDBACK_ACTION}"),
+        CommandHandler("reload", on_reload, filters=admins),
+        CommandHandler("offen", on_open, filters=admins),
+        CommandHandler("stats", on_stats, filters=admins),
+    ]
+
+
+def schedule(jobs: JobQueue[NewsbotContext], admin_ids: frozenset[int]) -> None:
+    """The jobs: look at the knowledge, purge the store daily, set the admins' menu."""
     jobs.run_repeating(watch_knowledge, RELOAD_INTERVAL, first=RELOAD_INTERVAL, name="reload")
     jobs.run_repeating(purge_store, PURGE_INTERVAL, first=PURGE_INTERVAL, name="purge")
-    if settings.admin_ids:
+    if admin_ids:
         jobs.run_once(register_admin_commands, 0, name="admin menu")
 
 
 # ---- hot reload ----------------------------------------------------------------------------
 
 
-async def watch_knowledge(context: ContextTypes.DEFAULT_TYPE) -> None:
+async def watch_knowledge(context: NewsbotContext) -> None:
     """The repeating job: reload the knowledge if it changed."""
     await check_knowledge(context)
 
 
 async def check_knowledge(
-    context: ContextTypes.DEFAULT_TYPE, force: bool = False, asked_by: int | None = None
+    context: NewsbotContext, force: bool = False, asked_by: int | None = None
 ) -> ReloadResult | None:
     """Check (and maybe load) the knowledge in a thread; swap it in if valid; tell the admins.
 
     None if another check is running and this one is not forced. The admin who asked
     (asked_by) hears the outcome as the reply to /reload instead of as a notice.
     """
-    newsroom = _newsroom(context)
+    newsroom = context.newsroom
     if newsroom.lock.locked() and not force:
         return None
     async with newsroom.lock:
         result = await asyncio.to_thread(newsroom.reloader.check, force)
         if result.swapped:
-            _newsbot(context).engine = newsroom.reloader.engine  # the one assignment
+            context.newsbot.engine = newsroom.reloader.engine  # the one assignment
         notice = _notice(newsroom, result)
         if notice is not None:
             await tell_admins(context, notice, skip=asked_by)
@@ -178,15 +144,13 @@ def problems_text(problems: Sequence[Problem], texts: BotTexts) -> str:
     return "\n".join(lines)
 
 
-async def tell_admins(
-    context: ContextTypes.DEFAULT_TYPE, text: str, skip: int | None = None
-) -> None:
+async def tell_admins(context: NewsbotContext, text: str, skip: int | None = None) -> None:
     """Send a text to every admin (escaped and split by the renderer); failures are logged."""
-    for admin_id in sorted(_newsroom(context).admin_ids):
+    for admin_id in sorted(context.newsroom.admin_ids):
         if admin_id == skip:
             continue
         try:
-            await send_reply(context, admin_id, Reply(kind="help", text=text))
+            await send_reply(context, admin_id, text_reply(text))
         except TelegramError as exc:  # the admin never started the bot, or blocked it
             logger.warning("an admin could not be told about the knowledge: %s", exc)
 
@@ -194,24 +158,23 @@ async def tell_admins(
 # ---- admin commands ------------------------------------------------------------------------
 
 
-async def _answer(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str) -> None:
+async def _answer(update: Update, context: NewsbotContext, text: str) -> None:
     chat = update.effective_chat
     assert chat is not None
-    await send_reply(context, chat.id, Reply(kind="help", text=text))
+    await send_reply(context, chat.id, text_reply(text))
 
 
-async def on_reload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_reload(update: Update, context: NewsbotContext) -> None:
     """/reload (admins): check the knowledge now and say what came of it."""
     user = update.effective_user
     result = await check_knowledge(context, force=True, asked_by=user.id if user else None)
     assert result is not None
-    await _answer(update, context, outcome_text(result, _newsroom(context).reloader.engine))
+    await _answer(update, context, outcome_text(result, context.newsroom.reloader.engine))
 
 
-async def on_open(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_open(update: Update, context: NewsbotContext) -> None:
     """/offen (admins): the most asked open questions of the last days, with suggestions."""
-    state = _newsbot(context)
-    stats, engine = state.recorder.stats, state.engine
+    stats, engine = context.recorder.stats, context.engine
     groups = await open_questions(stats, engine) if stats else []
     await _answer(update, context, open_text(groups, engine.kb.texts))
 
@@ -236,10 +199,9 @@ def open_text(groups: Sequence[Group], texts: BotTexts, days: int = REPORT_DAYS)
     return "\n\n".join(blocks)
 
 
-async def on_stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_stats(update: Update, context: NewsbotContext) -> None:
     """/stats (admins): questions per day, the answered share, the most asked entries."""
-    state = _newsbot(context)
-    stats, kb = state.recorder.stats, state.engine.kb
+    stats, kb = context.recorder.stats, context.engine.kb
     if stats is None:
         days: list[DayStats] = []
         top: list[tuple[str, int]] = []
@@ -283,28 +245,16 @@ def stats_text(
     return "\n".join(lines)
 
 
-async def register_admin_commands(context: ContextTypes.DEFAULT_TYPE) -> None:
-    """The admins' own command menu: the readers' commands and the admin commands."""
-    described = _newsbot(context).engine.kb.texts.commands
-    names = [name for name in (*COMMANDS, *ADMIN_COMMANDS) if name in described]
-    commands = [BotCommand(name, described[name]) for name in names]
-    for admin_id in sorted(_newsroom(context).admin_ids):
-        try:
-            await context.bot.set_my_commands(commands, scope=BotCommandScopeChat(admin_id))
-        except TelegramError as exc:  # an admin who never started the bot
-            logger.info("an admin's command menu could not be set: %s", exc)
-
-
 # ---- readers' feedback and the store -------------------------------------------------------
 
 
-async def on_feedback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_feedback(update: Update, context: NewsbotContext) -> None:
     """👍 or 👎 under an answer: thank the reader, count it, take the two buttons away."""
     query = update.callback_query
     assert query is not None
-    state = _newsbot(context)
+    engine = context.engine
     try:
-        await query.answer(state.engine.kb.texts.text("feedback_thanks"))
+        await query.answer(engine.kb.texts.text("feedback_thanks"))
     except BadRequest as exc:  # too old, e.g. pressed while the bot was down
         logger.info("a button press could not be answered: %s", exc)
     parsed = parse_feedback(query.data or "")
@@ -312,15 +262,10 @@ async def on_feedback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     if parsed is None or not isinstance(message, Message):
         return
     helpful, ref = parsed
-    if state.engine.kb.get(ref) is None:
+    if engine.kb.get(ref) is None:
         return  # an entry that is gone, or a forged button
-    chat = state.chats.get(message.chat.id)
-    question = None
-    if chat.answered_message_id == message.message_id:
-        # The question behind this answer counts once, and only for a 👎.
-        question = None if helpful else chat.answered
-        chat.answered = chat.answered_message_id = None
-    state.recorder.feedback(ref, helpful, question)
+    question = context.chat_state.voted(message.message_id, helpful)
+    context.recorder.feedback(ref, helpful, question)
     await _drop_feedback_keys(message)
 
 
@@ -340,6 +285,6 @@ async def _drop_feedback_keys(message: Message) -> None:
         logger.debug("the feedback buttons stay: %s", exc)
 
 
-async def purge_store(context: ContextTypes.DEFAULT_TYPE) -> None:
+async def purge_store(context: NewsbotContext) -> None:
     """The daily job: delete what is older than the retention period."""
-    await _newsbot(context).recorder.purge()
+    await context.recorder.purge()

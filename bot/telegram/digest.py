@@ -19,10 +19,10 @@ from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import (
     Application,
     ApplicationHandlerStop,
-    CallbackContext,
+    BaseHandler,
     CallbackQueryHandler,
     CommandHandler,
-    ContextTypes,
+    JobQueue,
 )
 
 from bot.config import Settings
@@ -32,47 +32,39 @@ from bot.models import Reply
 from bot.refs import ABO_ACTION
 from bot.schedule import clock_from
 from bot.storage.interface import SubscriptionStore
-from bot.telegram.app import _acknowledge, _admit, _answer_message, _state, send_reply
+from bot.telegram.context import NewsbotContext
+from bot.telegram.send import acknowledge, answer_message, send_reply, text_reply
 
 logger = logging.getLogger(__name__)
 
-DIGEST_KEY = "newsbot_digest"
 JOB_NAME = "digest"
 FIRST_CHECK_SECONDS = 1.0  # after a start, a digest that was cut short goes on at once
-# Before the other handlers (group 0), which would take /abo for an unknown command and
-# "abo:" buttons for the engine's; ApplicationHandlerStop ends the update here.
-HANDLER_GROUP = -1
-
-App = Application[Any, Any, Any, Any, Any, Any]
 
 
-def install(application: App, settings: Settings, subscriptions: SubscriptionStore) -> Digest:
-    """Add /abo, /abo_aus and their buttons, and schedule the digest job."""
-    digest = Digest(subscriptions, settings.quiet_hours, clock_from(settings.clock_start))
-    application.bot_data[DIGEST_KEY] = digest
-    application.add_handlers(
-        [
-            CommandHandler("abo", on_abo),
-            CommandHandler("abo_aus", on_abo_aus),
-            CallbackQueryHandler(on_abo_button, pattern=f"^{ABO_ACTION}"),
-        ],
-        group=HANDLER_GROUP,
+def open_digest(settings: Settings, subscriptions: SubscriptionStore) -> Digest:
+    """The digest over the subscriptions of the bot's store, on the bot's clock."""
+    return Digest(subscriptions, settings.quiet_hours, clock_from(settings.clock_start))
+
+
+def handlers() -> list[BaseHandler[Update, NewsbotContext, None]]:
+    """/abo, /abo_aus and their buttons. They belong in a group before the others (which
+    would take /abo for an unknown command and "abo:" buttons for the engine's), and end
+    the update there with ApplicationHandlerStop."""
+    return [
+        CommandHandler("abo", on_abo),
+        CommandHandler("abo_aus", on_abo_aus),
+        CallbackQueryHandler(on_abo_button, pattern=f"^{ABO_ACTION}"),
+    ]
+
+
+def schedule(jobs: JobQueue[NewsbotContext], settings: Settings) -> None:
+    """The job that looks for due subscriptions every NEWSBOT_DIGEST_CHECK_SECONDS."""
+    jobs.run_repeating(
+        check_digest,
+        interval=settings.digest_check_seconds,
+        first=min(FIRST_CHECK_SECONDS, settings.digest_check_seconds),
+        name=JOB_NAME,
     )
-    if application.job_queue is not None:
-        application.job_queue.run_repeating(
-            check_digest,
-            interval=settings.digest_check_seconds,
-            first=min(FIRST_CHECK_SECONDS, settings.digest_check_seconds),
-            name=JOB_NAME,
-        )
-    return digest
-
-
-def digest_of(application: App) -> Digest:
-    """The Digest in bot_data."""
-    digest = application.bot_data[DIGEST_KEY]
-    assert isinstance(digest, Digest)
-    return digest
 
 
 # ---- readers -------------------------------------------------------------------------------
@@ -80,22 +72,22 @@ def digest_of(application: App) -> Digest:
 
 async def _in_private(
     update: Update,
-    context: ContextTypes.DEFAULT_TYPE,
+    context: NewsbotContext,
     act: Callable[[Engine, Digest, int], Awaitable[Reply]],
 ) -> None:
     """Run a subscription command in a private chat; groups get a kind refusal."""
     chat = update.effective_chat
-    if chat is not None and await _admit(update, context):
-        engine, digest = _state(context).engine, digest_of(context.application)
+    if chat is not None:
+        engine = context.engine
         if chat.type != ChatType.PRIVATE:
-            reply = Reply(kind="help", text=engine.kb.texts.text("abo_private"))
+            reply = text_reply(engine.kb.texts.text("abo_private"))
         else:
-            reply = await act(engine, digest, chat.id)
-        await _answer_message(update, context, reply)
+            reply = await act(engine, context.digest, chat.id)
+        await answer_message(update, context, reply)
     raise ApplicationHandlerStop
 
 
-async def on_abo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_abo(update: Update, context: NewsbotContext) -> None:
     """/abo [time]: subscribe, change the time, or show the setting."""
     wanted = " ".join(context.args or ())
     await _in_private(
@@ -103,25 +95,25 @@ async def on_abo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     )
 
 
-async def on_abo_aus(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_abo_aus(update: Update, context: NewsbotContext) -> None:
     """/abo_aus: end the subscription and delete it."""
     await _in_private(
         update, context, lambda engine, digest, chat: digest.unsubscribe(engine, chat)
     )
 
 
-async def on_abo_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_abo_button(update: Update, context: NewsbotContext) -> None:
     """An "abo:" button: pick a time, end the subscription, or show the setting."""
     query = update.callback_query
     assert query is not None
-    await _acknowledge(query)
+    await acknowledge(query)
     message = query.message
-    if message is not None and query.data and await _admit(update, context):
-        engine, digest = _state(context).engine, digest_of(context.application)
+    if message is not None and query.data:
+        engine = context.engine
         if message.chat.type != ChatType.PRIVATE:
-            reply = Reply(kind="help", text=engine.kb.texts.text("abo_private"))
+            reply = text_reply(engine.kb.texts.text("abo_private"))
         else:
-            reply = await digest.press(engine, message.chat.id, query.data)
+            reply = await context.digest.press(engine, message.chat.id, query.data)
         await send_reply(context, message.chat.id, reply)
     raise ApplicationHandlerStop
 
@@ -129,16 +121,19 @@ async def on_abo_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
 # ---- the job -------------------------------------------------------------------------------
 
 
-async def check_digest(context: ContextTypes.DEFAULT_TYPE) -> None:
+async def check_digest(context: NewsbotContext) -> None:
     """The repeating job: start a digest run in the background unless one is going."""
-    application = context.application
-    if not digest_of(application).running:
+    if not context.digest.running:
+        application = context.application
         application.create_task(send_digests(application), name="newsbot digest")
 
 
-async def send_digests(application: App, keep_going: Callable[[], bool] | None = None) -> RunReport:
+async def send_digests(
+    application: Application[Any, Any, Any, Any, Any, Any],
+    keep_going: Callable[[], bool] | None = None,
+) -> RunReport:
     """One digest run through the bot (and its rate limiter); stops when the bot stops."""
-    context: ContextTypes.DEFAULT_TYPE = CallbackContext(application)
+    context = NewsbotContext(application)
 
     async def send(chat_id: int, reply: Reply) -> Outcome:
         try:
@@ -157,8 +152,8 @@ async def send_digests(application: App, keep_going: Callable[[], bool] | None =
             return "failed"
         return "sent"
 
-    return await digest_of(application).run(
-        lambda: _state(context).engine,
+    return await context.digest.run(
+        lambda: context.engine,
         send,
         keep_going if keep_going is not None else lambda: application.running,
     )

@@ -1,7 +1,7 @@
 """Replies as Telegram messages: escaped HTML, real links, keyboards, within Telegram's limits.
 
 Plain data in, plain data out, so that the rules are tested without python-telegram-bot:
-the adapter (telegram_app.py) turns an Outgoing into an API call.
+the adapter (send.py) turns an Outgoing into an API call.
 """
 
 from __future__ import annotations
