@@ -30,7 +30,7 @@ from bot.refs import (
 from bot.search.analysis import analyze, fold
 from bot.search.matcher import Matcher
 from bot.search.results import Match, Result, Target
-from bot.sentences import sentences
+from bot.sentences import teaser
 
 MAX_TERM_BUTTONS = 4
 MAX_SUGGESTIONS = 3
@@ -379,20 +379,6 @@ class Composer:
             return Reply(kind="none", text=self.kb.texts.text("no_context"))
         conversation.last_ref = entry.ref
         return self.entry(entry)
-
-
-def teaser(text: str, limit: int) -> str:
-    """The first sentences of a text on one line, as many as fit in limit characters (at
-    least one, cut between words with " …" if even that is too long)."""
-    parts = sentences(" ".join(text.split()))
-    result = parts[0] if parts else ""
-    for part in parts[1:]:
-        if len(result) + 1 + len(part) > limit:
-            break
-        result += " " + part
-    if len(result) <= limit:
-        return result
-    return result[: limit - 2].rsplit(" ", 1)[0] + " …"
 
 
 def _host(url: str) -> str:

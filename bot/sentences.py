@@ -38,3 +38,17 @@ def sentences(text: str) -> list[str]:
 def _continues(text: str) -> bool:
     """True if text ends in a day or an ordinal ("13.", "2."), so the sentence goes on."""
     return bool(_DAY_OR_ORDINAL.search(text))
+
+
+def teaser(text: str, limit: int) -> str:
+    """The first sentences of a text on one line, as many as fit in limit characters (at
+    least one, cut between words with " …" if even that is too long)."""
+    parts = sentences(" ".join(text.split()))
+    result = parts[0] if parts else ""
+    for part in parts[1:]:
+        if len(result) + 1 + len(part) > limit:
+            break
+        result += " " + part
+    if len(result) <= limit:
+        return result
+    return result[: limit - 2].rsplit(" ", 1)[0] + " …"

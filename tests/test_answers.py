@@ -8,11 +8,12 @@ from dataclasses import replace
 
 import pytest
 
-from bot.answers import DIGEST_MAX_ARTICLES, GLOSSARY_PAGE_SIZE, teaser
+from bot.answers import DIGEST_MAX_ARTICLES, GLOSSARY_PAGE_SIZE
 from bot.conversation import Conversation
 from bot.engine import Engine
 from bot.models import Article
 from bot.search.analysis import fold
+from bot.sentences import teaser
 
 
 def glossary_pages(engine: Engine) -> list[list[str]]:

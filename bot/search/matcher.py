@@ -15,13 +15,13 @@ from bot.search.explain import Explanation, explain
 from bot.search.index import Index
 from bot.search.query import QueryParser
 from bot.search.results import Match, Result
+from bot.search.rules import score_candidates
 from bot.search.scoring import (
     FIELD_WEIGHTS,
     MAX_JOIN,
     Candidates,
     Question,
     decide,
-    score_candidates,
 )
 from bot.search.typos import Typos
 from bot.search.worry import WorryFinder
