@@ -26,10 +26,7 @@ CUES: dict[str, frozenset[str]] = {
     "count": frozenset({"wieviel", "wieviele"}),
 }
 GIVES: dict[str, frozenset[str]] = {
-    "why": frozenset(
-        {"weil", "deshalb", "darum", "damit", "denn", "grund", "ziel", "soll", "sollen", "will"}
-        | {"wollen", "wollte", "wollten", "schutzen", "verhindern"}
-    ),
+    "why": frozenset({"weil", "deshalb", "darum", "deswegen", "grund", "gruende", "ziel"}),
     "when": frozenset({"seit", "jahr", "jahren", "jahrhundert", "damals", "heute", "tag"}),
     "where": frozenset({"liegt", "liegen", "ort", "stadt", "hauptstadt", "osten", "westen"})
     | frozenset({"norden", "sueden", "nahe", "grenze", "kilometer", "land"}),
@@ -82,7 +79,9 @@ class Aspects:
                 best, best_score = sentence, score
         needed = AN_ASPECT_WORD if strong else A_CUE
         if best is None or best_score < needed:
-            return AspectNote(None, None, hedge=True)
+            # A question word alone ("Warum gibt es die NATO?") is what the short answer is
+            # for; an aspect word no sentence holds ("Wie gefährlich ...?") is not.
+            return AspectNote(None, None, hedge=True) if strong else None
         return AspectNote(best.text, best.field, hedge=False)
 
     def _in(self, word: str, sentence: _Sentence) -> bool:

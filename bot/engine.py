@@ -14,12 +14,10 @@ from bot.gcpause import gc_paused
 from bot.knowledge.base import KnowledgeBase
 from bot.knowledge.load import load_knowledge
 from bot.models import Reply
+from bot.search.analysis import MAX_MESSAGE_CHARS
 from bot.search.matcher import Matcher
 
 logger = logging.getLogger(__name__)
-
-# Longer messages are not questions a reader typed; they get the "too long" reply.
-MAX_MESSAGE_CHARS = 1000
 
 
 @dataclass(frozen=True)

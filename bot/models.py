@@ -189,6 +189,7 @@ class Worries:
     self_words: tuple[str, ...] = ()
     others: tuple[str, ...] = ()
     near: tuple[str, ...] = ()
+    home: tuple[str, ...] = ()
     arrive: tuple[str, ...] = ()
     past: tuple[str, ...] = ()
     kinds: tuple[Worry, ...] = ()

@@ -187,6 +187,7 @@ def bot_from(reading: Reading, path: Path) -> BotTexts | None:
         self_words=tuple(item.worries.self_words),
         others=tuple(item.worries.others),
         near=tuple(item.worries.near),
+        home=tuple(item.worries.home),
         arrive=tuple(item.worries.arrive),
         past=tuple(item.worries.past),
         kinds=tuple(

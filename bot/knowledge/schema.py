@@ -307,6 +307,11 @@ class WorriesFile(_Strict):
         description="Words of a reader who speaks of someone else: jemandem, andere.",
     )
     near: list[Name] = Field(min_length=1, description="Words that bring a danger close: uns.")
+    home: list[Name] = Field(
+        default_factory=list,
+        description="Words of the reader's country: they bring a danger close only with an"
+        " arrive word (Kommt der Krieg nach Deutschland?).",
+    )
     arrive: list[Name] = Field(
         default_factory=list, description="Words of a danger coming: kommt, passieren."
     )

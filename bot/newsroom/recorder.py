@@ -15,8 +15,8 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 
-from bot.engine import MAX_MESSAGE_CHARS
 from bot.models import Reply
+from bot.search.analysis import MAX_MESSAGE_CHARS
 from bot.storage.interface import StatsStore, StoreError
 
 logger = logging.getLogger(__name__)

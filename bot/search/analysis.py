@@ -12,6 +12,8 @@ import snowballstemmer
 # A question is cut to this many characters before it is analysed: a 20,000-character
 # paste costs the same as a sentence, and nothing a reader asks needs more.
 MAX_QUESTION_CHARS = 400
+# Longer messages are not questions a reader typed; worry is still looked for this far.
+MAX_MESSAGE_CHARS = 1000
 MAX_TOKENS = 40
 
 _UMLAUT_PAIRS = (("ä", "ae"), ("ö", "oe"), ("ü", "ue"), ("ß", "ss"), ("ẞ", "ss"))

@@ -19,7 +19,7 @@ from bot.knowledge.base import KnowledgeBase
 from bot.search.analysis import INFLECTIONS, analyze, fold, stem
 from bot.search.results import Target, TargetKind
 
-FieldKind = Literal["name", "keyword", "related", "question", "summary", "text"]
+FieldKind = Literal["name", "describer", "keyword", "related", "question", "summary", "text"]
 
 
 @dataclass(slots=True)
@@ -110,12 +110,12 @@ class Index:
             )
         for term in kb.terms:
             doc = builder.target("term", term.ref, term.name)
-            builder.instances(doc, "name", (term.name, *term.aliases))
+            builder.names(doc, (term.name, *term.aliases))
             builder.instances(doc, "question", term.questions)
             builder.text(doc, {"summary": [term.short], "text": [term.more or ""]})
         for source in kb.sources:
             doc = builder.target("source", source.ref, source.name)
-            builder.instances(doc, "name", (source.name, source.full_name, *source.aliases))
+            builder.names(doc, (source.name, source.full_name, *source.aliases))
             builder.instances(doc, "question", source.questions)
             builder.text(
                 doc, {"summary": [source.short, source.source_kind], "text": [source.more or ""]}
@@ -150,7 +150,7 @@ class _Builder:
     text_postings: dict[str, list[tuple[int, float]]]
     field_weights: Mapping[FieldKind, float]
     max_join: int
-    names: dict[int, set[str]] = field(default_factory=dict)
+    own: dict[int, set[str]] = field(default_factory=dict)
 
     def target(self, kind: TargetKind, key: str, title: str) -> int:
         self.index.targets.append(Target(kind, key, title))
@@ -159,6 +159,13 @@ class _Builder:
     def instances(self, doc: int, kind: FieldKind, texts: Iterable[str]) -> None:
         for text in texts:
             self.instance(doc, kind, text)
+
+    def names(self, doc: int, names: Iterable[str]) -> None:
+        # A name written as one lowercase word is an adjective or a verb ("russisch",
+        # "wählen"): it describes its entry rather than naming it.
+        for name in names:
+            describer = " " not in name.strip() and name[:1].islower()
+            self.instance(doc, "describer" if describer else "name", name)
 
     def instance(self, doc: int, kind: FieldKind, text: str) -> None:
         content = analyze(text).content
@@ -180,13 +187,13 @@ class _Builder:
                 self.index.surface.setdefault("".join(content[start:end]), joined)
         for stem_, length in seen.items():
             self.postings[stem_].append((instance, length))
-        if kind == "name":
-            self.names.setdefault(doc, set()).update(seen)
+        if kind in ("name", "describer"):
+            self.own.setdefault(doc, set()).update(seen)
 
     def text(self, doc: int, fields: dict[FieldKind, list[str]]) -> None:
         # The entry's own name in its text says nothing new: "Atom" must not find
         # "Atom-U-Boot" through its text when the name itself covers it only in part.
-        own = self.names.get(doc, set())
+        own = self.own.get(doc, set())
         best: dict[str, float] = {}
         for kind, texts in fields.items():
             weight = self.field_weights[kind]

@@ -10,7 +10,14 @@ from dataclasses import dataclass
 
 from bot.knowledge.base import KnowledgeBase
 from bot.language import looks_like_name
-from bot.search.analysis import MAX_QUESTION_CHARS, addresses_someone, analyze, written_forms
+from bot.search.analysis import (
+    MAX_MESSAGE_CHARS,
+    MAX_QUESTION_CHARS,
+    addresses_someone,
+    analyze,
+    fold,
+    written_forms,
+)
 from bot.search.explain import Explanation, explain
 from bot.search.index import Index
 from bot.search.query import QueryParser
@@ -61,6 +68,7 @@ class Matcher:
             folded=analysis.words,
             content=analysis.content,
             words=self.parser.parse(question),
+            whole=tuple(fold(question[:MAX_MESSAGE_CHARS]).split()),
             personal=addresses_someone(text),
             name_like=lambda word: looks_like_name(forms.get(word, word)),
         )

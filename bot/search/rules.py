@@ -77,7 +77,8 @@ def raise_worry(found: Candidates, question: Question, index: Index, worries: Wo
         value >= SUGGEST_THRESHOLD and index.targets[doc].is_entry
         for doc, value in found.scores.items()
     )
-    kind = worries.find(question.folded, len(question.content), names_an_entry)
+    # A question put to a person ("Was werden Sie vermissen?") is not the reader's worry.
+    kind = worries.find(question.whole, len(question.content), names_an_entry, question.personal)
     if kind is not None:
         doc = index.worry_targets[kind.name]
         found.scores[doc] = 1.0
@@ -93,7 +94,7 @@ def find_subject(
     knowledge does not know and that looks like a name itself keeps the entry from being
     answered ("Kim Kardashian", "Hunter Biden"): it is only offered.
     """
-    named = found.named
+    named = found.named or found.described
     widest = [
         doc for doc, spots in named.items() if not any(spots < other for other in named.values())
     ]
@@ -106,8 +107,10 @@ def find_subject(
         return
     for position in rest:
         word = words[position]
-        # Known words and the parts of a split compound are never names of their own.
-        if word.alternatives or word.names_only or name_like is None:
+        # Known words and the parts of a split compound are never names of their own; a
+        # word the knowledge holds only as a typo of another may be one ("Hunter", "hunger").
+        known = word.alternatives and not word.how.startswith("typo")
+        if known or word.names_only or name_like is None:
             continue
         beside = position - 1 in spots or position + 1 in spots
         if beside and name_like(word.word):
@@ -158,13 +161,19 @@ def explained_better(
         }
 
     own = explained(subject)
-    return any(
-        other != subject
-        and index.targets[other].is_entry
-        and value >= SUGGEST_THRESHOLD
-        and explained(other) > own
-        for other, value in found.scores.items()
-    )
+    topic = {p for p, word in enumerate(words) if word.weight >= 1.0}
+    # Two or more aspect words that one entry explains together with the subject name that
+    # entry as well: "warum kann die ukraine kein getreide mit schiffen verkaufen".
+    several = len(topic - own) >= 2
+    for other, value in found.scores.items():
+        if other == subject or not index.targets[other].is_entry:
+            continue
+        theirs = explained(other)
+        if value >= SUBJECT_SCORE - AMBIGUITY_MARGIN and theirs > own:
+            return True
+        if several and value >= SUGGEST_THRESHOLD and theirs >= topic:
+            return True
+    return False
 
 
 def raise_intents(found: Candidates, keys: set[str], index: Index) -> None:

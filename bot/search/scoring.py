@@ -22,6 +22,7 @@ from bot.search.results import Decision, Match
 # How much a word found in each kind of field counts (1.0 = the entry's own name).
 FIELD_WEIGHTS: dict[FieldKind, float] = {
     "name": 1.0,
+    "describer": 1.0,
     "keyword": 0.85,
     "related": 0.75,
     "question": 0.9,
@@ -140,6 +141,9 @@ class Candidates:
     scores: dict[int, float]
     explained: dict[int, dict[int, tuple[float, str]]]
     named: dict[int, frozenset[int]]
+    # Entries an adjective or verb of theirs describes ("russisch"): a subject only when no
+    # entry is named.
+    described: dict[int, frozenset[int]] = field(default_factory=dict)
     subject: int = -1
     aspect: tuple[int, ...] = ()
     blocked: bool = False
@@ -154,6 +158,9 @@ class Question:
     folded: tuple[str, ...]
     content: tuple[str, ...]
     words: Sequence[QueryWord]
+    # Every folded word of the whole message (not cut after MAX_TOKENS): worry at the end of
+    # a long message counts ("... Ich habe im Moment echt Angst").
+    whole: tuple[str, ...] = ()
     personal: bool = False
     name_like: NameTest | None = None
 
@@ -176,7 +183,7 @@ def entry_scores(words: Sequence[QueryWord], index: Index) -> Candidates:
     """Per target: the weighted share of the question that its best fields explain."""
     total = sum(w.weight for w in words)
     if total == 0:
-        return Candidates({}, {}, {})
+        return Candidates({}, {}, {}, {})
     # Per instance: how many characters of it the question covers, and by which words.
     covered: dict[int, float] = defaultdict(float)
     covering: dict[int, set[int]] = defaultdict(set)
@@ -200,14 +207,16 @@ def entry_scores(words: Sequence[QueryWord], index: Index) -> Candidates:
                     )
     instance_quality: dict[int, float] = {}
     named: dict[int, frozenset[int]] = {}
+    described: dict[int, frozenset[int]] = {}
     for instance, chars in covered.items():
         info = index.instances[instance]
         coverage = min(1.0, chars / info.length)
         instance_quality[instance] = field_quality(info.kind, coverage)
-        if info.kind == "name" and coverage >= NAMED_WHOLE:
+        if info.kind in ("name", "describer") and coverage >= NAMED_WHOLE:
+            group = named if info.kind == "name" else described
             spots = frozenset(covering[instance])
-            if all(s in spots for s in named.get(info.doc, frozenset())):
-                named[info.doc] = spots
+            if all(s in spots for s in group.get(info.doc, frozenset())):
+                group[info.doc] = spots
     linked: dict[int, set[int]] = defaultdict(set)
     for position, word in enumerate(words):
         for stem_, similarity in word.alternatives:
@@ -226,7 +235,7 @@ def entry_scores(words: Sequence[QueryWord], index: Index) -> Candidates:
         if len(linked.get(doc, ())) >= 2:
             value = min(1.0, value * ARTICLE_LINK_BONUS)
         scores[doc] = value
-    return Candidates(scores, dict(explained), named)
+    return Candidates(scores, dict(explained), named, described)
 
 
 # ---- the bands ------------------------------------------------------------------------------

@@ -26,7 +26,7 @@ ENDINGS = ("", "e", "en", "er", "es", "n", "s", "t")
 # A word at least this common in German is taken as written, never as a typo of a root.
 COMMON_WORD = 4.0
 # A message of at most this many topic words is about the reader: "Angst!", "hab angst".
-SHORT_MESSAGE = 2
+SHORT_MESSAGE = 1
 
 
 @dataclass(frozen=True)
@@ -37,6 +37,7 @@ class WorryFinder:
     self_words: frozenset[str]
     others: frozenset[str]
     near: frozenset[str]
+    home: frozenset[str]
     arrive: frozenset[str]
     past: frozenset[str]
     roots: tuple[tuple[Worry, tuple[tuple[str, ...], ...]], ...]
@@ -57,29 +58,35 @@ class WorryFinder:
             words(worries.self_words),
             words(worries.others),
             words(worries.near),
+            words(worries.home),
             words(worries.arrive),
             words(worries.past),
             roots,
         )
 
-    def find(self, words: Sequence[str], content: int, names_an_entry: bool) -> Worry | None:
+    def find(
+        self, words: Sequence[str], content: int, names_an_entry: bool, personal: bool = False
+    ) -> Worry | None:
         """The first kind of worry the message's folded words speak of, or None.
 
-        content is the number of topic words: a message of one or two ("Angst!", "hab angst")
-        speaks of the reader even without "ich".
+        content is the number of topic words: a message of one ("Angst!", "hab angst") speaks
+        of the reader even without "ich"; a personal question (to "Sie") does not.
         """
         present = set(words)
         speaks_of_self = bool(present & self.self_words) or content <= SHORT_MESSAGE
         # "Wie kann ich jemandem helfen, der gemobbt wird?" is about someone else.
-        speaks_of_self = speaks_of_self and not present & self.others
-        close = bool(present & self.near)
+        speaks_of_self = speaks_of_self and not present & self.others and not personal
+        # "uns", "hier" bring a danger close; "Deutschland" only with a word of its coming
+        # ("Kommt der Krieg nach Deutschland?", not "Mischt sich Deutschland in einen Krieg ein?").
+        arriving = bool(present & self.arrive)
+        close = bool(present & self.near) or (arriving and bool(present & self.home))
         for kind, roots in self.roots:
             found = [root for root in roots if self._has(words, root)]
             if kind.needs == "self" and found and speaks_of_self:
                 return kind
             if kind.needs == "near" and close:
                 # A danger named and brought close, or one coming to us: "Kommt der auch zu uns?"
-                coming = bool(present & self.arrive) and not names_an_entry
+                coming = arriving and not names_an_entry
                 if found or coming:
                     return kind
             if kind.needs == "nothing" and found:
