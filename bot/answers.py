@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 from bot.aspects import Aspects
 from bot.conversation import Conversation
 from bot.knowledge.base import KnowledgeBase
+from bot.lists import Lists
 from bot.models import Article, Button, Entry, Link, Reply, Source, Suggestion, Term
 from bot.refs import (
     ENTRY_KINDS,
@@ -20,9 +21,7 @@ from bot.refs import (
     NOTHING_ACTION,
     SOURCE_LIST_ACTION,
     SOURCES_ACTION,
-    abo_action,
     entry_ref,
-    glossary_action,
     glossary_page,
     more_action,
     sources_action,
@@ -30,16 +29,12 @@ from bot.refs import (
 from bot.search.analysis import analyze, fold
 from bot.search.matcher import Matcher
 from bot.search.results import Match, Result, Target
-from bot.sentences import teaser
+from bot.unknown import NotKnown
 
 MAX_TERM_BUTTONS = 4
 MAX_SUGGESTIONS = 3
-GLOSSARY_PAGE_SIZE = 8
 MAX_SEARCH_RESULTS = 5
 SEARCH_MIN_SCORE = 0.3
-
-DIGEST_MAX_ARTICLES = 10
-DIGEST_LINE_CHARS = 160  # the one-line summary of an article in the digest
 
 
 def _score(match: Match | None) -> int:
@@ -63,6 +58,8 @@ class Composer:
         # entry() depends on nothing but the (immutable) knowledge: compose each once.
         self._entries: dict[str, Reply] = {}
         self.aspects = Aspects(matcher.index.key)
+        self.not_known = NotKnown(kb)
+        self.lists = Lists(kb)
 
     def _today(self) -> dt.date:
         return self.today or dt.date.today()
@@ -81,7 +78,7 @@ class Composer:
     def _compose(self, result: Result, question: str, conversation: Conversation) -> Reply:
         best = result.best
         if best is None or result.decision == "none":
-            return Reply(kind="none", text=self.kb.texts.text("unknown"), score=_score(best))
+            return self.not_known.reply(question, self._today(), _score(best))
         if result.decision == "unsure":
             return self._suggest("unknown_suggest", result.matches, best)
         if result.decision == "ambiguous":
@@ -97,6 +94,8 @@ class Composer:
             entry = self.kb.get(target.key)
             if entry is None:
                 return Reply(kind="none", text=self.kb.texts.text("unknown"), score=score)
+            if result.pointer is not None:
+                return replace(self._pointed(entry, result.pointer), score=score)
             if result.subject is target:
                 return replace(self._aspect(entry, result.aspect, question), score=score)
             return replace(self.entry(entry), score=score)
@@ -111,6 +110,12 @@ class Composer:
         if target.kind == "comfort":
             return self._comfort(target, result, score, conversation)
         return self._smalltalk(target, question, score)
+
+    def _pointed(self, entry: Entry, word: str) -> Reply:
+        """An entry reached through a related word: it says so before the short answer."""
+        plain = self.entry(entry)
+        intro = self.kb.texts.text("related_intro", word=word, name=entry.name)
+        return replace(plain, text=f"{intro}\n\n{plain.text}")
 
     def _aspect(self, entry: Entry, aspect: Sequence[str], question: str) -> Reply:
         """An entry that a question asks one aspect of: led by the moderator's sentence that
@@ -297,51 +302,20 @@ class Composer:
         )
 
     def news(self) -> Reply:
-        """The latest articles, newest first, expired ones left out."""
-        texts = self.kb.texts
-        current = self.kb.current_articles(self._today())
-        if not current:
-            return Reply(kind="news", text=texts.text("news_empty"))
-        lines = [texts.text("news_intro")]
-        lines += [f"• {a.title} ({texts.month_year(a.date)})" for a in current[:10]]
-        buttons = tuple(Button(a.title, a.ref) for a in current[:10])
-        return Reply(kind="news", text="\n".join(lines), buttons=buttons)
+        """The latest articles, newest first (bot/lists.py)."""
+        return self.lists.news(self._today())
 
     def digest(self, articles: Sequence[Article]) -> Reply:
-        """The daily digest: per new article its title and first sentences, a button to open it.
-
-        At most DIGEST_MAX_ARTICLES, in the order given (newest first); /news lists the rest.
-        """
-        texts = self.kb.texts
-        shown = articles[:DIGEST_MAX_ARTICLES]
-        blocks = [texts.text("digest_intro")]
-        blocks += [f"• {a.title}\n{teaser(a.summary, DIGEST_LINE_CHARS)}" for a in shown]
-        blocks.append(texts.text("digest_outro"))
-        buttons = [Button(a.title, a.ref) for a in shown]
-        buttons.append(Button(texts.buttons["abo_change"], abo_action()))
-        return Reply(kind="news", text="\n\n".join(blocks), buttons=tuple(buttons))
+        """The daily digest of new articles (bot/lists.py)."""
+        return self.lists.digest(articles)
 
     def glossary(self, page: int) -> Reply:
-        """One page of the glossary, A to Z, with buttons to turn the page."""
-        texts = self.kb.texts
-        terms = sorted(self.kb.terms, key=lambda term: (fold(term.name), term.name))
-        pages = max(1, -(-len(terms) // GLOSSARY_PAGE_SIZE))
-        page = min(max(page, 1), pages)
-        shown = terms[(page - 1) * GLOSSARY_PAGE_SIZE : page * GLOSSARY_PAGE_SIZE]
-        buttons = [Button(term.name, term.ref) for term in shown]
-        if page > 1:
-            buttons.append(Button(texts.buttons["back"], glossary_action(page - 1)))
-        if page < pages:
-            buttons.append(Button(texts.buttons["next"], glossary_action(page + 1)))
-        text = texts.text("glossary_intro")
-        if pages > 1:
-            text += "\n" + texts.text("page", page=str(page), pages=str(pages))
-        return Reply(kind="glossary", text=text, buttons=tuple(buttons))
+        """One page of the glossary, A to Z (bot/lists.py)."""
+        return self.lists.glossary(page)
 
     def source_list(self) -> Reply:
-        """Every news source, as buttons."""
-        buttons = tuple(Button(source.name, source.ref) for source in self.kb.sources)
-        return Reply(kind="sources", text=self.kb.texts.text("sources_list_intro"), buttons=buttons)
+        """Every news source, as buttons (bot/lists.py)."""
+        return self.lists.source_list()
 
     def search(self, query: str, limit: int = MAX_SEARCH_RESULTS) -> tuple[Reply, ...]:
         """The entries that best match a search, each as its short answer; empty: the news."""

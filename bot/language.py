@@ -74,3 +74,28 @@ def looks_like_name(word: str) -> bool:
     if german < COMMON_ZIPF:
         return not is_compound_of_common(word)
     return zipf(word, "en") >= german - ENGLISH_MARGIN
+
+
+# A message is taken as German unless at least this share of its words says otherwise.
+FOREIGN_SHARE = 0.6
+MIN_FOREIGN_WORDS = 2
+
+
+def is_foreign(words: list[str]) -> bool:
+    """True for a message in another language: written in another script (Cyrillic,
+    Arabic ...), or most of its words far more common in English than in German, or unknown
+    to German altogether ("what is nato", "привет", "merhaba nasılsın")."""
+    letters = [ch for word in words for ch in word if ch.isalpha()]
+    if not letters:
+        return False
+    latin = sum(1 for ch in letters if ch.isascii() or ch in "äöüßéèêàáâçñ")
+    if latin < len(letters) / 2:
+        return True
+    if len(words) < MIN_FOREIGN_WORDS:
+        return False
+    foreign = 0
+    for word in words:
+        german = zipf(word)
+        if german < 1.5 or zipf(word, "en") > german + 1.0:
+            foreign += 1
+    return foreign >= FOREIGN_SHARE * len(words)

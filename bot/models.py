@@ -108,6 +108,8 @@ class Term:
     more: str | None = None
     see: tuple[str, ...] = ()
     date: dt.date | None = None
+    # Words that lead here without being this entry's name ("Parlament" -> Bundestag).
+    related: tuple[str, ...] = ()
 
     kind: EntryKind = field(default="term", init=False)
 

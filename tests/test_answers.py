@@ -8,9 +8,9 @@ from dataclasses import replace
 
 import pytest
 
-from bot.answers import DIGEST_MAX_ARTICLES, GLOSSARY_PAGE_SIZE
 from bot.conversation import Conversation
 from bot.engine import Engine
+from bot.lists import DIGEST_MAX_ARTICLES, GLOSSARY_PAGE_SIZE
 from bot.models import Article
 from bot.search.analysis import fold
 from bot.sentences import teaser

@@ -213,7 +213,7 @@ def test_meinst_du_and_nichts_davon(polling: Running) -> None:
     labels = [k["text"] for row in offer.params["reply_markup"]["inline_keyboard"] for k in row]
     assert labels[-1] == "Nichts davon" and len(labels) >= 2
     (reply,) = polling.press(offer, "Nichts davon")
-    assert text_of(reply).startswith("Das weiß ich noch nicht.")
+    assert text_of(reply).startswith("Darüber weiß ich noch nichts.")
     reasons = lambda: {r[1] for r in stored(polling.data) if r[2] == "Wladimir"}  # noqa: E731
     wait(polling.bot, polling.fake, lambda: reasons() == {"unanswered", "nothing"})
     assert "Wladimir" not in polling.bot.output()
@@ -588,7 +588,7 @@ def test_knowledge_edited_broken_and_fixed_while_the_bot_runs(tmp_path: Path) ->
                 "stats",
             ]
             (unknown,) = running.ask(500, "Was ist Weltraumschrott?")
-            assert text_of(unknown).startswith("Das weiß ich noch nicht")
+            assert text_of(unknown).startswith("Darüber weiß ich noch nichts")
 
             glossary.write_text(good + NEW_TERM, encoding="utf-8")
             wait(bot, fake, lambda: "154 terms" in bot.output())
@@ -606,7 +606,7 @@ def test_knowledge_edited_broken_and_fixed_while_the_bot_runs(tmp_path: Path) ->
             (fixed,) = running.new_messages(ADMIN, 1, 1)
             assert text_of(fixed).startswith("Die Fehler sind behoben.")
             (gone,) = running.ask(500, "Was ist Weltraumschrott?")
-            assert text_of(gone).startswith("Das weiß ich noch nicht")
+            assert text_of(gone).startswith("Darüber weiß ich noch nichts")
 
             (reloaded,) = running.ask(ADMIN, "/reload")
             assert text_of(reloaded).startswith("Neu geladen: 1 Artikel, 153 Begriffe")

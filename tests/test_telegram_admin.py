@@ -292,7 +292,7 @@ async def test_a_broken_store_costs_the_statistics_never_an_answer(
     assert bot.database is not None
     await bot.database.close()  # every write now fails
     (reply,) = await ask(bot, READER, "Wer gewinnt die Liga?")
-    assert text_of(reply).startswith("Das weiß ich noch nicht")
+    assert text_of(reply).startswith("Darüber weiß ich noch nichts")
     (answer,) = await ask(bot, READER, "was sind sanktionen")
     await bot.press(answer, "👎")
     assert "the store could not be written" in caplog.text
@@ -325,7 +325,7 @@ async def test_a_valid_change_goes_live_in_one_assignment_without_bothering_the_
 ) -> None:
     bot = admin_bot
     (before,) = await ask(bot, READER, "Was ist Weltraumschrott?")
-    assert text_of(before).startswith("Das weiß ich noch nicht")
+    assert text_of(before).startswith("Darüber weiß ich noch nichts")
     add_term(kb_copy)
     await run_job(bot, "reload")
     assert state(bot).engine is newsroom(bot).reloader.engine
@@ -449,7 +449,7 @@ async def test_questions_are_answered_while_knowledge_is_edited_broken_fixed_and
         assert (await reload_and_ask("Was ist Weltraumschrott?")).startswith("Weltraumschrott\n")
         shutil.copytree(KNOWLEDGE, kb_copy, ignore=shutil.ignore_patterns("README.md", "schema"))
         reply = await reload_and_ask("Was ist Weltraumschrott?")  # the shipped knowledge
-        assert reply.startswith("Das weiß ich noch nicht")
+        assert reply.startswith("Darüber weiß ich noch nichts")
         # How many questions fit in between depends on the machine's load; wait (bounded)
         # until the reader has asked enough for the counts below to mean something.
         for _ in range(1000):
@@ -502,7 +502,7 @@ async def test_answering_goes_on_while_the_knowledge_loads(
     answered.set()
     await job
     assert waited == [True]
-    assert text_of(reply).startswith("Das weiß ich noch nicht")  # the old knowledge, meanwhile
+    assert text_of(reply).startswith("Darüber weiß ich noch nichts")  # the old knowledge, meanwhile
     (reply,) = await ask(bot, READER, "Was ist Weltraumschrott?")
     assert text_of(reply).startswith("Weltraumschrott\n")
 
@@ -514,7 +514,7 @@ async def test_the_reload_job_skips_while_a_reload_runs(admin_bot: Bot, kb_copy:
         await run_job(bot, "reload")
     assert newsroom(bot).reloader.engine is state(bot).engine
     (reply,) = await ask(bot, READER, "Was ist Weltraumschrott?")
-    assert text_of(reply).startswith("Das weiß ich noch nicht")  # not yet: the job stood aside
+    assert text_of(reply).startswith("Darüber weiß ich noch nichts")  # not yet: the job stood aside
     await run_job(bot, "reload")
     (reply,) = await ask(bot, READER, "Was ist Weltraumschrott?")
     assert text_of(reply).startswith("Weltraumschrott")

@@ -37,11 +37,15 @@ def check_ids(
 
 
 def check_names(entries: Sequence[tuple[Entry, YamlDocument, Key]]) -> None:
-    """The same name or alias on two entries (or twice on one) makes answers ambiguous."""
+    """The same name or alias on two entries (or twice on one) makes answers ambiguous; a
+    related word that is an entry's name or another entry's related word too, as well."""
     seen: dict[str, tuple[str, Location]] = {}
+    related: list[tuple[Term, YamlDocument, Key]] = []
     for entry, doc, key in entries:
         if isinstance(entry, Article):
             continue
+        if isinstance(entry, Term) and entry.related:
+            related.append((entry, doc, key))
         names = [("term" if entry.kind == "term" else "name", entry.name)]
         names += [("aliases", alias) for alias in entry.aliases]
         for position, (field_name, name) in enumerate(names):
@@ -70,6 +74,37 @@ def check_names(entries: Sequence[tuple[Entry, YamlDocument, Key]]) -> None:
                     )
                 continue
             seen[folded] = (owner, doc.where(sub))
+    _check_related(related, seen)
+
+
+def _check_related(
+    terms: Sequence[tuple[Term, YamlDocument, Key]], names: Mapping[str, tuple[str, Location]]
+) -> None:
+    """A related word leads to an entry that is not its name: never a name of an entry."""
+    pointing: dict[str, tuple[str, Location]] = {}
+    for term, doc, key in terms:
+        owner = f'term "{term.name}"'
+        for i, word in enumerate(term.related):
+            folded, sub = fold(word), (*key, "related", i)
+            if not folded:
+                doc.problem(sub, f'"{word}" has no letters or digits - write a real word')
+            elif folded in names:
+                other, where = names[folded]
+                fix = (
+                    "remove it from related, it is a name of this entry already"
+                    if other == owner
+                    else "remove it from related: that entry answers it itself"
+                )
+                doc.problem(sub, f'"{word}" is a name of {other} ({where}) - {fix}')
+            elif folded in pointing and pointing[folded][0] != owner:
+                other, where = pointing[folded]
+                doc.problem(
+                    sub,
+                    f'"{word}" is a related word of {other} ({where}) too'
+                    " - keep it on the entry that helps most",
+                )
+            else:
+                pointing[folded] = (owner, doc.where(sub))
 
 
 def check_references(refs: Sequence[Reference], names: Mapping[str, Sequence[str]]) -> None:

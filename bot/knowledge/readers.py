@@ -56,9 +56,11 @@ def terms_from(reading: Reading, path: Path) -> list[tuple[Term, YamlDocument, K
             link=item.link,
             see=tuple(item.see),
             date=item.date,
+            related=tuple(item.related),
             where=doc.where(key),
         )
-        reading.remember(term.ref, doc, key, {"aliases": term.aliases, "questions": term.questions})
+        fields = {"aliases": term.aliases, "questions": term.questions, "related": term.related}
+        reading.remember(term.ref, doc, key, fields)
         result.append((term, doc, key))
     return result
 

@@ -93,6 +93,11 @@ class TermFile(_Strict):
     more: Text | None = Field(None, description='More explanation behind "Mehr erfahren".')
     link: Url = Field(description="One good page to read more, for young readers.")
     see: list[Name] = Field(default_factory=list, description="Related glossary terms.")
+    related: list[Name] = Field(
+        default_factory=list,
+        description="Words that should lead a reader here without being this entry's name"
+        " (a thing that has no entry of its own yet); the reply says so honestly.",
+    )
     date: dt.date | None = Field(
         None, description='For facts that age: the date they are true for ("Stand").'
     )
@@ -132,9 +137,18 @@ class TextsFile(_Strict):
 
     welcome: Text = Field(description="/start: what the bot is, what to ask, privacy in a line.")
     help: Text = Field(description="What readers can ask and the commands.")
-    unknown: Text = Field(description='"Das weiß ich noch nicht" and a hint.')
+    unknown: Text = Field(
+        description='"Darüber weiß ich noch nichts": never blames the wording; buttons with'
+        " topics the bot knows follow."
+    )
+    not_german: Text = Field(description="A message in another language: the bot reads German.")
+    no_words: Text = Field(description="A message without words (only emoji or signs).")
     unknown_suggest: Text = Field(description="Not sure: offers the closest entries.")
     did_you_mean: Text = Field(description='Two answers are close: "Meinst du ...?"')
+    related_intro: Text = Field(
+        description="A word that leads to an entry without being it; {word} is the word as"
+        " written in the entry's related list, {name} the entry. Its short answer follows."
+    )
     aspect_unknown: Text = Field(
         description="A question about an entry asks something the entry does not say;"
         " {name} is the entry. The entry's short answer follows."

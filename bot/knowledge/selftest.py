@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from bot.conversation import Conversation
 from bot.engine import Engine
-from bot.models import Article, Location, Problem, Reply
+from bot.models import Article, Location, Problem, Reply, Term
 
 
 def _label(reply: Reply) -> str:
@@ -26,6 +26,8 @@ def _cases(engine: Engine) -> Iterator[tuple[str, str, str, Location]]:
         fields = {"questions": entry.questions}
         if not isinstance(entry, Article):
             fields["aliases"] = entry.aliases
+        if isinstance(entry, Term):
+            fields["related"] = entry.related
         for field_name, values in fields.items():
             for i, text in enumerate(values):
                 where = kb.locations.get((entry.ref, field_name, i), entry.where)

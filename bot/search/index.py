@@ -19,7 +19,9 @@ from bot.knowledge.base import KnowledgeBase
 from bot.search.analysis import INFLECTIONS, analyze, fold, stem
 from bot.search.results import Target, TargetKind
 
-FieldKind = Literal["name", "describer", "keyword", "related", "question", "summary", "text"]
+FieldKind = Literal[
+    "name", "describer", "pointer", "keyword", "related", "question", "summary", "text"
+]
 
 
 @dataclass(slots=True)
@@ -55,6 +57,8 @@ class Index:
     # Synonyms: every listed form (and its regular inflections) -> the key of its group.
     canon: dict[str, str] = field(default_factory=dict)
     related_of: dict[int, int] = field(default_factory=dict)
+    # Per pointer instance (a term's related word): the word as the moderator wrote it.
+    pointer_words: dict[int, str] = field(default_factory=dict)
 
     def trigger_sets(self, triggers: Iterable[str]) -> tuple[frozenset[str], ...]:
         """Each trigger as the set of index keys that must all be in a message."""
@@ -111,6 +115,9 @@ class Index:
         for term in kb.terms:
             doc = builder.target("term", term.ref, term.name)
             builder.names(doc, (term.name, *term.aliases))
+            for word in term.related:
+                index.pointer_words[len(index.instances)] = word
+                builder.instance(doc, "pointer", word)
             builder.instances(doc, "question", term.questions)
             builder.text(doc, {"summary": [term.short], "text": [term.more or ""]})
         for source in kb.sources:

@@ -81,4 +81,7 @@ class Matcher:
         subject = index.targets[found.subject] if found.subject >= 0 else None
         aspect = tuple(asked.words[p].word for p in found.aspect)
         decision, reason = decide(matches)
-        return Result(matches, decision, subject, aspect, reason)
+        pointer = found.pointers.get(ranked[0][0]) if ranked else None
+        if ranked and ranked[0][0] in found.named:
+            pointer = None  # named by its own name too
+        return Result(matches, decision, subject, aspect, reason, pointer)

@@ -48,6 +48,8 @@ class Result:
     subject: Target | None = None
     aspect: tuple[str, ...] = ()
     reason: str = ""
+    # When the best entry was reached through one of its related words: that word.
+    pointer: str | None = None
 
     @property
     def best(self) -> Match | None:

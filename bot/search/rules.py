@@ -228,8 +228,12 @@ def phrase_scores(folded: str, index: Index) -> dict[int, float]:
     # A phrase whose words are all in the message, when the message says nothing else
     # of substance: "hi bot", "danke fuer die erklaerung".
     message = set(folded.split())
+    # "was bedeutet lol" asks what a word means: no small talk.
+    asks_meaning = any(stem(word) in DEFINITION_MARKERS for word in message)
     for phrase, doc in zip(index.phrases, index.phrase_targets, strict=True):
         words = phrase.split()
+        if asks_meaning and not any(stem(word) in DEFINITION_MARKERS for word in words):
+            continue
         if set(words) <= message and all(_word_in(word, words) for word in content):
             result[doc] = max(result.get(doc, 0.0), SUBSET_PHRASE_SCORE)
     for phrase, ratio, position in found:

@@ -23,6 +23,8 @@ from bot.search.results import Decision, Match
 FIELD_WEIGHTS: dict[FieldKind, float] = {
     "name": 1.0,
     "describer": 1.0,
+    # A related word leads to an entry, a little below its own names.
+    "pointer": 0.9,
     "keyword": 0.85,
     "related": 0.75,
     "question": 0.9,
@@ -141,9 +143,11 @@ class Candidates:
     scores: dict[int, float]
     explained: dict[int, dict[int, tuple[float, str]]]
     named: dict[int, frozenset[int]]
-    # Entries an adjective or verb of theirs describes ("russisch"): a subject only when no
-    # entry is named.
+    # Entries an adjective or verb of theirs describes ("russisch"), or a related word of
+    # theirs points to ("Parlament"): a subject only when no entry is named.
     described: dict[int, frozenset[int]] = field(default_factory=dict)
+    # Per entry reached through a related word named whole: that word, as written.
+    pointers: dict[int, str] = field(default_factory=dict)
     subject: int = -1
     aspect: tuple[int, ...] = ()
     blocked: bool = False
@@ -183,7 +187,7 @@ def entry_scores(words: Sequence[QueryWord], index: Index) -> Candidates:
     """Per target: the weighted share of the question that its best fields explain."""
     total = sum(w.weight for w in words)
     if total == 0:
-        return Candidates({}, {}, {}, {})
+        return Candidates({}, {}, {}, {}, {})
     # Per instance: how many characters of it the question covers, and by which words.
     covered: dict[int, float] = defaultdict(float)
     covering: dict[int, set[int]] = defaultdict(set)
@@ -208,11 +212,14 @@ def entry_scores(words: Sequence[QueryWord], index: Index) -> Candidates:
     instance_quality: dict[int, float] = {}
     named: dict[int, frozenset[int]] = {}
     described: dict[int, frozenset[int]] = {}
+    pointers: dict[int, str] = {}
     for instance, chars in covered.items():
         info = index.instances[instance]
         coverage = min(1.0, chars / info.length)
         instance_quality[instance] = field_quality(info.kind, coverage)
-        if info.kind in ("name", "describer") and coverage >= NAMED_WHOLE:
+        if info.kind == "pointer" and coverage >= NAMED_WHOLE:
+            pointers[info.doc] = index.pointer_words[instance]
+        if info.kind in ("name", "describer", "pointer") and coverage >= NAMED_WHOLE:
             group = named if info.kind == "name" else described
             spots = frozenset(covering[instance])
             if all(s in spots for s in group.get(info.doc, frozenset())):
@@ -235,7 +242,7 @@ def entry_scores(words: Sequence[QueryWord], index: Index) -> Candidates:
         if len(linked.get(doc, ())) >= 2:
             value = min(1.0, value * ARTICLE_LINK_BONUS)
         scores[doc] = value
-    return Candidates(scores, dict(explained), named, described)
+    return Candidates(scores, dict(explained), named, described, pointers)
 
 
 # ---- the bands ------------------------------------------------------------------------------
