@@ -172,6 +172,7 @@ def bot_from(reading: Reading, path: Path) -> BotTexts | None:
     return BotTexts(
         texts=dict(item.texts),
         buttons=dict(item.buttons),
+        sites=dict(item.sites),
         months=tuple(item.months),
         intents=intents,
         smalltalk=smalltalk,

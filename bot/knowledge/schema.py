@@ -38,6 +38,17 @@ Slug = Annotated[
 ]
 
 
+SiteKey = Annotated[
+    str,
+    StringConstraints(
+        strip_whitespace=True,
+        to_lower=True,
+        pattern=r"^[a-z0-9-]+(\.[a-z0-9-]+)+(/[^\s/?#]+)*$",
+        max_length=200,
+    ),
+]
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -171,6 +182,25 @@ class TextsFile(_Strict):
     feedback_thanks: Text = Field(
         description="The short thanks for a 👍 or 👎 (at most 200 chars)."
     )
+    feedback_again: Text = Field(
+        description="A second 👍 or 👎 on one answer in one chat, not counted (at most 200 chars)."
+    )
+    news_intro_old: Text = Field(
+        description="Above the list of articles when even the newest is no longer fresh."
+    )
+    too_fast_tap: Text = Field(
+        description="Flood control: a button pressed in the cool-down (at most 200 chars)."
+    )
+    group_hello: Text = Field(
+        description="The bot was added to a group: hello, and how to ask it there; {bot}."
+    )
+    sticker: Text = Field(description="The playful reply to a sticker.")
+    inline_nothing_title: Text = Field(description="Inline mode found nothing: the result's title.")
+    inline_nothing_hint: Text = Field(description="Inline mode found nothing: the grey line.")
+    inline_nothing: Text = Field(
+        description="Inline mode found nothing: the message if the reader sends the result."
+    )
+    abo_kept: Text = Field(description="After a refused time: the subscription stays; {time}.")
     admin_reload_done: Text = Field(
         description="Admins, /reload worked; {articles}, {terms} and {sources} are the counts."
     )
@@ -278,6 +308,11 @@ class BotFile(_Strict):
 
     texts: TextsFile
     buttons: ButtonsFile
+    sites: dict[SiteKey, Name] = Field(
+        default_factory=dict,
+        description="Link labels: a host, or a host and the start of a path, and the name of"
+        ' the site ("zdf.de/kinder/logo": "logo!"). A host counts for its subdomains too.',
+    )
     commands: CommandsFile
     months: list[Name] = Field(min_length=12, max_length=12, description="Month names.")
     intents: IntentsFile
