@@ -7,8 +7,8 @@ import re
 import zlib
 from collections.abc import Sequence
 from dataclasses import replace
-from urllib.parse import urlsplit
 
+from bot import lists
 from bot.conversation import Conversation
 from bot.knowledge.base import KnowledgeBase
 from bot.models import Article, Button, Entry, Link, Reply, Source, Suggestion, Term
@@ -22,7 +22,6 @@ from bot.refs import (
     SOURCES_ACTION,
     abo_action,
     entry_ref,
-    glossary_action,
     glossary_page,
     more_action,
     sources_action,
@@ -30,10 +29,10 @@ from bot.refs import (
 from bot.search.analysis import fold
 from bot.search.matcher import Matcher
 from bot.search.results import Match, Result, Target
+from bot.sites import site_label
 
-MAX_TERM_BUTTONS = 4
+MAX_BUTTONS = 4  # under an answer, besides 👍/👎: the most useful first
 MAX_SUGGESTIONS = 3
-GLOSSARY_PAGE_SIZE = 8
 MAX_SEARCH_RESULTS = 5
 SEARCH_MIN_SCORE = 0.3
 
@@ -51,10 +50,17 @@ def _score(match: Match | None) -> int:
 class Composer:
     """Turns matcher results and button presses into Replies."""
 
-    def __init__(self, kb: KnowledgeBase, matcher: Matcher, today: dt.date | None = None) -> None:
+    def __init__(
+        self,
+        kb: KnowledgeBase,
+        matcher: Matcher,
+        today: dt.date | None = None,
+        fresh_days: int = lists.DEFAULT_FRESH_DAYS,
+    ) -> None:
         self.kb = kb
         self.matcher = matcher
         self.today = today
+        self.fresh_days = fresh_days
         self._term_names = _term_name_table(kb.terms)
         # The same table keyed by folded name, so that finding the names in a text costs
         # a lookup per run of words instead of a scan of every name (100 ms at 100,000).
@@ -98,11 +104,12 @@ class Composer:
             entry = self.kb.get(target.key)
             if entry is None:
                 return Reply(kind="none", text=self.kb.texts.text("unknown"), score=score)
+            conversation.more_of = None
             return replace(self.entry(entry), score=score)
         if target.kind == "sources":
             return replace(self.sources(conversation.last_ref), score=score)
         if target.kind == "more":
-            return replace(self.more(conversation.last_ref), score=score)
+            return replace(self._more(conversation), score=score)
         if target.kind == "news":
             return replace(self.news(), score=score)
         if target.kind == "help":
@@ -164,8 +171,8 @@ class Composer:
         texts = self.kb.texts
         if isinstance(entry, Article):
             text = entry.summary + "\n\n" + texts.text("stand", date=texts.month_year(entry.date))
-            buttons = [Button(texts.buttons["sources"], sources_action(entry.id))]
-            buttons.append(Button(texts.buttons["more"], more_action(entry.ref)))
+            buttons = [Button(texts.buttons["more"], more_action(entry.ref))]
+            buttons.append(Button(texts.buttons["sources"], sources_action(entry.id)))
             buttons += self._term_buttons(entry.summary, entry.terms, exclude=None)
             return Reply(
                 kind="article",
@@ -173,7 +180,7 @@ class Composer:
                 title=entry.title,
                 text=text,
                 links=(Link(texts.buttons["article"], entry.url),),
-                buttons=tuple(buttons),
+                buttons=tuple(buttons[:MAX_BUTTONS]),
                 image=entry.image,
             )
         text = entry.short
@@ -192,8 +199,8 @@ class Composer:
             id=entry.id,
             title=title,
             text=text,
-            links=(Link(_host(entry.link), entry.link),),
-            buttons=tuple(buttons),
+            links=(self._link(entry),),
+            buttons=tuple(buttons[:MAX_BUTTONS]),
         )
 
     def _term_buttons(self, text: str, listed: Sequence[str], exclude: str | None) -> list[Button]:
@@ -213,9 +220,33 @@ class Composer:
             entry = self.kb.by_name(name)
             if isinstance(entry, Term) and entry not in found:
                 found.append(entry)
-        return [Button(term.name, term.ref) for term in found if term.ref != exclude][
-            :MAX_TERM_BUTTONS
-        ]
+        return [Button(term.name, term.ref) for term in found if term.ref != exclude][:MAX_BUTTONS]
+
+    def _link(self, entry: Term | Source) -> Link:
+        """The link of a term or source, labelled with the site's name."""
+        return Link(site_label(entry.link, self.kb.texts.sites), entry.link)
+
+    def _more(self, conversation: Conversation) -> Reply:
+        """More about the entry in view; asked again right after, that there is no more."""
+        ref = conversation.last_ref
+        entry = self.kb.get(ref) if ref else None
+        if entry is not None and conversation.more_of == ref:
+            return self.nothing_more(entry)
+        conversation.more_of = ref
+        return self.more(ref)
+
+    def nothing_more(self, entry: Entry) -> Reply:
+        """There is no more to say about an entry: say so, and offer where it comes from."""
+        texts = self.kb.texts
+        if isinstance(entry, Article):
+            link = Link(texts.buttons["article"], entry.url)
+            buttons: tuple[Button, ...] = (
+                Button(texts.buttons["sources"], sources_action(entry.id)),
+            )
+        else:
+            link, buttons = self._link(entry), ()
+        text = texts.text("no_more")
+        return Reply(entry.kind, text, title=entry.name, links=(link,), buttons=buttons)
 
     def more(self, ref: str | None) -> Reply:
         """The longer explanation of the entry in view."""
@@ -235,17 +266,17 @@ class Composer:
                 title=entry.title,
                 text=text,
                 links=(Link(texts.buttons["article"], entry.url),),
-                buttons=tuple(buttons),
+                buttons=tuple(buttons[:MAX_BUTTONS]),
             )
         if not entry.more:
-            return Reply(kind=entry.kind, id=entry.id, title=entry.name, text=texts.text("no_more"))
+            return self.nothing_more(entry)
         see = entry.see if isinstance(entry, Term) else ()
         return Reply(
             kind=entry.kind,
             id=entry.id,
             title=entry.name,
             text=entry.more,
-            links=(Link(_host(entry.link), entry.link),),
+            links=(self._link(entry),),
             buttons=tuple(self._term_buttons(entry.more, see, exclude=entry.ref)),
         )
 
@@ -272,15 +303,8 @@ class Composer:
         )
 
     def news(self) -> Reply:
-        """The latest articles, newest first, expired ones left out."""
-        texts = self.kb.texts
-        current = self.kb.current_articles(self._today())
-        if not current:
-            return Reply(kind="news", text=texts.text("news_empty"))
-        lines = [texts.text("news_intro")]
-        lines += [f"• {a.title} ({texts.month_year(a.date)})" for a in current[:10]]
-        buttons = tuple(Button(a.title, a.ref) for a in current[:10])
-        return Reply(kind="news", text="\n".join(lines), buttons=buttons)
+        """The current articles, newest first: "the newest" only while they are fresh."""
+        return lists.news(self.kb, self._today(), self.fresh_days)
 
     def digest(self, articles: Sequence[Article]) -> Reply:
         """The daily digest: per new article its title and first sentences, a button to open it.
@@ -295,28 +319,6 @@ class Composer:
         buttons = [Button(a.title, a.ref) for a in shown]
         buttons.append(Button(texts.buttons["abo_change"], abo_action()))
         return Reply(kind="news", text="\n\n".join(blocks), buttons=tuple(buttons))
-
-    def glossary(self, page: int) -> Reply:
-        """One page of the glossary, A to Z, with buttons to turn the page."""
-        texts = self.kb.texts
-        terms = sorted(self.kb.terms, key=lambda term: (fold(term.name), term.name))
-        pages = max(1, -(-len(terms) // GLOSSARY_PAGE_SIZE))
-        page = min(max(page, 1), pages)
-        shown = terms[(page - 1) * GLOSSARY_PAGE_SIZE : page * GLOSSARY_PAGE_SIZE]
-        buttons = [Button(term.name, term.ref) for term in shown]
-        if page > 1:
-            buttons.append(Button(texts.buttons["back"], glossary_action(page - 1)))
-        if page < pages:
-            buttons.append(Button(texts.buttons["next"], glossary_action(page + 1)))
-        text = texts.text("glossary_intro")
-        if pages > 1:
-            text += "\n" + texts.text("page", page=str(page), pages=str(pages))
-        return Reply(kind="glossary", text=text, buttons=tuple(buttons))
-
-    def source_list(self) -> Reply:
-        """Every news source, as buttons."""
-        buttons = tuple(Button(source.name, source.ref) for source in self.kb.sources)
-        return Reply(kind="sources", text=self.kb.texts.text("sources_list_intro"), buttons=buttons)
 
     def search(self, query: str, limit: int = MAX_SEARCH_RESULTS) -> tuple[Reply, ...]:
         """The entries that best match a search, each as its short answer; empty: the news."""
@@ -338,21 +340,20 @@ class Composer:
             conversation.last_ref = article_ref
             return self.sources(article_ref)
         if action.startswith(MORE_ACTION):
-            ref = action.removeprefix(MORE_ACTION)
-            conversation.last_ref = ref
-            return self.more(ref)
+            conversation.last_ref = action.removeprefix(MORE_ACTION)
+            return self._more(conversation)
         if action == NEWS_ACTION:
             return self.news()
         if action.startswith(GLOSSARY_ACTION):
-            return self.glossary(glossary_page(action))
+            return lists.glossary(self.kb, glossary_page(action))
         if action == SOURCE_LIST_ACTION:
-            return self.source_list()
+            return lists.source_list(self.kb)
         if action == NOTHING_ACTION:
             return Reply(kind="none", text=self.kb.texts.text("unknown"))
         entry = self.kb.get(action)
         if entry is None:
             return Reply(kind="none", text=self.kb.texts.text("no_context"))
-        conversation.last_ref = entry.ref
+        conversation.last_ref, conversation.more_of = entry.ref, None
         return self.entry(entry)
 
 
@@ -373,11 +374,6 @@ def teaser(text: str, limit: int) -> str:
     if len(result) <= limit:
         return result
     return result[: limit - 2].rsplit(" ", 1)[0] + " …"
-
-
-def _host(url: str) -> str:
-    host = urlsplit(url).hostname or url
-    return host.removeprefix("www.")
 
 
 def _term_name_table(terms: Sequence[Term]) -> list[tuple[str, Term]]:

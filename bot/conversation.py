@@ -10,3 +10,5 @@ class Conversation:
     """What a conversation has shown last; nothing about the reader."""
 
     last_ref: str | None = None
+    # The entry whose "mehr" was shown since it was last opened: asked again, there is no more.
+    more_of: str | None = None

@@ -8,9 +8,10 @@ from dataclasses import replace
 
 import pytest
 
-from bot.answers import DIGEST_MAX_ARTICLES, GLOSSARY_PAGE_SIZE, teaser
+from bot.answers import DIGEST_MAX_ARTICLES, teaser
 from bot.conversation import Conversation
 from bot.engine import Engine
+from bot.lists import GLOSSARY_PAGE_SIZE
 from bot.models import Article
 from bot.search.analysis import fold
 

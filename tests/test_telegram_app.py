@@ -141,7 +141,7 @@ async def test_an_article_offers_where_it_comes_from_and_more(bot: Bot) -> None:
     chat = bot.fake.private_chat(11)
     (article,) = await bot.say(chat, "Putin Kim Treffen")
     labels = [label for label, _ in buttons_of(article)]
-    assert labels[:2] == ["Woher wissen wir das?", "Mehr erfahren"]
+    assert labels[:2] == ["Mehr erfahren", "Woher wissen wir das?"]
     (sources,) = await bot.press(article, "Woher wissen wir das?")
     assert "Das sind die Quellen" in text_of(sources)
     assert ("dpa", "s:dpa") in buttons_of(sources)
@@ -468,7 +468,10 @@ async def test_an_article_with_an_image_is_a_photo_with_the_answer_as_caption(
         caption = text_of(photo)
         assert caption.startswith("Schickt Nordkorea jetzt Waffen nach Russland?\nDas vermuten")
         assert "Wostotschny" in caption and "Foto: Vladimir Smirnov/TASS/dpa" in caption
-        assert buttons_of(photo)[0] == ("Woher wissen wir das?", "src:putin-kim-treffen")
+        assert buttons_of(photo)[:2] == [
+            ("Mehr erfahren", "more:a:putin-kim-treffen"),
+            ("Woher wissen wir das?", "src:putin-kim-treffen"),
+        ]
     finally:
         await bot.application.shutdown()
 
