@@ -187,7 +187,7 @@ async def run_handlers(engine: Engine, texts: list[str]) -> Outcome:
         request=FakeBotApiRequest(fake, "http://127.0.0.1:1/bot"),
         get_updates_request=OfflineRequest(),
         rate_limiter=False,
-        flood=FloodGate(limit=10**9),
+        flood=FloodGate(capacity=10**9),
     )
     await application.initialize()
     outcome = Outcome()

@@ -6,12 +6,11 @@ import datetime as dt
 import zlib
 from collections.abc import Sequence
 from dataclasses import replace
-from urllib.parse import urlsplit
 
+from bot import lists
 from bot.aspects import Aspects
 from bot.conversation import Conversation
 from bot.knowledge.base import KnowledgeBase
-from bot.lists import Lists
 from bot.models import Article, Button, Entry, Link, Reply, Source, Suggestion, Term
 from bot.refs import (
     ENTRY_KINDS,
@@ -29,9 +28,10 @@ from bot.refs import (
 from bot.search.analysis import analyze, fold
 from bot.search.matcher import Matcher
 from bot.search.results import Match, Result, Target
+from bot.sites import site_label
 from bot.unknown import NotKnown
 
-MAX_TERM_BUTTONS = 4
+MAX_BUTTONS = 4  # under an answer, besides 👍/👎: the most useful first
 MAX_SUGGESTIONS = 3
 MAX_SEARCH_RESULTS = 5
 SEARCH_MIN_SCORE = 0.3
@@ -44,10 +44,17 @@ def _score(match: Match | None) -> int:
 class Composer:
     """Turns matcher results and button presses into Replies."""
 
-    def __init__(self, kb: KnowledgeBase, matcher: Matcher, today: dt.date | None = None) -> None:
+    def __init__(
+        self,
+        kb: KnowledgeBase,
+        matcher: Matcher,
+        today: dt.date | None = None,
+        fresh_days: int = lists.DEFAULT_FRESH_DAYS,
+    ) -> None:
         self.kb = kb
         self.matcher = matcher
         self.today = today
+        self.fresh_days = fresh_days
         self._term_names = _term_name_table(kb.terms)
         # The same table keyed by folded name, so that finding the names in a text costs
         # a lookup per run of words instead of a scan of every name (100 ms at 100,000).
@@ -59,7 +66,6 @@ class Composer:
         self._entries: dict[str, Reply] = {}
         self.aspects = Aspects(matcher.index.key)
         self.not_known = NotKnown(kb)
-        self.lists = Lists(kb)
 
     def _today(self) -> dt.date:
         return self.today or dt.date.today()
@@ -94,6 +100,7 @@ class Composer:
             entry = self.kb.get(target.key)
             if entry is None:
                 return Reply(kind="none", text=self.kb.texts.text("unknown"), score=score)
+            conversation.more_of = None
             if result.pointer is not None:
                 return replace(self._pointed(entry, result.pointer), score=score)
             if result.subject is target:
@@ -102,7 +109,7 @@ class Composer:
         if target.kind == "sources":
             return replace(self.sources(conversation.last_ref), score=score)
         if target.kind == "more":
-            return replace(self.more(conversation.last_ref), score=score)
+            return replace(self._more(conversation), score=score)
         if target.kind == "news":
             return replace(self.news(), score=score)
         if target.kind == "help":
@@ -194,8 +201,8 @@ class Composer:
         texts = self.kb.texts
         if isinstance(entry, Article):
             text = entry.summary + "\n\n" + texts.text("stand", date=texts.month_year(entry.date))
-            buttons = [Button(texts.buttons["sources"], sources_action(entry.id))]
-            buttons.append(Button(texts.buttons["more"], more_action(entry.ref)))
+            buttons = [Button(texts.buttons["more"], more_action(entry.ref))]
+            buttons.append(Button(texts.buttons["sources"], sources_action(entry.id)))
             buttons += self._term_buttons(entry.summary, entry.terms, exclude=None)
             return Reply(
                 kind="article",
@@ -203,7 +210,7 @@ class Composer:
                 title=entry.title,
                 text=text,
                 links=(Link(texts.buttons["article"], entry.url),),
-                buttons=tuple(buttons),
+                buttons=tuple(buttons[:MAX_BUTTONS]),
                 image=entry.image,
             )
         text = entry.short
@@ -222,8 +229,8 @@ class Composer:
             id=entry.id,
             title=title,
             text=text,
-            links=(Link(_host(entry.link), entry.link),),
-            buttons=tuple(buttons),
+            links=(self._link(entry),),
+            buttons=tuple(buttons[:MAX_BUTTONS]),
         )
 
     def _term_buttons(self, text: str, listed: Sequence[str], exclude: str | None) -> list[Button]:
@@ -243,9 +250,33 @@ class Composer:
             entry = self.kb.by_name(name)
             if isinstance(entry, Term) and entry not in found:
                 found.append(entry)
-        return [Button(term.name, term.ref) for term in found if term.ref != exclude][
-            :MAX_TERM_BUTTONS
-        ]
+        return [Button(term.name, term.ref) for term in found if term.ref != exclude][:MAX_BUTTONS]
+
+    def _link(self, entry: Term | Source) -> Link:
+        """The link of a term or source, labelled with the site's name."""
+        return Link(site_label(entry.link, self.kb.texts.sites), entry.link)
+
+    def _more(self, conversation: Conversation) -> Reply:
+        """More about the entry in view; asked again right after, that there is no more."""
+        ref = conversation.last_ref
+        entry = self.kb.get(ref) if ref else None
+        if entry is not None and conversation.more_of == ref:
+            return self.nothing_more(entry)
+        conversation.more_of = ref
+        return self.more(ref)
+
+    def nothing_more(self, entry: Entry) -> Reply:
+        """There is no more to say about an entry: say so, and offer where it comes from."""
+        texts = self.kb.texts
+        if isinstance(entry, Article):
+            link = Link(texts.buttons["article"], entry.url)
+            buttons: tuple[Button, ...] = (
+                Button(texts.buttons["sources"], sources_action(entry.id)),
+            )
+        else:
+            link, buttons = self._link(entry), ()
+        text = texts.text("no_more")
+        return Reply(entry.kind, text, title=entry.name, links=(link,), buttons=buttons)
 
     def more(self, ref: str | None) -> Reply:
         """The longer explanation of the entry in view."""
@@ -265,17 +296,17 @@ class Composer:
                 title=entry.title,
                 text=text,
                 links=(Link(texts.buttons["article"], entry.url),),
-                buttons=tuple(buttons),
+                buttons=tuple(buttons[:MAX_BUTTONS]),
             )
         if not entry.more:
-            return Reply(kind=entry.kind, id=entry.id, title=entry.name, text=texts.text("no_more"))
+            return self.nothing_more(entry)
         see = entry.see if isinstance(entry, Term) else ()
         return Reply(
             kind=entry.kind,
             id=entry.id,
             title=entry.name,
             text=entry.more,
-            links=(Link(_host(entry.link), entry.link),),
+            links=(self._link(entry),),
             buttons=tuple(self._term_buttons(entry.more, see, exclude=entry.ref)),
         )
 
@@ -302,20 +333,12 @@ class Composer:
         )
 
     def news(self) -> Reply:
-        """The latest articles, newest first (bot/lists.py)."""
-        return self.lists.news(self._today())
+        """The current articles, newest first: "the newest" only while they are fresh."""
+        return lists.news(self.kb, self._today(), self.fresh_days)
 
     def digest(self, articles: Sequence[Article]) -> Reply:
         """The daily digest of new articles (bot/lists.py)."""
-        return self.lists.digest(articles)
-
-    def glossary(self, page: int) -> Reply:
-        """One page of the glossary, A to Z (bot/lists.py)."""
-        return self.lists.glossary(page)
-
-    def source_list(self) -> Reply:
-        """Every news source, as buttons (bot/lists.py)."""
-        return self.lists.source_list()
+        return lists.digest(self.kb, articles)
 
     def search(self, query: str, limit: int = MAX_SEARCH_RESULTS) -> tuple[Reply, ...]:
         """The entries that best match a search, each as its short answer; empty: the news."""
@@ -337,27 +360,21 @@ class Composer:
             conversation.last_ref = article_ref
             return self.sources(article_ref)
         if action.startswith(MORE_ACTION):
-            ref = action.removeprefix(MORE_ACTION)
-            conversation.last_ref = ref
-            return self.more(ref)
+            conversation.last_ref = action.removeprefix(MORE_ACTION)
+            return self._more(conversation)
         if action == NEWS_ACTION:
             return self.news()
         if action.startswith(GLOSSARY_ACTION):
-            return self.glossary(glossary_page(action))
+            return lists.glossary(self.kb, glossary_page(action))
         if action == SOURCE_LIST_ACTION:
-            return self.source_list()
+            return lists.source_list(self.kb)
         if action == NOTHING_ACTION:
             return Reply(kind="none", text=self.kb.texts.text("unknown"))
         entry = self.kb.get(action)
         if entry is None:
             return Reply(kind="none", text=self.kb.texts.text("no_context"))
-        conversation.last_ref = entry.ref
+        conversation.last_ref, conversation.more_of = entry.ref, None
         return self.entry(entry)
-
-
-def _host(url: str) -> str:
-    host = urlsplit(url).hostname or url
-    return host.removeprefix("www.")
 
 
 def _term_name_table(terms: Sequence[Term]) -> list[tuple[str, Term]]:

@@ -18,6 +18,7 @@ from bot.engine import Engine
 from bot.knowledge.base import KnowledgeError
 from bot.knowledge.readability import check_readability
 from bot.knowledge.selftest import self_test
+from bot.lists import DEFAULT_FRESH_DAYS
 from bot.logs import configure_logging, redact
 from bot.models import Reply
 
@@ -30,10 +31,10 @@ NO_TOKEN = (
 )
 
 
-def _load(root: Path, err: TextIO) -> Engine | None:
+def _load(root: Path, err: TextIO, fresh_days: int = DEFAULT_FRESH_DAYS) -> Engine | None:
     """The engine over a knowledge directory, or None after printing what is wrong."""
     try:
-        return Engine.load(root)
+        return Engine.load(root, fresh_days=fresh_days)
     except KnowledgeError as exc:
         for problem in exc.problems:
             print(problem, file=err)
@@ -68,7 +69,7 @@ def _emit(reply: Reply, as_json: bool, out: TextIO) -> None:
 
 def cmd_ask(args: argparse.Namespace, settings: Settings, out: TextIO, err: TextIO) -> int:
     """Answer one question, or each line of standard input on its own."""
-    engine = _load(settings.knowledge_dir, err)
+    engine = _load(settings.knowledge_dir, err, settings.fresh_days)
     if engine is None:
         return 1
     if args.question:
@@ -81,7 +82,7 @@ def cmd_ask(args: argparse.Namespace, settings: Settings, out: TextIO, err: Text
 
 def cmd_chat(args: argparse.Namespace, settings: Settings, out: TextIO, err: TextIO) -> int:
     """A conversation: context carries from line to line, numbers press buttons."""
-    engine = _load(settings.knowledge_dir, err)
+    engine = _load(settings.knowledge_dir, err, settings.fresh_days)
     if engine is None:
         return 1
     context = Conversation()
@@ -113,7 +114,7 @@ def cmd_run(args: argparse.Namespace, settings: Settings, out: TextIO, err: Text
             print("newsbot: starting the chat in the terminal instead.\n", file=err)
             return cmd_chat(argparse.Namespace(json=False), settings, out, err)
         return 2
-    engine = _load(settings.knowledge_dir, err)
+    engine = _load(settings.knowledge_dir, err, settings.fresh_days)
     if engine is None:
         return 1
     # Only this command needs python-telegram-bot; the engine never imports it.
@@ -171,7 +172,7 @@ def cmd_report(args: argparse.Namespace, settings: Settings, out: TextIO, err: T
     from bot.storage.backend import open_database
     from bot.storage.interface import Asked, StoreError
 
-    engine = _load(settings.knowledge_dir, err)
+    engine = _load(settings.knowledge_dir, err, settings.fresh_days)
     if engine is None:
         return 1
     data_dir: Path = args.data or settings.data_dir

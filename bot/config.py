@@ -28,6 +28,7 @@ from pydantic_settings import (
     SettingsConfigDict,
 )
 
+from bot.lists import DEFAULT_FRESH_DAYS
 from bot.schedule import DEFAULT_QUIET, TIMEZONE, parse_time
 from bot.storage.interface import DEFAULT_RETENTION_DAYS
 
@@ -73,6 +74,8 @@ class Settings:
     webhook: WebhookSettings | None = None
     # Days the store keeps unanswered questions and counts; /datenschutz promises 90.
     retention_days: int = DEFAULT_RETENTION_DAYS
+    # /news calls its articles "the newest" only while the newest is at most this many days old.
+    fresh_days: int = DEFAULT_FRESH_DAYS
     # The daily digest: nothing is sent between the two times (the span may cross midnight;
     # equal times mean no quiet hours), and due subscriptions are looked for this often.
     quiet_hours: tuple[dt.time, dt.time] = DEFAULT_QUIET
@@ -185,6 +188,7 @@ class _Environment(BaseSettings):
     retention_days: Annotated[int, NoDecode] = _variable(
         "NEWSBOT_RETENTION_DAYS", DEFAULT_RETENTION_DAYS
     )
+    fresh_days: Annotated[int, NoDecode] = _variable("NEWSBOT_FRESH_DAYS", DEFAULT_FRESH_DAYS)
     quiet_hours: Annotated[tuple[dt.time, dt.time], NoDecode] = _variable(
         "NEWSBOT_QUIET_HOURS", DEFAULT_QUIET
     )
@@ -259,6 +263,16 @@ class _Environment(BaseSettings):
             raise ValueError(
                 f"NEWSBOT_RETENTION_DAYS is {value!r} - write a number of days, at least 1"
                 f" (default {DEFAULT_RETENTION_DAYS})"
+            )
+        return value
+
+    @field_validator("fresh_days", mode="before")
+    @classmethod
+    def _fresh_days(cls, value: Any) -> Any:
+        if isinstance(value, str) and not (value.isascii() and value.isdigit()):
+            raise ValueError(
+                f"NEWSBOT_FRESH_DAYS is {value!r} - write a number of days"
+                f" (default {DEFAULT_FRESH_DAYS})"
             )
         return value
 
@@ -343,6 +357,7 @@ class _Environment(BaseSettings):
             log_level=self.log_level or default_log_level,
             webhook=self.webhook(),
             retention_days=self.retention_days,
+            fresh_days=self.fresh_days,
             quiet_hours=self.quiet_hours,
             digest_check_seconds=self.digest_check_seconds,
             rate_limit=self.rate_limit,

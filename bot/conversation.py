@@ -12,3 +12,5 @@ class Conversation:
 
     last_ref: str | None = None
     comforted: set[str] = field(default_factory=set)
+    # The entry whose "mehr" was shown since it was last opened: asked again, there is no more.
+    more_of: str | None = None

@@ -101,7 +101,8 @@ class Digest:
 
     async def subscribe(self, engine: Engine, chat_id: int, text: str | None = None) -> Reply:
         """/abo [time]: subscribe (07:15 if no time is given), change the time, or - when
-        nothing changes - show the setting. A time in the quiet hours is refused."""
+        nothing changes - show the setting. A time in the quiet hours is refused; a refusal
+        says that the subscription keeps its time, and offers the times again."""
         texts = engine.kb.texts
         current = await self.subscriptions.get(chat_id)
         if text is None or not text.strip():
@@ -111,11 +112,11 @@ class Digest:
         else:
             at = parse_time(text)
         if at is None:
-            return Reply(kind="help", text=texts.text("abo_bad_time"), buttons=self._choices(texts))
+            return self._refused(texts, texts.text("abo_bad_time"), current)
         if in_quiet_hours(at, self.quiet):
             start, end = self.quiet
             text = texts.text("abo_quiet", time=hhmm(at), start=hhmm(start), end=hhmm(end))
-            return Reply(kind="help", text=text, buttons=self._choices(texts))
+            return self._refused(texts, text, current)
         if current is not None and current.at == at:
             return self._status(texts, at)
         # What exists now is not news to a new subscriber: the first digest brings only
@@ -127,15 +128,12 @@ class Digest:
         )
 
     async def unsubscribe(self, engine: Engine, chat_id: int) -> Reply:
-        """/abo_aus: delete the subscription; offer to subscribe again at the same time."""
+        """/abo_aus: delete the subscription; offer to subscribe again at the same time.
+        Without one, say so (and offer nothing to subscribe "again")."""
         texts = engine.kb.texts
         current = await self.subscriptions.get(chat_id)
         if current is None or not await self.subscriptions.unsubscribe(chat_id):
-            return Reply(
-                kind="help",
-                text=texts.text("abo_not_subscribed"),
-                buttons=(Button(texts.buttons["abo_again"], abo_action(hhmm(DEFAULT_TIME))),),
-            )
+            return Reply(kind="help", text=texts.text("abo_not_subscribed"))
         again = Button(texts.buttons["abo_again"], abo_action(hhmm(current.at)))
         return Reply(kind="help", text=texts.text("abo_stopped"), buttons=(again,))
 
@@ -155,6 +153,13 @@ class Digest:
         if choice and parse_time(choice) is not None:
             return await self.subscribe(engine, chat_id, choice)
         return await self.show(engine, chat_id)
+
+    def _refused(self, texts: BotTexts, why: str, current: Subscription | None) -> Reply:
+        """A time that cannot be: why, that a subscription keeps its time, the choices."""
+        if current is None:
+            return Reply(kind="help", text=why, buttons=self._choices(texts))
+        kept = texts.text("abo_kept", time=hhmm(current.at))
+        return Reply(kind="help", text=f"{why}\n{kept}", buttons=self._choices(texts, current.at))
 
     def _status(self, texts: BotTexts, at: dt.time) -> Reply:
         return Reply(

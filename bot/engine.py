@@ -13,6 +13,7 @@ from bot.conversation import Conversation
 from bot.gcpause import gc_paused
 from bot.knowledge.base import KnowledgeBase
 from bot.knowledge.load import load_knowledge
+from bot.lists import DEFAULT_FRESH_DAYS
 from bot.models import Reply
 from bot.search.analysis import MAX_MESSAGE_CHARS
 from bot.search.matcher import Matcher
@@ -29,16 +30,20 @@ class Engine:
     composer: Composer
 
     @classmethod
-    def load(cls, root: Path, today: dt.date | None = None) -> Engine:
+    def load(
+        cls, root: Path, today: dt.date | None = None, fresh_days: int = DEFAULT_FRESH_DAYS
+    ) -> Engine:
         """Load, validate and index a knowledge directory (raises KnowledgeError)."""
-        return cls.build(load_knowledge(root), today)
+        return cls.build(load_knowledge(root), today, fresh_days)
 
     @classmethod
-    def build(cls, kb: KnowledgeBase, today: dt.date | None = None) -> Engine:
-        """Index already loaded knowledge."""
+    def build(
+        cls, kb: KnowledgeBase, today: dt.date | None = None, fresh_days: int = DEFAULT_FRESH_DAYS
+    ) -> Engine:
+        """Index already loaded knowledge; /news calls articles up to fresh_days old new."""
         with gc_paused():
             matcher = Matcher.build(kb)
-            engine = cls(kb, matcher, Composer(kb, matcher, today))
+            engine = cls(kb, matcher, Composer(kb, matcher, today, fresh_days))
         # The index lives as long as the engine: move it out of the collector's way, so that
         # a full collection during a question does not walk millions of its objects (a
         # 40 ms pause in the fuzzer). Reference counting still frees it after a reload.

@@ -210,6 +210,8 @@ class BotTexts:
     months: tuple[str, ...]
     intents: Mapping[str, Intent]
     smalltalk: tuple[SmallTalk, ...]
+    # Link labels: a host, or a host and a path start ("zdf.de/kinder/logo") -> the site's name.
+    sites: Mapping[str, str] = field(default_factory=dict)
     synonyms: tuple[tuple[str, ...], ...] = ()
     # The command menu: command name (without "/") -> what it does.
     commands: Mapping[str, str] = field(default_factory=dict)
@@ -225,6 +227,10 @@ class BotTexts:
     def month_year(self, date: dt.date) -> str:
         """A date as the reader sees it in a "Stand" line: "September 2023"."""
         return f"{self.months[date.month - 1]} {date.year}"
+
+    def full_date(self, date: dt.date) -> str:
+        """A day as the reader sees it in a list: "13. September 2023"."""
+        return f"{date.day}. {self.month_year(date)}"
 
 
 @dataclass(frozen=True, slots=True)

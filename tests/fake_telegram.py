@@ -352,6 +352,71 @@ class FakeTelegram:
         self.add_update({"message": message})
         return message
 
+    def send_photo(self, chat: JSON, caption: str | None = None, user: JSON | None = None) -> JSON:
+        """A reader sends a photo, with a caption if given."""
+        content: JSON = {
+            "photo": [
+                {
+                    "file_id": "AgACreader",
+                    "file_unique_id": "AQADreader",
+                    "width": 800,
+                    "height": 600,
+                }
+            ]
+        }
+        if caption is not None:
+            content["caption"] = caption
+            entities = message_entities(caption)
+            if entities:
+                content["caption_entities"] = entities
+        message = self._user_message(chat, user, content)
+        self.add_update({"message": message})
+        return message
+
+    def add_bot_to_group(self, chat: JSON, by: JSON, status: str = "member") -> JSON:
+        """Someone adds the bot to a group (or makes it an administrator there)."""
+        return self._bot_status(chat, by, "left", status)
+
+    def remove_bot_from_group(self, chat: JSON, by: JSON) -> JSON:
+        """Someone removes the bot from a group."""
+        return self._bot_status(chat, by, "member", "left")
+
+    def _bot_status(self, chat: JSON, by: JSON, old: str, new: str) -> JSON:
+        """A my_chat_member update: the bot's status in a chat changed from old to new."""
+
+        def member(status: str) -> JSON:
+            extra = (
+                {
+                    "can_be_edited": False,
+                    "is_anonymous": False,
+                    "can_manage_chat": True,
+                    "can_delete_messages": False,
+                    "can_manage_video_chats": False,
+                    "can_restrict_members": False,
+                    "can_promote_members": False,
+                    "can_change_info": False,
+                    "can_invite_users": True,
+                    "can_post_stories": False,
+                    "can_edit_stories": False,
+                    "can_delete_stories": False,
+                }
+                if status == "administrator"
+                else {}
+            )
+            return {"user": self.bot_user, "status": status, **extra}
+
+        return self.add_update(
+            {
+                "my_chat_member": {
+                    "chat": chat,
+                    "from": by,
+                    "date": int(time.time()),
+                    "old_chat_member": member(old),
+                    "new_chat_member": member(new),
+                }
+            }
+        )
+
     def press(self, message: JSON, data: str, user: JSON | None = None) -> str:
         """A reader presses a button of a bot message; returns the callback query id."""
         query_id = f"cq{next(self._query_ids)}"

@@ -256,19 +256,10 @@ def test_groups_get_answers_only_when_they_address_the_bot(polling: Running) -> 
     polling.settled(-100106, 1)
 
 
-def test_a_sticker_gets_a_kind_reply(polling: Running) -> None:
+def test_a_sticker_gets_a_playful_reply(polling: Running) -> None:
     polling.fake.send_sticker(polling.fake.private_chat(107))
     (reply,) = polling.new_messages(107, 0, 1)
-    assert text_of(reply).startswith("Ich kann nur Text lesen.")
-
-
-def test_flood_control(polling: Running) -> None:
-    chat = polling.fake.private_chat(108)
-    for _ in range(25):
-        polling.fake.send_text(chat, QUESTION)
-    replies = polling.new_messages(108, 0, 21, timeout=20)
-    assert text_of(replies[20]).startswith("Nicht so schnell!")
-    polling.settled(108, 21)
+    assert text_of(reply).startswith("Oh, ein Sticker!")
 
 
 @pytest.mark.parametrize(
@@ -497,7 +488,15 @@ def test_nothing_about_a_reader_is_kept_in_the_data_or_the_logs(tmp_path: Path, 
                 wait(bot, fake, lambda: query not in fake.unanswered_queries())
 
             say("/start")
-            press(say("was sind sanktionen"), "👎")
+            answer = say("was sind sanktionen")
+            press(answer, "👎")
+            press(answer, "👎")  # a double tap: counted once, still nothing about the reader
+            group = fake.group_chat(-100987654321, title="Klasse von Zqxjkvbnm")
+            fake.add_bot_to_group(group, reader)
+            running.new_messages(-100987654321, 0, 1)
+            before = len(fake.sent(READER_ID))
+            fake.send_photo(chat, "was ist völkerrecht", user=reader)
+            running.new_messages(READER_ID, before, 1)
             offer = say("Wladimir")
             press(offer, "Nichts davon")
             say(f"Meine Mail ist {MAIL} und meine Nummer {PHONE}. Was ist ein Quasar?")

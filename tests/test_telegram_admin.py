@@ -246,11 +246,67 @@ async def test_thumbs_are_thanked_counted_once_and_taken_away(admin_bot: Bot) ->
     assert "👍" not in labels and "👎" not in labels and "Mehr erfahren" in labels
     assert feedback_rows(bot) == [("t:voelkerrecht", 1, 0)]
     assert [a.reason for a in await bot.store.asked(7)] == []  # a 👍 keeps no question
-    # The old button pressed again (e.g. from a second device): counted, but no question.
-    await bot.press(answer, "👎")
-    assert feedback_rows(bot) == [("t:voelkerrecht", 1, 1)]
+    # The old buttons pressed again (a double tap, a second device): thanked, never counted
+    # twice, and the keyboard is left alone ("message is not modified" never comes up).
+    edits = len(bot.fake.recorded("editMessageReplyMarkup"))
+    for thumb in ("👍", "👎", "👍"):
+        assert await bot.press(answer, thumb) == []
+        again = bot.fake.recorded("answerCallbackQuery")[-1]
+        assert again.ok and again.params["text"] == state(bot).engine.kb.texts.text(
+            "feedback_again"
+        )
+    assert feedback_rows(bot) == [("t:voelkerrecht", 1, 0)]
     assert await bot.store.asked(7) == []
+    assert len(bot.fake.recorded("editMessageReplyMarkup")) == edits
     assert bot.fake.unanswered_queries() == []
+
+
+async def test_thirty_forged_or_repeated_presses_count_once(admin_bot: Bot) -> None:
+    bot = admin_bot
+    (answer,) = await ask(bot, READER, "was ist völkerrecht")
+    for _ in range(30):
+        bot.clock.now += 1  # at a pace the flood gate lets through
+        bot.fake.press(answer.result, "fb:+:t:voelkerrecht")
+        await bot.feed(bot.fake.take_last_update())
+    assert feedback_rows(bot) == [("t:voelkerrecht", 1, 0)]
+    # Forged: a button this message does not carry, for another entry, is never counted.
+    for data in ("fb:+:t:sanktionen", "fb:-:t:sanktionen"):
+        bot.clock.now += 1
+        bot.fake.press(answer.result, data)
+        await bot.feed(bot.fake.take_last_update())
+    assert feedback_rows(bot) == [("t:voelkerrecht", 1, 0)]
+    assert bot.fake.unanswered_queries() == []
+
+
+async def test_in_a_group_one_vote_per_answer_counts_and_the_thumbs_stay(admin_bot: Bot) -> None:
+    bot = admin_bot
+    group = bot.fake.group_chat(-1004400)
+    (answer,) = await bot.say(group, "@newsbot_test_bot was ist völkerrecht", user=bot.fake.user(7))
+    for child in (7, 8, 9):
+        bot.clock.now += 1
+        bot.fake.press(answer.result, "fb:+:t:voelkerrecht", user=bot.fake.user(child))
+        await bot.feed(bot.fake.take_last_update())
+    assert feedback_rows(bot) == [("t:voelkerrecht", 1, 0)]  # the group's one vote
+    assert not bot.fake.recorded("editMessageReplyMarkup")  # the thumbs stay for the others
+    shown = bot.fake.message(-1004400, answer.result["message_id"])
+    labels = [b["text"] for row in shown["reply_markup"]["inline_keyboard"] for b in row]
+    assert "👍" in labels and "👎" in labels
+
+
+async def test_message_is_not_modified_is_no_error(admin_bot: Bot) -> None:
+    bot = admin_bot
+    (answer,) = await ask(bot, READER, "was ist völkerrecht")
+    # Telegram already shows the answer without its thumbs (taken away for this vote by the
+    # bot before a restart), and the press comes with the message as it was.
+    stored = bot.fake.messages[(READER, answer.result["message_id"])]
+    rows = stored["reply_markup"]["inline_keyboard"]
+    stored["reply_markup"] = {"inline_keyboard": [r for r in rows if r[0]["text"] != "👍"]}
+    errors = len(bot.fake.recorded("sendMessage", READER))
+    assert await bot.press(answer, "👍") == []
+    (edit,) = bot.fake.recorded("editMessageReplyMarkup")
+    assert not edit.ok and "not modified" in (edit.error or "")
+    assert len(bot.fake.recorded("sendMessage", READER)) == errors  # no "Oh, da ist ..."
+    assert feedback_rows(bot) == [("t:voelkerrecht", 1, 0)]
 
 
 async def test_a_thumbs_down_on_a_chosen_suggestion_keeps_the_question_behind_it(

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from bot.knowledge import schema
+from bot.knowledge import botfile, schema
 from bot.knowledge.messages import label
 from bot.knowledge.reading import Reading, items, validate
 from bot.knowledge.yamlfile import Key, YamlDocument
@@ -162,10 +162,10 @@ def bot_from(reading: Reading, path: Path) -> BotTexts | None:
     doc = reading.read(path)
     if doc.data is None:
         return None
-    item = validate(doc, doc.data, schema.BotFile, (), "the bot texts")
+    item = validate(doc, doc.data, botfile.BotFile, (), "the bot texts")
     if item is None:
         return None
-    for name in schema.TextsFile.model_fields:
+    for name in botfile.TextsFile.model_fields:
         reading.locations[("bot", f"texts.{name}", 0)] = doc.where(("texts", name))
     for i, talk in enumerate(item.smalltalk):
         for j in range(len(talk.replies)):
@@ -207,6 +207,7 @@ def bot_from(reading: Reading, path: Path) -> BotTexts | None:
     return BotTexts(
         texts=dict(item.texts),
         buttons=dict(item.buttons),
+        sites=dict(item.sites),
         months=tuple(item.months),
         intents=intents,
         smalltalk=smalltalk,

@@ -81,7 +81,8 @@ class Reloader:
             logger.warning("knowledge not reloaded: %s", problem)
             return ReloadResult(changed=True, problems=[problem])
         try:
-            engine = Engine.load(self.root, self.today() if self.today else None)
+            fresh_days = self.engine.composer.fresh_days
+            engine = Engine.load(self.root, self.today() if self.today else None, fresh_days)
         except KnowledgeError as exc:
             self.broken = True
             for problem in exc.errors:

@@ -16,8 +16,10 @@ import asyncio
 import datetime as dt
 import logging
 from collections.abc import Sequence
+from typing import Literal
 
 from telegram import InlineKeyboardMarkup, Message, Update
+from telegram.constants import ChatType
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, JobQueue, filters
 
@@ -44,6 +46,8 @@ REPORT_VARIANTS = 3  # and this many other wordings of each
 TOP_ENTRIES = 5  # /stats lists this many entries
 MAX_PROBLEMS = 30  # the admins get at most this many problems, newsbot check shows all
 
+Vote = Literal["counted", "again", "ignored"]
+
 
 def open_newsroom(settings: Settings, engine: Engine) -> Newsroom:
     """The admin side's state: the admins, and a reloader that starts from this engine."""
@@ -55,15 +59,19 @@ def open_newsroom(settings: Settings, engine: Engine) -> Newsroom:
 
 
 def handlers(admin_ids: frozenset[int]) -> list[BaseHandler[Update, NewsbotContext, None]]:
-    """👍/👎 and the admin commands; add them before the readers' handlers, which would take
-    these updates too (a button press, an unknown command)."""
+    """The admin commands; add them before the readers' handlers, which would take them for
+    unknown commands. Flood control leaves them alone."""
     admins = filters.ChatType.PRIVATE & filters.User(user_id=admin_ids)
     return [
-        CallbackQueryHandler(on_feedback, pattern=f"^{FEEDBACK_ACTION}"),
         CommandHandler("reload", on_reload, filters=admins),
         CommandHandler("offen", on_open, filters=admins),
         CommandHandler("stats", on_stats, filters=admins),
     ]
+
+
+def feedback_handler() -> BaseHandler[Update, NewsbotContext, None]:
+    """👍/👎; add it before the readers' handlers, which would take any button press."""
+    return CallbackQueryHandler(on_feedback, pattern=f"^{FEEDBACK_ACTION}")
 
 
 def schedule(jobs: JobQueue[NewsbotContext], admin_ids: frozenset[int]) -> None:
@@ -249,28 +257,46 @@ def stats_text(
 
 
 async def on_feedback(update: Update, context: NewsbotContext) -> None:
-    """👍 or 👎 under an answer: thank the reader, count it, take the two buttons away."""
+    """👍 or 👎 under an answer: one vote per message and chat, thanked; in a private chat
+    the two buttons go, in a group they stay for the others."""
     query = update.callback_query
     assert query is not None
-    engine = context.engine
+    message = query.message
+    vote = _cast(context, message, query.data) if isinstance(message, Message) else "ignored"
     try:
-        await query.answer(engine.kb.texts.text("feedback_thanks"))
+        await query.answer(
+            context.texts.text("feedback_again" if vote == "again" else "feedback_thanks")
+        )
     except BadRequest as exc:  # too old, e.g. pressed while the bot was down
         logger.info("a button press could not be answered: %s", exc)
-    parsed = parse_feedback(query.data or "")
-    message = query.message
-    if parsed is None or not isinstance(message, Message):
-        return
+    if vote == "counted" and isinstance(message, Message) and message.chat.type == ChatType.PRIVATE:
+        await _drop_feedback_keys(message)
+
+
+def _cast(context: NewsbotContext, message: Message, data: str | None) -> Vote:
+    """Count a vote once per message and chat. A button the message does not carry, or one
+    for an entry that is gone, is ignored (thanked, not counted)."""
+    parsed = parse_feedback(data or "")
+    if parsed is None or not _offered(message, data) or context.engine.kb.get(parsed[1]) is None:
+        return "ignored"
     helpful, ref = parsed
-    if engine.kb.get(ref) is None:
-        return  # an entry that is gone, or a forged button
+    if not context.newsbot.votes.cast(message.chat.id, message.message_id, helpful):
+        logger.debug("a second vote on one answer in one chat: not counted")
+        return "again"
     question = context.chat_state.voted(message.message_id, helpful)
     context.recorder.feedback(ref, helpful, question)
-    await _drop_feedback_keys(message)
+    return "counted"
+
+
+def _offered(message: Message, data: str | None) -> bool:
+    """True if the message carries this button: a vote for what the reader saw."""
+    markup = message.reply_markup
+    keys = markup.inline_keyboard if markup is not None else ()
+    return any(key.callback_data == data for row in keys for key in row)
 
 
 async def _drop_feedback_keys(message: Message) -> None:
-    """The message without its 👍/👎 row: one vote per answer."""
+    """The message without its 👍/👎 row: the vote is cast."""
     markup = message.reply_markup
     if markup is None:
         return
@@ -281,7 +307,7 @@ async def _drop_feedback_keys(message: Message) -> None:
     kept = [row for row in rows if row]
     try:
         await message.edit_reply_markup(InlineKeyboardMarkup(kept) if kept else None)
-    except BadRequest as exc:  # too old to edit, or edited already
+    except BadRequest as exc:  # too old to edit, or "message is not modified"
         logger.debug("the feedback buttons stay: %s", exc)
 
 

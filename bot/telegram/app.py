@@ -3,8 +3,8 @@
 This is the one module that wires the others: the adapter's state (state.py) in bot_data,
 reached through the typed context (context.py); the handler groups in the order they see
 an update: flood control (gate.py), the digest's /abo (digest.py), then the moderators'
-👍/👎 and admin commands (admin.py) ahead of the readers' handlers (readers.py); the jobs;
-one error handler; and polling or a webhook.
+admin commands and the readers' 👍/👎 (admin.py) ahead of the readers' other handlers
+(readers.py); the jobs; one error handler; and polling or a webhook.
 """
 
 from __future__ import annotations
@@ -47,6 +47,7 @@ ALLOWED_UPDATES = [
     Update.EDITED_MESSAGE,
     Update.CALLBACK_QUERY,
     Update.INLINE_QUERY,
+    Update.MY_CHAT_MEMBER,  # the bot added to a group: it says hello
 ]
 RATE_LIMIT_RETRIES = 3  # after a 429, wait retry_after and try again this often
 # Handler groups, in the order python-telegram-bot runs them for an update.
@@ -114,7 +115,9 @@ def build_application(
     application.add_handler(gate.handler, group=GATE_GROUP)
     if store is not None:
         application.add_handlers(digest.handlers(), group=DIGEST_GROUP)
-    application.add_handlers([*moderators, *readers.handlers()], group=HANDLER_GROUP)
+    application.add_handlers(
+        [*moderators, admin.feedback_handler(), *readers.handlers()], group=HANDLER_GROUP
+    )
     application.add_error_handler(on_error)
     jobs = application.job_queue
     if jobs is None:  # python-telegram-bot without its job-queue extra

@@ -10,6 +10,7 @@ limiter; a 403 ends the subscription.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -23,6 +24,8 @@ from telegram.ext import (
     CallbackQueryHandler,
     CommandHandler,
     JobQueue,
+    MessageHandler,
+    filters,
 )
 
 from bot.config import Settings
@@ -38,6 +41,12 @@ from bot.telegram.send import acknowledge, answer_message, send_reply, text_repl
 logger = logging.getLogger(__name__)
 
 JOB_NAME = "digest"
+# "abo", "abo aus", "abo_aus", "Abo beenden", "abo 17:30" typed without the slash.
+TYPED = re.compile(
+    r"^\s*abo(?:\s*[_ ]\s*(?P<end>aus|beenden)|\s+(?P<time>\d{1,2}(?:[:.]\d{2})?(?:\s*uhr)?))?"
+    r"\s*[.!]?\s*$",
+    re.IGNORECASE,
+)
 FIRST_CHECK_SECONDS = 1.0  # after a start, a digest that was cut short goes on at once
 
 
@@ -50,10 +59,12 @@ def handlers() -> list[BaseHandler[Update, NewsbotContext, None]]:
     """/abo, /abo_aus and their buttons. They belong in a group before the others (which
     would take /abo for an unknown command and "abo:" buttons for the engine's), and end
     the update there with ApplicationHandlerStop."""
+    typed = filters.ChatType.PRIVATE & filters.TEXT & filters.Regex(TYPED)
     return [
         CommandHandler("abo", on_abo),
         CommandHandler("abo_aus", on_abo_aus),
         CallbackQueryHandler(on_abo_button, pattern=f"^{ABO_ACTION}"),
+        MessageHandler(filters.UpdateType.MESSAGES & typed, on_abo_typed),
     ]
 
 
@@ -100,6 +111,19 @@ async def on_abo_aus(update: Update, context: NewsbotContext) -> None:
     await _in_private(
         update, context, lambda engine, digest, chat: digest.unsubscribe(engine, chat)
     )
+
+
+async def on_abo_typed(update: Update, context: NewsbotContext) -> None:
+    """ "abo", "abo aus" or "abo 17:30" without the slash: as the commands."""
+    message = update.effective_message
+    match = TYPED.match(message.text or "") if message is not None else None
+    if match is not None and match.group("end"):
+        await on_abo_aus(update, context)
+    elif match is not None:
+        wanted = match.group("time") or ""
+        await _in_private(
+            update, context, lambda engine, digest, chat: digest.subscribe(engine, chat, wanted)
+        )
 
 
 async def on_abo_button(update: Update, context: NewsbotContext) -> None:

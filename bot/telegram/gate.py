@@ -1,78 +1,116 @@
-"""Flood control, once per update before every handler: too fast, one warning, then silence.
+"""Flood control, once per update before every handler: a bucket per chat that a child who
+taps and asks at a human pace never empties, and a flood does at once.
 
-The gate is a TypeHandler in a group of its own, before all others. It counts the updates
-of a chat that a reader's handler is going to take: questions, commands, attachments,
-button presses. It leaves alone what no handler takes (group chatter not meant for the bot),
-what has no chat (inline queries), and what the moderators' handlers take (👍/👎, admin
-commands), which it is told at construction. Past FLOOD_LIMIT such updates in FLOOD_WINDOW
-seconds a chat gets the "too_fast" text once, and then nothing until it calms down: the
-gate ends those updates with ApplicationHandlerStop, after answering a pressed button so
-that it stops spinning.
+The gate is a TypeHandler in a group of its own, before all others. It weighs the updates
+of a chat that a reader's handler is going to take: a typed question (or a photo, a sticker)
+costs one, a command half of that, a button press (👍/👎 included) a quarter. What no reader's
+handler takes costs nothing: group chatter not meant for the bot, updates without a chat
+(inline queries), the bot being added to a group, and the moderators' commands, which it
+is told at construction. Every chat's bucket holds CAPACITY and fills up by REFILL a second.
+
+A chat whose bucket is empty gets the "too_fast" text (at most once per NOTICE_EVERY), and
+then a cool-down of COOLDOWN seconds in which its messages are not answered and its button
+presses are answered with the "too_fast_tap" toast; what it sends meanwhile costs nothing,
+and after it the bucket has refilled enough for the next question. docs/flood-gate.md has
+the numbers and what they mean for readers.
 """
 
 from __future__ import annotations
 
 import logging
+import math
 import time
-from collections import OrderedDict, deque
+from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from telegram import Update
+from telegram import MessageEntity, Update
+from telegram.error import BadRequest
 from telegram.ext import Application, ApplicationHandlerStop, BaseHandler, TypeHandler
 
 from bot.telegram.context import NewsbotContext
-from bot.telegram.send import acknowledge, send_reply, text_reply
+from bot.telegram.send import send_reply, text_reply
 from bot.telegram.state import MAX_CHATS
 
 logger = logging.getLogger(__name__)
 
-FLOOD_LIMIT = 20  # messages a chat may send ...
-FLOOD_WINDOW = 60.0  # ... within this many seconds
+CAPACITY = 10.0  # a full bucket: ten questions at once
+REFILL = 0.5  # per second: a question every two seconds, for as long as a reader likes
+COSTS = {"text": 1.0, "command": 0.5, "tap": 0.25}
+COOLDOWN = 5.0  # seconds without answers after the bucket ran empty
+NOTICE_EVERY = 60.0  # seconds between two "too_fast" notices to one chat
 
-Verdict = Literal["answer", "warn", "drop"]
+Kind = Literal["text", "command", "tap"]
+Verdict = Literal["answer", "warn", "hold"]
 AnyHandler = BaseHandler[Any, Any, Any]
 
 
 @dataclass
-class _Window:
-    times: deque[float]
-    warned: bool = False
+class _Bucket:
+    level: float
+    at: float  # when level was last brought up to date
+    until: float = -math.inf  # the cool-down lasts until then
+    noticed: float = -math.inf  # when the chat last got the notice
 
 
 class FloodGate:
-    """Per chat: past `limit` messages in `window` seconds, one warning, then silence."""
+    """Per chat a bucket of `capacity` that fills by `refill` a second; each update takes
+    its cost out. An empty bucket: one notice, then `cooldown` seconds on hold."""
 
     def __init__(
         self,
-        limit: int = FLOOD_LIMIT,
-        window: float = FLOOD_WINDOW,
+        capacity: float = CAPACITY,
+        refill: float = REFILL,
+        cooldown: float = COOLDOWN,
+        notice_every: float = NOTICE_EVERY,
         clock: Callable[[], float] = time.monotonic,
         max_chats: int = MAX_CHATS,
     ) -> None:
-        self.limit, self.window, self.clock, self.max_chats = limit, window, clock, max_chats
-        self._chats: OrderedDict[int, _Window] = OrderedDict()
+        if cooldown * refill < max(COSTS.values()):
+            raise ValueError("the cool-down must refill the bucket for at least one question")
+        self.capacity, self.refill, self.cooldown = capacity, refill, cooldown
+        self.notice_every, self.clock, self.max_chats = notice_every, clock, max_chats
+        self._chats: OrderedDict[int, _Bucket] = OrderedDict()
 
-    def check(self, chat_id: int) -> Verdict:
-        """Count one message of a chat and say whether to answer, warn or stay silent."""
+    def check(self, chat_id: int, kind: Kind = "text") -> Verdict:
+        """Weigh one update of a chat: answer it, warn (the bucket just ran empty), or hold."""
         now = self.clock()
+        chat = self._bucket(chat_id, now)
+        if now < chat.until:
+            return "hold"
+        chat.level = min(self.capacity, chat.level + (now - chat.at) * self.refill)
+        chat.at = now
+        cost = COSTS[kind]
+        if chat.level >= cost:
+            chat.level -= cost
+            return "answer"
+        chat.until = now + self.cooldown
+        if now - chat.noticed < self.notice_every:
+            return "hold"
+        chat.noticed = now
+        return "warn"
+
+    def _bucket(self, chat_id: int, now: float) -> _Bucket:
         chat = self._chats.get(chat_id)
         if chat is None:
-            chat = self._chats[chat_id] = _Window(deque(maxlen=self.limit + 1))
+            chat = self._chats[chat_id] = _Bucket(self.capacity, now)
             if len(self._chats) > self.max_chats:
-                self._chats.popitem(last=False)
+                self._chats.popitem(last=False)  # forgotten: it starts full again
         else:
             self._chats.move_to_end(chat_id)
-        chat.times.append(now)
-        # Only the last limit+1 times are kept: too fast if all of them fall in the window.
-        if len(chat.times) <= self.limit or chat.times[0] <= now - self.window:
-            chat.warned = False
-            return "answer"
-        if chat.warned:
-            return "drop"
-        chat.warned = True
-        return "warn"
+        return chat
+
+
+def kind_of(update: Update) -> Kind:
+    """What an update costs: a button press, a command, or anything typed or sent."""
+    if update.callback_query is not None:
+        return "tap"
+    message = update.effective_message
+    entities = message.entities if message is not None else ()
+    if any(e.type == MessageEntity.BOT_COMMAND and e.offset == 0 for e in entities):
+        return "command"
+    return "text"
 
 
 class Gate:
@@ -85,18 +123,22 @@ class Gate:
         self.handler: TypeHandler[Update, NewsbotContext, None] = TypeHandler(Update, self.check)
 
     async def check(self, update: Update, context: NewsbotContext) -> None:
-        """Count a reader's update; warn once when the chat is too fast, then end its updates."""
+        """Weigh a reader's update; on an empty bucket warn once, then hold the chat back."""
         chat = update.effective_chat
         if chat is None or not self.counts(update, context.application):
             return
-        verdict = self.flood.check(chat.id)
+        verdict = self.flood.check(chat.id, kind_of(update))
         if verdict == "answer":
             return
         try:
-            if update.callback_query is not None:
-                await acknowledge(update.callback_query)
+            query = update.callback_query
+            if query is not None:  # the button stops spinning, and the toast says why
+                try:
+                    await query.answer(context.texts.text("too_fast_tap"))
+                except BadRequest as exc:  # too old, e.g. pressed while the bot was down
+                    logger.info("a button press could not be answered: %s", exc)
             if verdict == "warn":
-                logger.info("a chat writes too fast; staying silent until it calms down")
+                logger.info("a chat writes too fast; holding it back for %g s", self.flood.cooldown)
                 await send_reply(context, chat.id, text_reply(context.texts.text("too_fast")))
         except Exception as exc:  # as when a handler fails: the error handler, no answer
             await context.application.process_error(update, exc)
@@ -106,6 +148,8 @@ class Gate:
         self, update: Update, application: Application[Any, Any, Any, Any, Any, Any]
     ) -> bool:
         """True if a reader's handler is going to take the update (a button: with its data)."""
+        if update.my_chat_member is not None:
+            return False  # the bot added to a group or removed: nothing a reader typed
         if update.callback_query is not None and not update.callback_query.data:
             return False
         handler = self.taker(update, application)

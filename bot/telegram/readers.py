@@ -11,10 +11,12 @@ import logging
 from collections.abc import Callable, Coroutine
 from typing import Any
 
-from telegram import Message, Update
+from telegram import ChatMember, ChatMemberRestricted, Message, Update
+from telegram.constants import ChatType
 from telegram.ext import (
     BaseHandler,
     CallbackQueryHandler,
+    ChatMemberHandler,
     CommandHandler,
     InlineQueryHandler,
     MessageHandler,
@@ -35,6 +37,7 @@ from bot.telegram.send import (
     acknowledge,
     answer_message,
     inline_results,
+    nothing_found,
     send_reply,
     text_reply,
     turn_page,
@@ -54,8 +57,26 @@ async def on_start(update: Update, context: NewsbotContext) -> None:
     if action is not None and (action == NEWS_ACTION or engine.kb.get(action)):
         reply = engine.press(action, context.chat_state.conversation)
     else:
-        reply = text_reply(context.texts.text("welcome"))
+        reply = text_reply(context.texts.text("welcome", bot=f"@{context.bot.username}"))
     await answer_message(update, context, reply)
+
+
+async def on_member(update: Update, context: NewsbotContext) -> None:
+    """The bot added to a group: hello, once, with how to ask it there; else nothing."""
+    change = update.my_chat_member
+    if change is None or change.chat.type not in (ChatType.GROUP, ChatType.SUPERGROUP):
+        return
+    if _inside(change.old_chat_member) or not _inside(change.new_chat_member):
+        return  # promoted, restricted, removed: nothing to say
+    hello = context.texts.text("group_hello", bot=f"@{context.bot.username}")
+    await send_reply(context, change.chat.id, text_reply(hello))
+
+
+def _inside(member: ChatMember) -> bool:
+    """True if the member is in the chat (a restricted member may be, too)."""
+    if isinstance(member, ChatMemberRestricted):
+        return member.is_member
+    return member.status in (ChatMember.MEMBER, ChatMember.ADMINISTRATOR, ChatMember.OWNER)
 
 
 def text_command(key: str) -> Handler:
@@ -82,10 +103,21 @@ def list_command(action: str) -> Handler:
 async def on_text(update: Update, context: NewsbotContext) -> None:
     """A question: ask the engine with the chat's conversation and send its reply."""
     message = update.effective_message
-    if message is None or message.text is None:
-        return
+    if message is not None and message.text is not None:
+        await answer_question(update, context, message.text)
+
+
+async def on_caption(update: Update, context: NewsbotContext) -> None:
+    """A photo (or another attachment) with a caption: the caption is the question."""
+    message = update.effective_message
+    if message is not None and message.caption is not None:
+        await answer_question(update, context, message.caption)
+
+
+async def answer_question(update: Update, context: NewsbotContext, text: str) -> None:
+    """Ask the engine with the chat's conversation, send its reply, remember what it showed."""
     chat = context.chat_state
-    question = strip_mention(message.text, context.bot.username)
+    question = strip_mention(text, context.bot.username)
     reply = context.engine.answer(question, chat.conversation)
     logger.debug("answered a question: %s (score %d)", reply.kind, reply.score)
     context.recorder.replied(question, reply)  # written beside the reply, never before it
@@ -95,8 +127,13 @@ async def on_text(update: Update, context: NewsbotContext) -> None:
     chat.shown(reply, message_id, question)
 
 
+async def on_sticker(update: Update, context: NewsbotContext) -> None:
+    """A sticker: a playful reply of its own."""
+    await answer_message(update, context, text_reply(context.texts.text("sticker")))
+
+
 async def on_not_text(update: Update, context: NewsbotContext) -> None:
-    """Stickers, photos, voice messages, files: the bot reads only text."""
+    """Photos without a caption, voice messages, files: the bot reads only text."""
     await answer_message(update, context, text_reply(context.texts.text("not_text")))
 
 
@@ -131,9 +168,13 @@ async def on_inline(update: Update, context: NewsbotContext) -> None:
     """Inline mode (@bot sanktionen): up to five entries, ready to share in any chat."""
     query = update.inline_query
     assert query is not None
+    texts = context.texts
     replies = context.engine.search(query.query)
-    label = context.texts.buttons["open_bot"]
-    results = inline_results(replies, context.bot.username, label)
+    label = texts.buttons["open_bot"]
+    if replies or not query.query.strip():
+        results = inline_results(replies, context.bot.username, label)
+    else:  # one result that says so, and the way into the bot
+        results = [nothing_found(texts, context.bot.username)]
     await query.answer(results, cache_time=INLINE_CACHE_SECONDS, is_personal=False)
 
 
@@ -156,6 +197,9 @@ def handlers() -> list[BaseHandler[Update, NewsbotContext, None]]:
         CommandHandler("begriffe", list_command(glossary_action(1))),
         CommandHandler("quellen", list_command(SOURCE_LIST_ACTION)),
         MessageHandler(messages & filters.COMMAND & filters.ChatType.PRIVATE, on_unknown_command),
+        MessageHandler(messages & filters.Sticker.ALL & ADDRESSED, on_sticker),
+        MessageHandler(messages & filters.CAPTION & ADDRESSED, on_caption),
         MessageHandler(messages & filters.ATTACHMENT & ADDRESSED, on_not_text),
         InlineQueryHandler(on_inline),
+        ChatMemberHandler(on_member, ChatMemberHandler.MY_CHAT_MEMBER),
     ]

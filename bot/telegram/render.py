@@ -215,7 +215,8 @@ def _join(*blocks: str) -> str:
 def render(
     reply: Reply, texts: BotTexts, *, photo: bool = True, feedback: bool = False
 ) -> list[Outgoing]:
-    """The messages that show a reply: a photo when the article has one, then text.
+    """The messages that show a reply: a photo when the article has one, then text, with
+    one link preview at most (none after a photo).
 
     With feedback, an answer about an entry ends with a row of 👍 and 👎.
     """
@@ -230,29 +231,33 @@ def render(
         caption = _join(_title_and(header, escape(reply.text.strip())), links, picture)
         if visible_length(caption) <= CAPTION_LIMIT:
             return [Outgoing(caption, keys, photo_url=image.url)]
-        messages = [Outgoing(picture, photo_url=image.url)]
-    else:
-        messages = []
-    return messages + _text_messages(reply, header, links, keys)
+        # The photo is the picture: the text after it previews no link.
+        text = _text_messages(reply, header, links, keys, preview=False)
+        return [Outgoing(picture, photo_url=image.url), *text]
+    return _text_messages(reply, header, links, keys)
 
 
 def _title_and(header: str, body: str) -> str:
     return f"{header}\n{body}" if header else body
 
 
-def _text_messages(reply: Reply, header: str, links: str, keys: Keyboard) -> list[Outgoing]:
+def _text_messages(
+    reply: Reply, header: str, links: str, keys: Keyboard, preview: bool = True
+) -> list[Outgoing]:
+    """The text of a reply in as many messages as it takes; the last one has the buttons
+    and the one link preview."""
     frame = visible_length(header) + visible_length(links) + 4
     chunks = split_text(reply.text, TEXT_LIMIT - frame) or [""]
     bodies = [escape(chunk) for chunk in chunks]
     bodies[0] = _title_and(header, bodies[0])
     bodies[-1] = _join(bodies[-1], links)
-    preview = reply.links[0].url if reply.links else None
+    url = reply.links[0].url if reply.links and preview else None
     last = len(bodies) - 1
     return [
         Outgoing(
             body,
             keys if i == last else (),
-            preview_url=preview if i == last else None,
+            preview_url=url if i == last else None,
         )
         for i, body in enumerate(bodies)
     ]

@@ -29,7 +29,7 @@ from telegram.helpers import create_deep_linked_url
 from bot.models import BotTexts, Reply
 from bot.refs import deep_link_payload
 from bot.telegram.context import NewsbotContext
-from bot.telegram.render import Keyboard, Outgoing, description, render, share
+from bot.telegram.render import Key, Keyboard, Outgoing, description, escape, render, share
 
 logger = logging.getLogger(__name__)
 
@@ -58,12 +58,15 @@ class Preview(TypedDict, total=False):
 
 
 def preview(url: str | None) -> Preview:
-    """A preview of url; without one, no argument: the application's Defaults (no preview).
+    """A small preview of url; without one, no argument: the application's Defaults (none).
 
     python-telegram-bot merges passed options with the Defaults field by field, so a
     preview says is_disabled=False itself.
     """
-    return {"link_preview_options": LinkPreviewOptions(is_disabled=False, url=url)} if url else {}
+    if not url:
+        return {}
+    options = LinkPreviewOptions(is_disabled=False, url=url, prefer_small_media=True)
+    return {"link_preview_options": options}
 
 
 async def _send_one(
@@ -172,3 +175,15 @@ def inline_results(
             )
         )
     return results
+
+
+def nothing_found(texts: BotTexts, username: str) -> InlineQueryResultArticle:
+    """The one inline result for a search that found nothing: it says so, and its button
+    opens the bot, where the reader can ask in their own words."""
+    return InlineQueryResultArticle(
+        id="nothing",
+        title=texts.text("inline_nothing_title"),
+        description=texts.text("inline_nothing_hint"),
+        input_message_content=InputTextMessageContent(escape(texts.text("inline_nothing"))),
+        reply_markup=markup(((Key(texts.buttons["open_bot"], url=f"https://t.me/{username}"),),)),
+    )

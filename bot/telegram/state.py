@@ -18,6 +18,9 @@ from bot.newsroom.recorder import Recorder
 from bot.newsroom.reload import Reloader
 
 MAX_CHATS = 10_000
+# 👍/👎 remembered (message and chat, in memory only): a vote beyond this many newer ones is
+# forgotten, and its message could be voted on again.
+MAX_VOTES = 50_000
 
 
 @dataclass
@@ -83,6 +86,32 @@ class Chats:
         return len(self._states)
 
 
+class Votes:
+    """Which answers a chat has voted on, in memory only: one vote per message and chat.
+
+    Nothing of it reaches the disk; a restart forgets it (in private chats the thumbs are
+    gone after the vote, so a second vote needs a forged or a very early second press).
+    """
+
+    def __init__(self, max_votes: int = MAX_VOTES) -> None:
+        self.max_votes = max_votes
+        self._votes: OrderedDict[tuple[int, int], bool] = OrderedDict()
+
+    def cast(self, chat_id: int, message_id: int, helpful: bool) -> bool:
+        """Record a vote; False if this chat has voted on this message already (it stays)."""
+        key = (chat_id, message_id)
+        if key in self._votes:
+            self._votes.move_to_end(key)
+            return False
+        self._votes[key] = helpful
+        if len(self._votes) > self.max_votes:
+            self._votes.popitem(last=False)
+        return True
+
+    def __len__(self) -> int:
+        return len(self._votes)
+
+
 @dataclass
 class Newsroom:
     """The admin side's state: who the admins are, the reloader, what the admins were told."""
@@ -102,4 +131,5 @@ class Newsbot:
     newsroom: Newsroom
     digest: Digest | None
     chats: Chats = field(default_factory=Chats)
+    votes: Votes = field(default_factory=Votes)
     recorder: Recorder = field(default_factory=Recorder)
