@@ -10,6 +10,7 @@ from dataclasses import replace
 from bot import lists
 from bot.aspects import Aspects
 from bot.conversation import Conversation
+from bot.followup import follow_up
 from bot.knowledge.base import KnowledgeBase
 from bot.models import Article, Button, Entry, Link, Reply, Source, Suggestion, Term
 from bot.refs import (
@@ -83,6 +84,11 @@ class Composer:
 
     def _compose(self, result: Result, question: str, conversation: Conversation) -> Reply:
         best = result.best
+        if result.decision != "answer":
+            # "und das Abkommen?": a part of an entry the last answer links.
+            linked = follow_up(question, conversation.last_ref, self.kb)
+            if linked is not None:
+                return replace(self.entry(linked), score=_score(best))
         if best is None or result.decision == "none":
             return self.not_known.reply(question, self._today(), _score(best))
         if result.decision == "unsure":

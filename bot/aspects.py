@@ -16,6 +16,7 @@ from functools import lru_cache
 
 from bot.models import Article, AspectNote, Entry
 from bot.search.analysis import analyze, is_weak, stem, verb_forms
+from bot.search.scoring import DEFINITION_MARKERS
 from bot.sentences import sentences
 
 # What a question word asks for, and words of a sentence that give it.
@@ -38,6 +39,9 @@ _NUMBER = re.compile(r"\d")
 # A sentence must give this much to answer: one aspect word, or what the question word asks.
 AN_ASPECT_WORD = 1.0
 A_CUE = 0.6
+# "was ... ist" in a longer message is a question what something is ("ich weiß nicht was
+# das ist"); in a short one it may ask an aspect ("Was ist an Putin so schlimm?").
+MAX_DEFINITION = 6
 # A word this long is also found inside a longer one ("Soldat" in "Kindersoldaten").
 INSIDE = 5
 
@@ -79,9 +83,10 @@ class Aspects:
                 best, best_score = sentence, score
         needed = AN_ASPECT_WORD if strong else A_CUE
         if best is None or best_score < needed:
-            # A question word alone ("Warum gibt es die NATO?") is what the short answer is
-            # for; an aspect word no sentence holds ("Wie gefährlich ...?") is not.
-            return AspectNote(None, None, hedge=True) if strong else None
+            # A question word alone ("Warum gibt es die NATO?") or a question what the thing
+            # is ("... ich weiß nicht, was das ist, kannst du es erklären?") is what the short
+            # answer is for; an aspect word no sentence holds ("Wie gefährlich ...?") is not.
+            return AspectNote(None, None, hedge=True) if strong and not _defines(question) else None
         return AspectNote(best.text, best.field, hedge=False)
 
     def _in(self, word: str, sentence: _Sentence) -> bool:
@@ -107,6 +112,14 @@ class Aspects:
                 words, every = frozenset(analysis.content), frozenset(analysis.words)
                 result.append(_Sentence(sentence, field, keys, words, every))
         return tuple(result)
+
+
+def _defines(question: Sequence[str]) -> bool:
+    """True if the question asks what something is: "erklär", "bedeutet", "was ... ist"."""
+    words = set(question)
+    if any(stem(word) in DEFINITION_MARKERS for word in words):
+        return True
+    return "was" in words and bool(words & {"ist", "sind"}) and len(words) > MAX_DEFINITION
 
 
 def _gives(cue: str, sentence: _Sentence) -> bool:
