@@ -84,7 +84,7 @@ def _load(root: Path) -> KnowledgeBase:
         *sources,
     ]
     check_names(every)
-    check_references(reading.refs, reading.names)
+    check_references(reading.refs, reading.names, reading.aliases)
 
     problems = [p for doc in reading.docs for p in doc.problems] + reading.problems
     errors = [p for p in problems if p.severity == "error"]

@@ -31,7 +31,7 @@ def terms_from(reading: Reading, path: Path) -> list[tuple[Term, YamlDocument, K
     for i, data in items(doc, "terms"):
         key: Key = ("terms", i)
         if isinstance(data, dict) and isinstance(data.get("term"), str):
-            reading.names["term"].append(data["term"])
+            reading.known("term", data["term"], data)
             reading.want_refs(doc, key, data, f'term "{data["term"]}"', {"see": "term"})
         item = validate(doc, data, schema.TermFile, key, label(data, "term", "term"))
         if item is None:
@@ -60,7 +60,7 @@ def sources_from(reading: Reading, path: Path) -> list[tuple[Source, YamlDocumen
     for i, data in items(doc, "sources"):
         key: Key = ("sources", i)
         if isinstance(data, dict) and isinstance(data.get("name"), str):
-            reading.names["source"].append(data["name"])
+            reading.known("source", data["name"], data)
         item = validate(doc, data, schema.SourceFile, key, label(data, "name", "source"))
         if item is None:
             continue

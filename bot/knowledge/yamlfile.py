@@ -14,6 +14,7 @@ from pathlib import Path
 
 import yaml
 
+from bot.knowledge.syntax import syntax_problem, tab_problems
 from bot.models import Location, Problem
 
 MAX_FILE_BYTES = 1_000_000
@@ -27,6 +28,24 @@ Data = object
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 _STR_TAG = "tag:yaml.org,2002:str"
+_BOOL_TAG = "tag:yaml.org,2002:bool"
+
+
+class _Resolver(yaml.resolver.Resolver):
+    """PyYAML's resolver with YAML 1.2's booleans: only true and false.
+
+    YAML 1.1 also reads yes, no, on and off as booleans; editors (YAML 1.2) read them as
+    text. A keyword `no` was text in the editor and a mistake for `check`: now both agree.
+    """
+
+
+_Resolver.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != _BOOL_TAG]
+    for first, resolvers in yaml.resolver.Resolver.yaml_implicit_resolvers.items()
+}
+_Resolver.add_implicit_resolver(
+    _BOOL_TAG, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
 _SAFE_TAGS = frozenset(
     "tag:yaml.org,2002:" + name
     for name in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq")
@@ -80,7 +99,7 @@ class _Builder:
 
     def __init__(self, doc: YamlDocument) -> None:
         self.doc = doc
-        self.resolver = yaml.resolver.Resolver()
+        self.resolver = _Resolver()
         self.scalars = yaml.constructor.SafeConstructor()
         self.stack: list[_Frame] = []
         self.root: Data = None
@@ -278,6 +297,10 @@ def read_yaml(path: Path, display: str) -> YamlDocument:
             )
         )
         return doc
+    tabs = tab_problems(text, display)
+    if tabs:
+        doc.problems.extend(tabs)
+        return doc
     if _flow_depth(text) > MAX_DEPTH:
         doc.problem((), "the structure is nested too deeply - flatten it")
         return doc
@@ -286,15 +309,7 @@ def read_yaml(path: Path, display: str) -> YamlDocument:
         for event in yaml.parse(text, Loader=_LOADER):
             builder.feed(event)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else 1
-        what = exc.problem or exc.context or "invalid YAML"
-        doc.problems.append(
-            Problem(
-                Location(display, line),
-                f"YAML syntax error: {what} - check indentation, colons and quotes",
-            )
-        )
+        doc.problems.append(syntax_problem(text, display, exc))
         return doc
     except yaml.YAMLError as exc:
         doc.problem((), f"YAML syntax error: {exc} - check the file's structure")
