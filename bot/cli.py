@@ -8,7 +8,7 @@ import dataclasses
 import json
 import logging
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TextIO
 
@@ -16,8 +16,6 @@ from bot.config import ConfigError, Settings
 from bot.conversation import Conversation
 from bot.engine import Engine
 from bot.knowledge.base import KnowledgeError
-from bot.knowledge.readability import check_readability
-from bot.knowledge.selftest import self_test
 from bot.logs import configure_logging, redact
 from bot.models import Reply
 
@@ -128,31 +126,70 @@ def cmd_run(args: argparse.Namespace, settings: Settings, out: TextIO, err: Text
 
 
 def cmd_check(args: argparse.Namespace, settings: Settings, out: TextIO, err: TextIO) -> int:
-    """Validate the knowledge and run the self-test; exit 1 on errors."""
+    """Validate the knowledge (or some of its files) and run the self-test; exit 1 on errors."""
+    from bot.knowledge.checking import knowledge_root, run_check
+
     root = settings.knowledge_dir
-    try:
-        engine = Engine.load(root)
-    except KnowledgeError as exc:
-        for problem in exc.problems:
-            print(problem, file=out)
-        print(f"{len(exc.errors)} error(s), {len(exc.problems) - len(exc.errors)} warning(s)")
-        return 1
-    problems = list(engine.kb.warnings) + check_readability(engine.kb)
-    if not args.no_selftest:
-        problems += self_test(engine)
-    for problem in problems:
+    files: list[Path] = args.files
+    if files and args.kb is None:
+        found = knowledge_root(files[0])
+        if found is None:
+            print(
+                f"newsbot: {files[0]} is in no knowledge folder (none above it has a bot.yaml)",
+                file=err,
+            )
+            return 2
+        root = found
+    missing = [f for f in files if not f.is_file()]
+    if missing:
+        print(f"newsbot: {missing[0]} does not exist - check the path", file=err)
+        return 2
+    shown = f"{root.resolve()}/"
+    progress = _progress_bar(err) if err.isatty() else None
+    result = run_check(root, files, selftest=not args.no_selftest, progress=progress)
+    print(f"{shown}: {result.contents()}", file=out)
+    if files:
+        print("checking only: " + ", ".join(str(f) for f in files), file=out)
+    for problem in result.errors:
         print(problem, file=out)
-    errors = sum(1 for p in problems if p.severity == "error")
-    warnings = len(problems) - errors
-    kb = engine.kb
+    for kind, problems in result.by_kind():
+        print(f"-- {kind}: {len(problems)} warning(s)", file=out)
+        for problem in problems:
+            print(problem, file=out)
+    if result.elsewhere:
+        print(
+            f"{result.elsewhere} error(s) in other files keep the folder from loading, so not"
+            " every check ran - run `newsbot check` to see them",
+            file=out,
+        )
+    kinds = ", ".join(f"{len(group)} {kind}" for kind, group in result.by_kind())
     print(
-        f"{len(kb.articles)} articles, {len(kb.terms)} terms, {len(kb.sources)} sources:"
-        f" {errors} error(s), {warnings} warning(s)",
+        f"{shown}: {len(result.errors)} error(s), {len(result.warnings)} warning(s)"
+        + (f" ({kinds})" if kinds else ""),
         file=out,
     )
-    if errors or (args.strict and warnings):
+    if result.errors or result.elsewhere or (args.strict and result.warnings):
         return 1
     return 0
+
+
+def _progress_bar(err: TextIO) -> Callable[[int, int], None]:
+    """A one-line progress bar on the terminal for the self-test of a large folder."""
+    shown = -1
+
+    def show(done: int, total: int) -> None:
+        nonlocal shown
+        if total < 500:
+            return
+        percent = done * 100 // total
+        if percent != shown:
+            shown = percent
+            bar = "#" * (percent // 5)
+            end = "\n" if done == total else ""
+            err.write(f"\rself-test [{bar:<20}] {done}/{total} questions{end}")
+            err.flush()
+
+    return show
 
 
 def cmd_schema(args: argparse.Namespace, settings: Settings, out: TextIO, err: TextIO) -> int:
@@ -237,8 +274,24 @@ def build_parser() -> argparse.ArgumentParser:
     chat.add_argument("--json", action="store_true", help="one JSON object per line")
     chat.set_defaults(handler=cmd_chat)
 
-    check = commands.add_parser("check", help="validate the knowledge and run the self-test")
+    check = commands.add_parser(
+        "check",
+        help="validate the knowledge and run the self-test",
+        description="Check a knowledge folder the way the moderators' guide"
+        " (knowledge/README.md) describes it: every file against its format, the rules"
+        " across files, readability, and every example question asked (self-test). It"
+        " names the folder it checked and what is in it; each problem is"
+        " `file:line: what is wrong - how to fix it`, errors first, then warnings grouped"
+        " by kind. Exit status 1 on errors (with --strict on warnings too).",
+    )
     kb_option(check)
+    check.add_argument(
+        "files",
+        nargs="*",
+        type=Path,
+        metavar="FILE",
+        help="check only these files, in the context of their knowledge folder",
+    )
     check.add_argument("--strict", action="store_true", help="warnings fail too")
     check.add_argument(
         "--no-selftest", action="store_true", help="skip asking every example question"

@@ -31,9 +31,12 @@ class Engine:
     composer: Composer
 
     @classmethod
-    def load(cls, root: Path, today: dt.date | None = None) -> Engine:
-        """Load, validate and index a knowledge directory (raises KnowledgeError)."""
-        return cls.build(load_knowledge(root), today)
+    def load(cls, root: Path, today: dt.date | None = None, drafts: bool = False) -> Engine:
+        """Load, validate and index a knowledge directory (raises KnowledgeError).
+
+        drafts: answer with draft articles too (`newsbot check` tests their questions).
+        """
+        return cls.build(load_knowledge(root, drafts=drafts), today)
 
     @classmethod
     def build(cls, kb: KnowledgeBase, today: dt.date | None = None) -> Engine:

@@ -47,7 +47,7 @@ def edit(root: Path, name: str, old: str, new: str) -> None:
         (
             "\nsummary: >-",
             "\n summary: >-",
-            f"knowledge/{ARTICLE}:9: this line is indented differently",
+            f"knowledge/{ARTICLE}:7: this line is indented differently",
         ),
         (
             "url: https://www.dasding",

@@ -33,6 +33,8 @@ class KnowledgeBase:
     sources: tuple[Source, ...]
     texts: BotTexts
     warnings: tuple[Problem, ...] = ()
+    # Draft articles (`draft: true`): never shown to readers; in `articles` only for check.
+    drafts: tuple[Article, ...] = ()
     # Where each example question and alias stands: (ref, field, position) -> file:line.
     locations: dict[tuple[str, str, int], Location] = field(default_factory=dict)
     _by_ref: dict[str, Entry] = field(default_factory=dict, compare=False, repr=False)

@@ -111,12 +111,6 @@ def article_from(reading: Reading, path: Path) -> tuple[Article, YamlDocument] |
             " - shorten it and move the rest to details",
             "warning",
         )
-    if not item.questions:
-        doc.problem(
-            ("id",),
-            f'article "{item.id}" has no example questions - add a few under "questions"',
-            "warning",
-        )
     image = None
     if item.image is not None:
         image = Image(caption=item.image.caption, credit=item.image.credit, url=item.image.url)
@@ -136,6 +130,7 @@ def article_from(reading: Reading, path: Path) -> tuple[Article, YamlDocument] |
         expires=item.expires,
         image=image,
         where=doc.where(()),
+        draft=item.draft,
     )
     texts = {"summary": (article.summary,), "details": (article.details,)}
     reading.remember(

@@ -77,6 +77,10 @@ class ArticleFile(_Strict):
         None, description="After this date the article is no longer news (YYYY-MM-DD)."
     )
     image: ImageFile | None = Field(None, description="The photo the article opens with.")
+    draft: bool = Field(
+        False,
+        description="true while the article is a draft (newsbot draft): readers do not see it.",
+    )
 
 
 class TermFile(_Strict):

@@ -60,6 +60,12 @@ class YamlDocument:
     data: Data = None
     lines: dict[Key, int] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    text: str = ""  # the file as written, for the line of a sentence inside a value
+
+    def line_of(self, key: Key, fragment: str) -> Location:
+        """Where a fragment of the text at key begins (a sentence of a >- block, say)."""
+        where = self.where(key)
+        return Location(self.path, find_line(self.text, where.line, fragment))
 
     def where(self, key: Key) -> Location:
         """The location of the value at key, or of its nearest parent that exists."""
@@ -69,10 +75,10 @@ class YamlDocument:
                 return Location(self.path, line)
         return Location(self.path, 1)
 
-    def problem(self, key: Key, message: str, severity: str = "error") -> None:
+    def problem(self, key: Key, message: str, severity: str = "error", kind: str = "") -> None:
         """Record a problem at the value under key."""
         self.problems.append(
-            Problem(self.where(key), message, "warning" if severity == "warning" else "error")
+            Problem(self.where(key), message, "warning" if severity == "warning" else "error", kind)
         )
 
 
@@ -255,6 +261,15 @@ class _Builder:
         try:
             value: Data = self.scalars.construct_object(node)
         except (yaml.YAMLError, ValueError):
+            if tag == "tag:yaml.org,2002:timestamp":
+                self.doc.problems.append(
+                    Problem(
+                        Location(self.doc.path, line),
+                        f"{event.value} is not a day on the calendar - write a date that"
+                        " exists, as YYYY-MM-DD (e.g. 2023-09-13)",
+                    )
+                )
+                return None
             self.doc.problems.append(
                 Problem(
                     Location(self.doc.path, line),
@@ -297,6 +312,7 @@ def read_yaml(path: Path, display: str) -> YamlDocument:
             )
         )
         return doc
+    doc.text = text
     tabs = tab_problems(text, display)
     if tabs:
         doc.problems.extend(tabs)
@@ -325,6 +341,22 @@ def read_yaml(path: Path, display: str) -> YamlDocument:
 
 
 _BRACKETS = re.compile(r"[\[\]{}]")
+
+
+def find_line(text: str, start: int, fragment: str) -> int:
+    """The line (1-based) at or after start where the fragment's first words stand; else start.
+
+    Words may be split over lines (a >- block) and quoted with escapes: the first few words
+    are matched with any whitespace or punctuation between them.
+    """
+    words = re.findall(r"\w+", fragment)[:4]
+    if not words or not text:
+        return start
+    lines = text.splitlines(keepends=True)
+    offset = sum(len(line) for line in lines[: max(0, start - 1)])
+    pattern = re.compile(r"\W+".join(re.escape(word) for word in words))
+    match = pattern.search(text, offset)
+    return text.count("\n", 0, match.start()) + 1 if match else start
 
 
 def _flow_depth(text: str) -> int:
