@@ -15,7 +15,7 @@ from typing import TextIO
 from bot.config import ConfigError, Settings
 from bot.conversation import Conversation
 from bot.engine import Engine
-from bot.knowledge.base import KnowledgeError
+from bot.knowledge.base import KnowledgeError, known_names
 from bot.logs import configure_logging, redact
 from bot.models import Reply
 
@@ -194,10 +194,13 @@ def _progress_bar(err: TextIO) -> Callable[[int, int], None]:
 
 def cmd_schema(args: argparse.Namespace, settings: Settings, out: TextIO, err: TextIO) -> int:
     """Write the JSON Schemas that editors use to check knowledge files while typing."""
-    from bot.knowledge.schema import write_json_schemas
+    from bot.knowledge.editor import write_json_schemas
 
     directory = args.out or settings.knowledge_dir / "schema"
-    for path in write_json_schemas(directory):
+    engine = _load(settings.knowledge_dir, err)
+    if engine is None:
+        return 1
+    for path in write_json_schemas(directory, known_names(engine.kb)):
         print(path, file=out)
     return 0
 
@@ -307,7 +310,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     report.set_defaults(handler=cmd_report)
 
-    schema = commands.add_parser("schema", help="write the knowledge files' JSON Schemas")
+    schema = commands.add_parser(
+        "schema",
+        help="write the knowledge files' JSON Schemas",
+        description="Write the JSON Schemas editors use while moderators type (knowledge/schema/):"
+        " the rules of `newsbot check`, German descriptions, and the names of the terms and"
+        " sources of the knowledge for completion. Run it after adding a term or a source.",
+    )
+    kb_option(schema)
     schema.add_argument(
         "--out", type=Path, metavar="DIR", help="target folder (default: knowledge/schema)"
     )

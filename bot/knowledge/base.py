@@ -64,3 +64,8 @@ class KnowledgeBase:
         """Articles that are still news, newest first."""
         current = [a for a in self.articles if a.is_current(today)]
         return sorted(current, key=lambda a: (a.date, a.id), reverse=True)
+
+
+def known_names(kb: KnowledgeBase) -> dict[str, list[str]]:
+    """The names of the terms and of the sources, for the editors' completion."""
+    return {"term": [t.name for t in kb.terms], "source": [s.name for s in kb.sources]}

@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.engine import Engine
-from bot.knowledge.base import KnowledgeBase, KnowledgeError
+from bot.knowledge.base import KnowledgeBase, KnowledgeError, known_names
+from bot.knowledge.editor import stale_schemas
 from bot.knowledge.readability import check_readability
 from bot.knowledge.selftest import self_test
 from bot.models import Location, Problem
@@ -96,7 +97,28 @@ def run_check(
         mine = [p for p in exc.problems if keep(p.where)]
         others = sum(1 for p in exc.errors if not keep(p.where))
         return CheckResult(root, None, mine, others)
-    problems = [*engine.kb.warnings, *check_readability(engine.kb)]
+    problems = [*engine.kb.warnings, *check_readability(engine.kb), *_schemas(engine.kb)]
     if selftest:
         problems += self_test(engine, keep if wanted else None, progress)
     return CheckResult(root, engine.kb, [p for p in problems if keep(p.where)])
+
+
+def _schemas(kb: KnowledgeBase) -> list[Problem]:
+    """A warning for each editor schema that no longer matches the knowledge."""
+    base = kb.root.parent if kb.root.name else kb.root
+    problems = []
+    for path in stale_schemas(kb.root / "schema", known_names(kb)):
+        try:
+            shown = str(path.relative_to(base))
+        except ValueError:
+            shown = str(path)
+        problems.append(
+            Problem(
+                Location(shown, 1),
+                "the editor's schema is out of date (a new term or source, say) - run"
+                " `newsbot schema`",
+                "warning",
+                "schema",
+            )
+        )
+    return problems

@@ -2,15 +2,14 @@
 
 These models are the single definition of what moderators may write. The validator checks
 files against them, and the JSON Schemas under knowledge/schema/ that editors use are
-generated from them, so the two cannot drift apart.
+generated from them (bot/knowledge/editor.py), so the two cannot drift apart. The field
+descriptions are German: editors show them to moderators while they type.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
-from pathlib import Path
 from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, WithJsonSchema
@@ -32,6 +31,17 @@ Url = Annotated[
     AfterValidator(_check_url),
     WithJsonSchema({"type": "string", "format": "uri", "pattern": "^https?://", "maxLength": 500}),
 ]
+# A day on the calendar as YYYY-MM-DD: the editor (which reads dates as text) refuses
+# 2023-02-30 as `check` does.
+CALENDAR_DAY = (
+    r"^(?:\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\d|30)"
+    r"|02-(?:0[1-9]|1\d|2[0-8]))"
+    r"|(?:\d{2}(?:0[48]|[2468][048]|[13579][26])|(?:[02468][048]|[13579][26])00)-02-29)$"
+)
+Day = Annotated[
+    dt.date,
+    WithJsonSchema({"type": "string", "format": "date", "pattern": CALENDAR_DAY}),
+]
 Slug = Annotated[
     str,
     StringConstraints(strip_whitespace=True, pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=40),
@@ -45,165 +55,252 @@ class _Strict(BaseModel):
 class ImageFile(_Strict):
     """The photo an article opens with."""
 
-    caption: Text = Field(description="What the picture shows, in one sentence.")
-    credit: Name | None = Field(None, description="Who took the photo, e.g. an agency.")
-    url: Url | None = Field(None, description="The web address of the image file.")
+    caption: Text = Field(description="Was auf dem Bild zu sehen ist, in eigenen Worten, ein Satz.")
+    credit: Name | None = Field(
+        None, description="Wer das Foto gemacht hat, z. B. eine Agentur (freiwillig)."
+    )
+    url: Url | None = Field(
+        None,
+        description="Die Adresse der Bilddatei, mit https://. Ohne sie zeigt der Bot kein Bild.",
+    )
 
 
 class ArticleFile(_Strict):
     """knowledge/articles/<id>.yaml: one news article for young readers."""
 
-    id: Slug = Field(description="Lowercase letters, digits and hyphens; equals the file name.")
-    title: Name = Field(description="The headline.")
-    date: dt.date = Field(description='The "Stand" of the article, as YYYY-MM-DD.')
-    url: Url = Field(description="The web address of the full article.")
-    authors: list[Name] = Field(default_factory=list, description="Who wrote it.")
-    summary: Text = Field(description="The short, simple answer: at most 60 words.")
-    details: Text = Field(description='The longer explanation behind "Mehr erfahren".')
-    points: list[Text] = Field(default_factory=list, description="Key facts, one sentence each.")
+    id: Slug = Field(
+        description="Kleinbuchstaben, Ziffern und Bindestriche; gleich dem Dateinamen ohne .yaml."
+    )
+    title: Name = Field(description="Die Überschrift des Artikels.")
+    date: Day = Field(
+        description=(
+            "Der „Stand“ des Artikels als JJJJ-MM-TT, höchstens heute. Für das Abo zählt nicht "
+            "dieses Datum, sondern wann der Bot den Artikel zuerst sieht."
+        )
+    )
+    url: Url = Field(
+        description="Die Adresse des Original-Artikels (Knopf „Zum Artikel“), mit https://."
+    )
+    authors: list[Name] = Field(default_factory=list, description="Autorinnen und Autoren.")
+    summary: Text = Field(
+        description=(
+            "Die kurze Antwort: höchstens 60 Wörter, 2 bis 4 kurze Sätze, der erste beantwortet "
+            "die Frage."
+        )
+    )
+    details: Text = Field(
+        description="Die längere Erklärung hinter „Mehr erfahren“: 80 bis 200 Wörter."
+    )
+    points: list[Text] = Field(
+        default_factory=list, description="Wichtige Fakten, je ein kurzer Satz."
+    )
     questions: list[Text] = Field(
-        default_factory=list, description="Questions readers ask that this article answers."
+        default_factory=list, description="5 bis 10 Fragen, so wie Kinder sie tippen."
     )
     keywords: list[Name] = Field(
-        default_factory=list, description="Words and names readers use for this topic."
+        default_factory=list, description="Namen und Wörter, die Leser für das Thema benutzen."
     )
     terms: list[Name] = Field(
-        default_factory=list, description="Glossary terms the article uses (their names)."
+        default_factory=list,
+        description="Glossar-Begriffe, die der Text benutzt: ihr Name im Glossar (`term`).",
     )
     sources: list[Name] = Field(
-        default_factory=list, description="Sources the article relies on (their names)."
+        default_factory=list, description="Quellen des Artikels: ihr Name in sources.yaml (`name`)."
     )
-    expires: dt.date | None = Field(
-        None, description="After this date the article is no longer news (YYYY-MM-DD)."
+    expires: Day | None = Field(
+        None,
+        description=(
+            "Nach diesem Tag (JJJJ-MM-TT) ist der Artikel keine Neuigkeit mehr (freiwillig)."
+        ),
     )
-    image: ImageFile | None = Field(None, description="The photo the article opens with.")
+    image: ImageFile | None = Field(None, description="Das Foto zum Artikel: caption, url, credit.")
     draft: bool = Field(
         False,
-        description="true while the article is a draft (newsbot draft): readers do not see it.",
+        description=(
+            "true, solange der Artikel ein Entwurf ist (newsbot draft): Leser sehen ihn nicht. "
+            "Löschen, wenn alles fertig ist."
+        ),
     )
 
 
 class TermFile(_Strict):
     """One glossary entry."""
 
-    term: Name = Field(description="The name of the term, as it is written.")
+    term: Name = Field(
+        description=(
+            "Der Name des Begriffs, so wie man ihn schreibt. Auf ihn verweisen Artikel (`terms`) "
+            "und `see`."
+        )
+    )
     aliases: list[Name] = Field(
-        default_factory=list, description="Other words and spellings readers type for it."
+        default_factory=list,
+        description=(
+            "Andere Schreibweisen und Wörter, die Leser tippen (Einzahl, Mehrzahl, Kurzformen). "
+            "Nie ein anderes, echtes Ding."
+        ),
     )
     questions: list[Text] = Field(
-        default_factory=list, description="Questions readers ask that this entry answers."
+        default_factory=list, description="Beispiel-Fragen, deren Antwort dieser Eintrag ist."
     )
-    short: Text = Field(description="One to three short sentences: the first answer.")
-    more: Text | None = Field(None, description='More explanation behind "Mehr erfahren".')
-    link: Url = Field(description="One good page to read more, for young readers.")
-    see: list[Name] = Field(default_factory=list, description="Related glossary terms.")
-    date: dt.date | None = Field(
-        None, description='For facts that age: the date they are true for ("Stand").'
+    short: Text = Field(description="1 bis 3 kurze Sätze: die erste Antwort.")
+    more: Text | None = Field(
+        None, description="Mehr Erklärung hinter „Mehr erfahren“: 2 bis 6 kurze Sätze (freiwillig)."
+    )
+    link: Url = Field(
+        description="Ein guter Link zum Weiterlesen, wenn möglich eine Seite für Kinder."
+    )
+    see: list[Name] = Field(
+        default_factory=list, description="1 bis 3 verwandte Glossar-Begriffe (ihr `term`)."
+    )
+    date: Day | None = Field(
+        None,
+        description="Für Fakten, die veralten: der Tag, für den sie stimmen („Stand“), JJJJ-MM-TT.",
     )
 
 
 class GlossaryFile(_Strict):
     """knowledge/glossary.yaml or knowledge/glossary/*.yaml."""
 
-    terms: list[TermFile] = Field(description="The glossary entries.")
+    terms: list[TermFile] = Field(description="Die Einträge des Glossars.")
 
 
 class SourceFile(_Strict):
     """One news source."""
 
-    name: Name = Field(description="The short name, e.g. dpa.")
-    full_name: Name = Field(description="The full name, e.g. Deutsche Presse-Agentur.")
+    name: Name = Field(
+        description="Der kurze Name, z. B. dpa. Auf ihn verweisen Artikel (`sources`)."
+    )
+    full_name: Name = Field(description="Der volle Name, z. B. Deutsche Presse-Agentur.")
     aliases: list[Name] = Field(
-        default_factory=list, description="Other names and spellings readers type."
+        default_factory=list, description="Andere Namen und Schreibweisen, die Leser tippen."
     )
-    kind: Name = Field(description="Nachrichtenagentur, Sender, Soziales Netzwerk, ...")
+    kind: Name = Field(
+        description="Was die Quelle ist: Nachrichtenagentur, Sender oder Soziales Netzwerk."
+    )
     questions: list[Text] = Field(
-        default_factory=list, description="Questions readers ask that this entry answers."
+        default_factory=list, description="Beispiel-Fragen, deren Antwort dieser Eintrag ist."
     )
-    short: Text = Field(description="One to three short sentences: the first answer.")
-    more: Text | None = Field(None, description='More explanation behind "Mehr erfahren".')
-    link: Url = Field(description="One good page to read more.")
+    short: Text = Field(description="1 bis 3 kurze Sätze: die erste Antwort.")
+    more: Text | None = Field(
+        None, description="Mehr Erklärung hinter „Mehr erfahren“: 2 bis 6 kurze Sätze (freiwillig)."
+    )
+    link: Url = Field(description="Ein guter Link zum Weiterlesen.")
 
 
 class SourcesFile(_Strict):
     """knowledge/sources.yaml."""
 
-    sources: list[SourceFile] = Field(description="The news sources.")
+    sources: list[SourceFile] = Field(description="Die Quellen.")
 
 
 class TextsFile(_Strict):
     """Every sentence the bot says on its own."""
 
-    welcome: Text = Field(description="/start: what the bot is, what to ask, privacy in a line.")
-    help: Text = Field(description="What readers can ask and the commands.")
-    unknown: Text = Field(description='"Das weiß ich noch nicht" and a hint.')
-    unknown_suggest: Text = Field(description="Not sure: offers the closest entries.")
-    did_you_mean: Text = Field(description='Two answers are close: "Meinst du ...?"')
-    comfort: Text = Field(description="For worried readers; names Nummer gegen Kummer.")
-    news_intro: Text = Field(description="Above the list of the latest articles.")
-    news_empty: Text = Field(description="When there are no current articles.")
-    sources_check: Text = Field(description="How the newsroom picks and checks its sources.")
-    article_sources: Text = Field(description="Above one article's sources; {title}.")
-    privacy: Text = Field(description="/datenschutz: what is kept, how long, why.")
-    not_text: Text = Field(description="Reply to stickers, photos and voice messages.")
-    too_fast: Text = Field(description="Flood control: the reader writes too fast.")
-    error: Text = Field(description="Something went wrong on our side.")
-    no_more: Text = Field(description="There is nothing more on this.")
-    no_context: Text = Field(description='"Mehr" or "Woher?" with nothing shown before.')
-    stand: Text = Field(description="The date line for facts that age; {date}.")
-    glossary_intro: Text = Field(description="Above the A-Z list of glossary terms.")
-    sources_list_intro: Text = Field(description="Above the list of sources.")
-    too_long: Text = Field(description="The question was very long and was shortened.")
-    page: Text = Field(description="Below a list that has pages; {page} and {pages}.")
-    photo_credit: Text = Field(description="Who took an article's photo; {credit}.")
-    unknown_command: Text = Field(description="A /command the bot does not know.")
-    digest_intro: Text = Field(description="Above the daily digest of new articles.")
-    digest_outro: Text = Field(description="Below the daily digest: tap an article, /abo.")
-    abo_started: Text = Field(description="/abo: the daily digest is switched on; {time}.")
-    abo_changed: Text = Field(description="/abo 17:30: the digest comes at another time; {time}.")
+    welcome: Text = Field(
+        description="/start: was der Bot ist, 2 bis 3 Beispiel-Fragen, eine Zeile zum Datenschutz."
+    )
+    help: Text = Field(description="/hilfe: was man fragen kann und die Befehle.")
+    unknown: Text = Field(description="„Das weiß ich noch nicht“ und ein Tipp.")
+    unknown_suggest: Text = Field(description="Nicht sicher: bietet die nächsten Einträge an.")
+    did_you_mean: Text = Field(description="Zwei Antworten liegen nah beieinander: „Meinst du …?“")
+    comfort: Text = Field(
+        description="Für Leser, die sich Sorgen machen; nennt die Nummer gegen Kummer (116 111)."
+    )
+    news_intro: Text = Field(description="Über der Liste der neuesten Artikel (/news).")
+    news_empty: Text = Field(description="Wenn es keine aktuellen Artikel gibt.")
+    sources_check: Text = Field(
+        description="Der Quellencheck: wie die Redaktion Quellen auswählt und prüft."
+    )
+    article_sources: Text = Field(
+        description="Über den Quellen eines Artikels; muss {title} enthalten."
+    )
+    privacy: Text = Field(description="/datenschutz: was gespeichert wird, wie lange und warum.")
+    not_text: Text = Field(description="Antwort auf Sticker, Fotos und Sprachnachrichten.")
+    too_fast: Text = Field(
+        description="Wenn jemand sehr viele Nachrichten schnell hintereinander schreibt."
+    )
+    error: Text = Field(description="Bei uns ist etwas schiefgegangen.")
+    no_more: Text = Field(description="Dazu gibt es nichts mehr.")
+    no_context: Text = Field(
+        description="„Mehr“ oder „Woher?“, ohne dass vorher etwas gezeigt wurde."
+    )
+    stand: Text = Field(
+        description="Die Zeile mit dem Stand unter Fakten, die veralten; muss {date} enthalten."
+    )
+    glossary_intro: Text = Field(description="Über der Liste der Begriffe von A bis Z (/begriffe).")
+    sources_list_intro: Text = Field(description="Über der Liste der Quellen (/quellen).")
+    too_long: Text = Field(description="Die Frage war sehr lang.")
+    page: Text = Field(description="Unter Listen mit mehreren Seiten; {page} und {pages}.")
+    photo_credit: Text = Field(description="Wer das Foto eines Artikels gemacht hat; {credit}.")
+    unknown_command: Text = Field(description="Ein /Befehl, den der Bot nicht kennt.")
+    digest_intro: Text = Field(description="Über dem täglichen Abo mit den neuen Artikeln.")
+    digest_outro: Text = Field(description="Unter dem täglichen Abo: einen Artikel antippen, /abo.")
+    abo_started: Text = Field(description="/abo: das tägliche Abo ist bestellt; {time}.")
+    abo_changed: Text = Field(
+        description="/abo 17:30: das Abo kommt zu einer anderen Uhrzeit; {time}."
+    )
     abo_status: Text = Field(
-        description="/abo when subscribed: the current time ({time}) and how to change it."
+        description="/abo mit Abo: die Uhrzeit ({time}) und wie man sie ändert."
     )
-    abo_none: Text = Field(description="No subscription yet: what the digest is, pick a time.")
+    abo_none: Text = Field(description="Noch kein Abo: was das Abo ist, eine Uhrzeit wählen.")
     abo_quiet: Text = Field(
-        description="A time in the quiet hours is refused; {time}, {start} and {end}."
+        description="Eine Uhrzeit in der Ruhezeit geht nicht; {time}, {start} und {end}."
     )
-    abo_bad_time: Text = Field(description="/abo with something that is no time of day.")
-    abo_stopped: Text = Field(description="/abo_aus: the subscription and its data are deleted.")
-    abo_not_subscribed: Text = Field(description="/abo_aus without a subscription.")
-    abo_private: Text = Field(description="/abo in a group: subscriptions are for private chats.")
+    abo_bad_time: Text = Field(description="/abo mit etwas, das keine Uhrzeit ist.")
+    abo_stopped: Text = Field(description="/abo_aus: das Abo und seine Daten sind gelöscht.")
+    abo_not_subscribed: Text = Field(description="/abo_aus ohne Abo.")
+    abo_private: Text = Field(
+        description="/abo in einer Gruppe: Abos gibt es nur im privaten Chat."
+    )
     feedback_thanks: Text = Field(
-        description="The short thanks for a 👍 or 👎 (at most 200 chars)."
+        description="Der kurze Dank für 👍 oder 👎 (höchstens 200 Zeichen)."
     )
     admin_reload_done: Text = Field(
-        description="Admins, /reload worked; {articles}, {terms} and {sources} are the counts."
+        description=(
+            "Nur für Admins: /reload hat geklappt; {articles}, {terms} und {sources} sind die "
+            "Anzahlen."
+        )
     )
     admin_reload_broken: Text = Field(
-        description="Admins: new knowledge has errors, the last good one answers; the list follows."
+        description=(
+            "Nur für Admins: das neue Wissen hat Fehler, der letzte gute Stand antwortet; die "
+            "Liste folgt."
+        )
     )
     admin_reload_more: Text = Field(
-        description="Admins: below a shortened list of errors; {count} errors were left out."
+        description="Nur für Admins: unter einer gekürzten Fehlerliste; {count} Fehler fehlen."
     )
     admin_reload_failed: Text = Field(
-        description="Admins: reloading failed without a list of errors (see the log)."
+        description="Nur für Admins: Neuladen ging schief, ohne Fehlerliste (siehe Log)."
     )
     admin_reload_fixed: Text = Field(
-        description="Admins: a later save fixed the errors, the new knowledge answers now."
+        description=(
+            "Nur für Admins: ein späteres Speichern hat die Fehler behoben, das neue Wissen "
+            "antwortet."
+        )
     )
     admin_open_intro: Text = Field(
-        description="Admins, /offen: above the most asked open questions of {days} days."
+        description=(
+            "Nur für Admins, /offen: über den häufigsten offenen Fragen der letzten {days} Tage."
+        )
     )
-    admin_open_empty: Text = Field(description="Admins, /offen: no open questions in {days} days.")
+    admin_open_empty: Text = Field(
+        description="Nur für Admins, /offen: keine offenen Fragen in {days} Tagen."
+    )
     admin_stats_intro: Text = Field(
-        description="Admins, /stats: above the questions per day of the last {days} days."
+        description="Nur für Admins, /stats: über den Fragen pro Tag der letzten {days} Tage."
     )
     admin_stats_day: Text = Field(
-        description="Admins, /stats: one day; {day}, {asked} questions, {answered} answered."
+        description=(
+            "Nur für Admins, /stats: ein Tag; {day}, {asked} Fragen, {answered} beantwortet."
+        )
     )
     admin_stats_share: Text = Field(
-        description="Admins, /stats: {share} percent of {asked} questions were answered."
+        description="Nur für Admins, /stats: {share} Prozent von {asked} Fragen wurden beantwortet."
     )
-    admin_stats_top: Text = Field(description="Admins, /stats: above the entries shown most.")
+    admin_stats_top: Text = Field(
+        description="Nur für Admins, /stats: über den meistgezeigten Einträgen."
+    )
 
 
 class ButtonsFile(_Strict):
@@ -216,13 +313,16 @@ class ButtonsFile(_Strict):
     next: Name = Field(description='"Weiter"')
     back: Name = Field(description='"Zurück"')
     open_bot: Name = Field(
-        description='Under an answer shared in another chat: opens it in the bot ("Im Bot öffnen").'
+        description=(
+            "Unter einer Antwort, die in einen anderen Chat geteilt wurde: öffnet den Bot („Im "
+            "Bot öffnen“)."
+        )
     )
-    abo_change: Name = Field(description='Under the digest: "Abo ändern".')
+    abo_change: Name = Field(description="Unter dem Abo: „Abo ändern“.")
     abo_end: Name = Field(description='"Abo beenden"')
-    abo_again: Name = Field(description='After /abo_aus: "Wieder abonnieren".')
-    helpful: Name = Field(description='Under an answer: it helped ("👍").')
-    unhelpful: Name = Field(description='Under an answer: it did not help ("👎").')
+    abo_again: Name = Field(description="Nach /abo_aus: „Wieder abonnieren“.")
+    helpful: Name = Field(description="Unter einer Antwort: sie hat geholfen („👍“).")
+    unhelpful: Name = Field(description="Unter einer Antwort: sie hat nicht geholfen („👎“).")
 
 
 class CommandsFile(_Strict):
@@ -236,19 +336,19 @@ class CommandsFile(_Strict):
     abo: Name = Field(description="/abo")
     abo_aus: Name = Field(description="/abo_aus")
     datenschutz: Name = Field(description="/datenschutz")
-    reload: Name = Field(description="/reload, only in the admins' menu")
-    offen: Name = Field(description="/offen, only in the admins' menu")
-    stats: Name = Field(description="/stats, only in the admins' menu")
+    reload: Name = Field(description="/reload, nur im Menü der Admins")
+    offen: Name = Field(description="/offen, nur im Menü der Admins")
+    stats: Name = Field(description="/stats, nur im Menü der Admins")
 
 
 class IntentFile(_Strict):
     """Example phrasings of one thing readers want."""
 
-    phrases: list[Text] = Field(min_length=1, description="How readers say it.")
+    phrases: list[Text] = Field(min_length=1, description="Wie Leser es sagen.")
     words: list[Name] = Field(
         default_factory=list,
-        description="Triggers that always mean this intent: a word, or words that must all"
-        ' occur in the message (e.g. "krieg uns").',
+        description="Auslöser, die immer diese Absicht bedeuten: ein Wort oder mehrere Wörter,"
+        " die alle in der Nachricht vorkommen müssen (z. B. „krieg uns“).",
     )
 
 
@@ -267,13 +367,15 @@ class SmallTalkFile(_Strict):
 
     name: Annotated[
         str, StringConstraints(strip_whitespace=True, pattern=r"^[a-z0-9]+([-_][a-z0-9]+)*$")
-    ] = Field(description="A name for the pattern, e.g. greeting or how_are_you.")
-    phrases: list[Text] = Field(min_length=1, description="How readers say it.")
-    replies: list[Text] = Field(min_length=1, description="What the bot answers.")
+    ] = Field(description="Ein Name für die Gruppe, z. B. greeting oder how_are_you.")
+    phrases: list[Text] = Field(min_length=1, description="Wie Leser es sagen.")
+    replies: list[Text] = Field(
+        min_length=1, description="Was der Bot antwortet (er wählt eine Antwort aus)."
+    )
     words: list[Name] = Field(
         default_factory=list,
-        description="Triggers that mean this small talk when no entry is named: a word, or"
-        " words that must all occur in the message.",
+        description="Auslöser für diesen Smalltalk, wenn die Nachricht keinen Eintrag nennt: ein"
+        " Wort oder mehrere Wörter, die alle in der Nachricht vorkommen müssen.",
     )
 
 
@@ -283,7 +385,7 @@ class BotFile(_Strict):
     texts: TextsFile
     buttons: ButtonsFile
     commands: CommandsFile
-    months: list[Name] = Field(min_length=12, max_length=12, description="Month names.")
+    months: list[Name] = Field(min_length=12, max_length=12, description="Die zwölf Monatsnamen.")
     intents: IntentsFile
     smalltalk: list[SmallTalkFile] = Field(default_factory=list)
 
@@ -293,7 +395,7 @@ class SynonymsFile(_Strict):
 
     synonyms: list[Annotated[list[Name], Field(min_length=2)]] = Field(
         default_factory=list,
-        description="Groups of words; every word of a group is read like the first one.",
+        description="Gruppen von Wörtern; jedes Wort einer Gruppe liest der Bot wie das erste.",
     )
 
 
@@ -304,25 +406,3 @@ FILE_MODELS: dict[str, type[BaseModel]] = {
     "bot": BotFile,
     "synonyms": SynonymsFile,
 }
-
-
-def json_schemas() -> dict[str, str]:
-    """The JSON Schema of each knowledge file kind, as the text of its .schema.json file."""
-    result = {}
-    for kind, model in FILE_MODELS.items():
-        schema = model.model_json_schema()
-        schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-        schema["$comment"] = "Generated from bot/schema.py by `newsbot schema`; do not edit."
-        result[f"{kind}.schema.json"] = json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
-    return result
-
-
-def write_json_schemas(directory: Path) -> list[Path]:
-    """Write every knowledge file's JSON Schema into directory; return the files written."""
-    directory.mkdir(parents=True, exist_ok=True)
-    written = []
-    for name, text in json_schemas().items():
-        path = directory / name
-        path.write_text(text, encoding="utf-8")
-        written.append(path)
-    return written
