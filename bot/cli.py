@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import dataclasses
+import datetime as dt
 import json
 import logging
 import sys
@@ -206,29 +207,41 @@ def cmd_schema(args: argparse.Namespace, settings: Settings, out: TextIO, err: T
 
 
 def cmd_report(args: argparse.Namespace, settings: Settings, out: TextIO, err: TextIO) -> int:
-    """Print the unanswered questions of the last days, grouped, with suggestions."""
+    """Print the unanswered questions of the last days, grouped by topic, with suggestions."""
     from bot.newsroom.report import build_report, render
-    from bot.storage.backend import open_database
+    from bot.storage.backend import SQLITE_FILE, open_database
     from bot.storage.interface import Asked, StoreError
 
+    data_dir: Path = args.data or settings.data_dir
+    path = data_dir / SQLITE_FILE
+    if not path.is_file():
+        # Opening it would create an empty database and report "nothing": a typo in --data
+        # looked like a quiet week.
+        print(
+            f"newsbot: there is no database {path} - give the bot's data folder with --data"
+            " (or NEWSBOT_DATA_DIR)",
+            file=err,
+        )
+        return 1
     engine = _load(settings.knowledge_dir, err)
     if engine is None:
         return 1
-    data_dir: Path = args.data or settings.data_dir
 
-    async def stored() -> list[Asked]:
+    async def stored() -> tuple[list[Asked], dt.date]:
         database = await open_database(data_dir, settings.retention_days)
         try:
-            return await database.stats.asked(args.days)
+            return await database.stats.asked(args.days), database.stats.today()
         finally:
             await database.close()
 
     try:
-        asked = asyncio.run(stored())
+        asked, today = asyncio.run(stored())
     except StoreError as exc:
         print(f"newsbot: cannot read the data in {data_dir}: {exc}", file=err)
         return 1
-    out.write(render(build_report(asked, engine), args.format))
+    first = today - dt.timedelta(days=args.days - 1)
+    source = f"{path} for the {args.days} days {first.isoformat()} to {today.isoformat()}"
+    out.write(render(build_report(asked, engine), args.format, source))
     return 0
 
 
@@ -301,7 +314,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     check.set_defaults(handler=cmd_check)
 
-    report = commands.add_parser("report", help="the questions we could not answer yet")
+    report = commands.add_parser(
+        "report",
+        help="the questions we could not answer yet, and what to write next",
+        description="The questions of the last days that the bot could not answer (and those"
+        ' answered with "Nichts davon" or 👎), from the running bot\'s database: grouped by'
+        " topic, most asked first, each with what to write next - a question or an alias for"
+        " an entry when the question names it, a related word or a new entry otherwise. Says"
+        " which database and which days it read; a data folder without a database is an error.",
+    )
     kb_option(report)
     report.add_argument("--days", type=int, default=7, help="how many days back (default 7)")
     report.add_argument("--format", choices=["text", "csv", "json"], default="text")
