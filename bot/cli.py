@@ -3,22 +3,19 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import dataclasses
-import datetime as dt
 import json
 import logging
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
 from bot.config import ConfigError, Settings
 from bot.conversation import Conversation
-from bot.engine import Engine
-from bot.knowledge.base import KnowledgeError, known_names
 from bot.logs import configure_logging, redact
 from bot.models import Reply
+from bot.newsroom.commands import cmd_check, cmd_draft, cmd_report, cmd_schema, load_engine
 
 logger = logging.getLogger(__name__)
 
@@ -27,21 +24,6 @@ NO_TOKEN = (
     " @BotFather in Telegram (send /newbot), then put TELEGRAM_BOT_TOKEN=<token> into the"
     " environment or into a .env file here."
 )
-
-
-def _load(root: Path, err: TextIO) -> Engine | None:
-    """The engine over a knowledge directory, or None after printing what is wrong."""
-    try:
-        return Engine.load(root)
-    except KnowledgeError as exc:
-        for problem in exc.problems:
-            print(problem, file=err)
-        print(
-            f"newsbot: the knowledge in {root} has {len(exc.errors)} error(s)"
-            " - fix them (see `newsbot check`)",
-            file=err,
-        )
-        return None
 
 
 def render_text(reply: Reply) -> str:
@@ -67,7 +49,7 @@ def _emit(reply: Reply, as_json: bool, out: TextIO) -> None:
 
 def cmd_ask(args: argparse.Namespace, settings: Settings, out: TextIO, err: TextIO) -> int:
     """Answer one question, or each line of standard input on its own."""
-    engine = _load(settings.knowledge_dir, err)
+    engine = load_engine(settings.knowledge_dir, err)
     if engine is None:
         return 1
     if args.question:
@@ -80,7 +62,7 @@ def cmd_ask(args: argparse.Namespace, settings: Settings, out: TextIO, err: Text
 
 def cmd_chat(args: argparse.Namespace, settings: Settings, out: TextIO, err: TextIO) -> int:
     """A conversation: context carries from line to line, numbers press buttons."""
-    engine = _load(settings.knowledge_dir, err)
+    engine = load_engine(settings.knowledge_dir, err)
     if engine is None:
         return 1
     context = Conversation()
@@ -112,7 +94,7 @@ def cmd_run(args: argparse.Namespace, settings: Settings, out: TextIO, err: Text
             print("newsbot: starting the chat in the terminal instead.\n", file=err)
             return cmd_chat(argparse.Namespace(json=False), settings, out, err)
         return 2
-    engine = _load(settings.knowledge_dir, err)
+    engine = load_engine(settings.knowledge_dir, err)
     if engine is None:
         return 1
     # Only this command needs python-telegram-bot; the engine never imports it.
@@ -123,125 +105,6 @@ def cmd_run(args: argparse.Namespace, settings: Settings, out: TextIO, err: Text
     except telegram_app.StartError as exc:
         print(f"newsbot: {redact(str(exc), settings.secrets)}", file=err)
         return 1
-    return 0
-
-
-def cmd_check(args: argparse.Namespace, settings: Settings, out: TextIO, err: TextIO) -> int:
-    """Validate the knowledge (or some of its files) and run the self-test; exit 1 on errors."""
-    from bot.knowledge.checking import knowledge_root, run_check
-
-    root = settings.knowledge_dir
-    files: list[Path] = args.files
-    if files and args.kb is None:
-        found = knowledge_root(files[0])
-        if found is None:
-            print(
-                f"newsbot: {files[0]} is in no knowledge folder (none above it has a bot.yaml)",
-                file=err,
-            )
-            return 2
-        root = found
-    missing = [f for f in files if not f.is_file()]
-    if missing:
-        print(f"newsbot: {missing[0]} does not exist - check the path", file=err)
-        return 2
-    shown = f"{root.resolve()}/"
-    progress = _progress_bar(err) if err.isatty() else None
-    result = run_check(root, files, selftest=not args.no_selftest, progress=progress)
-    print(f"{shown}: {result.contents()}", file=out)
-    if files:
-        print("checking only: " + ", ".join(str(f) for f in files), file=out)
-    for problem in result.errors:
-        print(problem, file=out)
-    for kind, problems in result.by_kind():
-        print(f"-- {kind}: {len(problems)} warning(s)", file=out)
-        for problem in problems:
-            print(problem, file=out)
-    if result.elsewhere:
-        print(
-            f"{result.elsewhere} error(s) in other files keep the folder from loading, so not"
-            " every check ran - run `newsbot check` to see them",
-            file=out,
-        )
-    kinds = ", ".join(f"{len(group)} {kind}" for kind, group in result.by_kind())
-    print(
-        f"{shown}: {len(result.errors)} error(s), {len(result.warnings)} warning(s)"
-        + (f" ({kinds})" if kinds else ""),
-        file=out,
-    )
-    if result.errors or result.elsewhere or (args.strict and result.warnings):
-        return 1
-    return 0
-
-
-def _progress_bar(err: TextIO) -> Callable[[int, int], None]:
-    """A one-line progress bar on the terminal for the self-test of a large folder."""
-    shown = -1
-
-    def show(done: int, total: int) -> None:
-        nonlocal shown
-        if total < 500:
-            return
-        percent = done * 100 // total
-        if percent != shown:
-            shown = percent
-            bar = "#" * (percent // 5)
-            end = "\n" if done == total else ""
-            err.write(f"\rself-test [{bar:<20}] {done}/{total} questions{end}")
-            err.flush()
-
-    return show
-
-
-def cmd_schema(args: argparse.Namespace, settings: Settings, out: TextIO, err: TextIO) -> int:
-    """Write the JSON Schemas that editors use to check knowledge files while typing."""
-    from bot.knowledge.editor import write_json_schemas
-
-    directory = args.out or settings.knowledge_dir / "schema"
-    engine = _load(settings.knowledge_dir, err)
-    if engine is None:
-        return 1
-    for path in write_json_schemas(directory, known_names(engine.kb)):
-        print(path, file=out)
-    return 0
-
-
-def cmd_report(args: argparse.Namespace, settings: Settings, out: TextIO, err: TextIO) -> int:
-    """Print the unanswered questions of the last days, grouped by topic, with suggestions."""
-    from bot.newsroom.report import build_report, render
-    from bot.storage.backend import SQLITE_FILE, open_database
-    from bot.storage.interface import Asked, StoreError
-
-    data_dir: Path = args.data or settings.data_dir
-    path = data_dir / SQLITE_FILE
-    if not path.is_file():
-        # Opening it would create an empty database and report "nothing": a typo in --data
-        # looked like a quiet week.
-        print(
-            f"newsbot: there is no database {path} - give the bot's data folder with --data"
-            " (or NEWSBOT_DATA_DIR)",
-            file=err,
-        )
-        return 1
-    engine = _load(settings.knowledge_dir, err)
-    if engine is None:
-        return 1
-
-    async def stored() -> tuple[list[Asked], dt.date]:
-        database = await open_database(data_dir, settings.retention_days)
-        try:
-            return await database.stats.asked(args.days), database.stats.today()
-        finally:
-            await database.close()
-
-    try:
-        asked, today = asyncio.run(stored())
-    except StoreError as exc:
-        print(f"newsbot: cannot read the data in {data_dir}: {exc}", file=err)
-        return 1
-    first = today - dt.timedelta(days=args.days - 1)
-    source = f"{path} for the {args.days} days {first.isoformat()} to {today.isoformat()}"
-    out.write(render(build_report(asked, engine), args.format, source))
     return 0
 
 
@@ -330,6 +193,25 @@ def build_parser() -> argparse.ArgumentParser:
         "--data", type=Path, metavar="DIR", help="data directory (default: $NEWSBOT_DATA_DIR)"
     )
     report.set_defaults(handler=cmd_report)
+
+    drafting = commands.add_parser(
+        "draft",
+        help="draft an article from a raw article text",
+        description="Read a raw article text (a web page copied as text, a newsletter,"
+        " Markdown) and write a draft knowledge/articles/<id>.yaml: the id from the headline;"
+        " title, authors, web address and date where the text has them (else marked TODO);"
+        " summary, details and points chosen from the text's own sentences; the glossary"
+        " terms and sources of the knowledge that the text names; questions from the headline"
+        " and subheadings. Words the text explains inline and hard words without a glossary"
+        " entry go to knowledge/drafts/<id>.yaml. The draft is marked `draft: true`: readers"
+        " do not see it, and `newsbot check` lists every TODO. Never overwrites a file.",
+    )
+    kb_option(drafting)
+    drafting.add_argument(
+        "file", nargs="?", default="-", metavar="FILE", help="the raw text; - or none: stdin"
+    )
+    drafting.add_argument("--id", help="the article's id (default: from the headline)")
+    drafting.set_defaults(handler=cmd_draft)
 
     schema = commands.add_parser(
         "schema",

@@ -73,20 +73,14 @@ class ArticleFile(_Strict):
     )
     title: Name = Field(description="Die Überschrift des Artikels.")
     date: Day = Field(
-        description=(
-            "Der „Stand“ des Artikels als JJJJ-MM-TT, höchstens heute. Für das Abo zählt nicht "
-            "dieses Datum, sondern wann der Bot den Artikel zuerst sieht."
-        )
+        description="„Stand“ des Artikels, JJJJ-MM-TT, höchstens heute (nicht fürs Abo)."
     )
     url: Url = Field(
         description="Die Adresse des Original-Artikels (Knopf „Zum Artikel“), mit https://."
     )
     authors: list[Name] = Field(default_factory=list, description="Autorinnen und Autoren.")
     summary: Text = Field(
-        description=(
-            "Die kurze Antwort: höchstens 60 Wörter, 2 bis 4 kurze Sätze, der erste beantwortet "
-            "die Frage."
-        )
+        description="Die kurze Antwort: höchstens 60 Wörter, 2 bis 4 kurze Sätze."
     )
     details: Text = Field(
         description="Die längere Erklärung hinter „Mehr erfahren“: 80 bis 200 Wörter."
@@ -109,35 +103,22 @@ class ArticleFile(_Strict):
     )
     expires: Day | None = Field(
         None,
-        description=(
-            "Nach diesem Tag (JJJJ-MM-TT) ist der Artikel keine Neuigkeit mehr (freiwillig)."
-        ),
+        description="Ab diesem Tag (JJJJ-MM-TT) keine Neuigkeit mehr (freiwillig).",
     )
     image: ImageFile | None = Field(None, description="Das Foto zum Artikel: caption, url, credit.")
     draft: bool = Field(
         False,
-        description=(
-            "true, solange der Artikel ein Entwurf ist (newsbot draft): Leser sehen ihn nicht. "
-            "Löschen, wenn alles fertig ist."
-        ),
+        description="true: ein Entwurf (newsbot draft), Leser sehen ihn nicht.",
     )
 
 
 class TermFile(_Strict):
     """One glossary entry."""
 
-    term: Name = Field(
-        description=(
-            "Der Name des Begriffs, so wie man ihn schreibt. Auf ihn verweisen Artikel (`terms`) "
-            "und `see`."
-        )
-    )
+    term: Name = Field(description="Der Name des Begriffs; auf ihn verweisen `terms` und `see`.")
     aliases: list[Name] = Field(
         default_factory=list,
-        description=(
-            "Andere Schreibweisen und Wörter, die Leser tippen (Einzahl, Mehrzahl, Kurzformen). "
-            "Nie ein anderes, echtes Ding."
-        ),
+        description="Andere Schreibweisen, die Leser tippen; nie ein anderes Ding.",
     )
     questions: list[Text] = Field(
         default_factory=list, description="Beispiel-Fragen, deren Antwort dieser Eintrag ist."
@@ -256,51 +237,36 @@ class TextsFile(_Strict):
         description="Der kurze Dank für 👍 oder 👎 (höchstens 200 Zeichen)."
     )
     admin_reload_done: Text = Field(
-        description=(
-            "Nur für Admins: /reload hat geklappt; {articles}, {terms} und {sources} sind die "
-            "Anzahlen."
-        )
+        description="Admins, /reload hat geklappt; Anzahlen {articles}, {terms}, {sources}."
     )
     admin_reload_broken: Text = Field(
-        description=(
-            "Nur für Admins: das neue Wissen hat Fehler, der letzte gute Stand antwortet; die "
-            "Liste folgt."
-        )
+        description="Admins: das neue Wissen hat Fehler, der letzte gute Stand antwortet."
     )
     admin_reload_more: Text = Field(
-        description="Nur für Admins: unter einer gekürzten Fehlerliste; {count} Fehler fehlen."
+        description="Admins: unter einer gekürzten Fehlerliste; {count} Fehler fehlen."
     )
     admin_reload_failed: Text = Field(
-        description="Nur für Admins: Neuladen ging schief, ohne Fehlerliste (siehe Log)."
+        description="Admins: Neuladen ging schief, ohne Fehlerliste (siehe Log)."
     )
     admin_reload_fixed: Text = Field(
-        description=(
-            "Nur für Admins: ein späteres Speichern hat die Fehler behoben, das neue Wissen "
-            "antwortet."
-        )
+        description="Admins: die Fehler sind behoben, das neue Wissen antwortet."
     )
     admin_open_intro: Text = Field(
-        description=(
-            "Nur für Admins, /offen: über den häufigsten offenen Fragen der letzten {days} Tage."
-        )
+        description="Admins, /offen: über den häufigsten offenen Fragen von {days} Tagen."
     )
     admin_open_empty: Text = Field(
-        description="Nur für Admins, /offen: keine offenen Fragen in {days} Tagen."
+        description="Admins, /offen: keine offenen Fragen in {days} Tagen."
     )
     admin_stats_intro: Text = Field(
-        description="Nur für Admins, /stats: über den Fragen pro Tag der letzten {days} Tage."
+        description="Admins, /stats: über den Fragen pro Tag der letzten {days} Tage."
     )
     admin_stats_day: Text = Field(
-        description=(
-            "Nur für Admins, /stats: ein Tag; {day}, {asked} Fragen, {answered} beantwortet."
-        )
+        description="Admins, /stats: ein Tag; {day}, {asked} Fragen, {answered} beantwortet."
     )
     admin_stats_share: Text = Field(
-        description="Nur für Admins, /stats: {share} Prozent von {asked} Fragen wurden beantwortet."
+        description="Admins, /stats: {share} Prozent von {asked} Fragen wurden beantwortet."
     )
-    admin_stats_top: Text = Field(
-        description="Nur für Admins, /stats: über den meistgezeigten Einträgen."
-    )
+    admin_stats_top: Text = Field(description="Admins, /stats: über den meistgezeigten Einträgen.")
 
 
 class ButtonsFile(_Strict):
@@ -313,10 +279,7 @@ class ButtonsFile(_Strict):
     next: Name = Field(description='"Weiter"')
     back: Name = Field(description='"Zurück"')
     open_bot: Name = Field(
-        description=(
-            "Unter einer Antwort, die in einen anderen Chat geteilt wurde: öffnet den Bot („Im "
-            "Bot öffnen“)."
-        )
+        description="Unter geteilten Antworten: öffnet den Bot („Im Bot öffnen“)."
     )
     abo_change: Name = Field(description="Unter dem Abo: „Abo ändern“.")
     abo_end: Name = Field(description='"Abo beenden"')
