@@ -201,3 +201,19 @@ def test_warnings_are_grouped_by_kind_with_counts(kb_copy: Path) -> None:
 def test_check_help_says_what_it_does() -> None:
     run = newsbot("check", "--help")
     assert "moderators' guide" in run.stdout and "FILE" in run.stdout
+
+
+def test_a_long_self_test_shows_its_progress() -> None:
+    import io
+
+    from bot.newsroom.commands import progress_bar
+
+    err = io.StringIO()
+    show = progress_bar(err)
+    for done in range(1, 1001):
+        show(done, 1000)
+    assert err.getvalue().count("\r") == 101  # 0 % to 100 %, once each
+    assert err.getvalue().endswith("\rself-test [####################] 1000/1000 questions\n")
+    quiet = io.StringIO()
+    progress_bar(quiet)(1, 10)
+    assert quiet.getvalue() == ""

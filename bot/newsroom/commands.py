@@ -54,7 +54,7 @@ def cmd_check(args: argparse.Namespace, settings: Settings, out: TextIO, err: Te
         print(f"newsbot: {missing[0]} does not exist - check the path", file=err)
         return 2
     shown = f"{root.resolve()}/"
-    progress = _progress_bar(err) if err.isatty() else None
+    progress = progress_bar(err) if err.isatty() else None
     result = run_check(root, files, selftest=not args.no_selftest, progress=progress)
     print(f"{shown}: {result.contents()}", file=out)
     if files:
@@ -82,8 +82,9 @@ def cmd_check(args: argparse.Namespace, settings: Settings, out: TextIO, err: Te
     return 0
 
 
-def _progress_bar(err: TextIO) -> Callable[[int, int], None]:
-    """A one-line progress bar on the terminal for the self-test of a large folder."""
+def progress_bar(err: TextIO) -> Callable[[int, int], None]:
+    """A one-line progress bar on the terminal for the self-test of a large folder (from 500
+    questions on)."""
     shown = -1
 
     def show(done: int, total: int) -> None:
