@@ -187,3 +187,14 @@ def test_draft_refuses_to_overwrite(kb_copy: Path) -> None:
 
 def test_draft_help_says_what_it_does() -> None:
     assert "raw article text" in newsbot("draft", "--help").stdout
+
+
+def test_a_press_release_dateline_is_the_date_not_the_first_words() -> None:
+    raw = parse(
+        "Pressemitteilung\n\nEin Zoo bekommt zwei Pandas\n\n"
+        "Zoostadt, 3. Mai 2026 – Der Zoo bekommt zwei Pandas. Sie kommen im Juni.\n\n"
+        "Kontakt: presse@example.org\n"
+    )
+    assert (raw.headline, raw.date) == ("Ein Zoo bekommt zwei Pandas", dt.date(2026, 5, 3))
+    assert raw.lead == "Der Zoo bekommt zwei Pandas. Sie kommen im Juni."
+    assert raw.paragraphs == []

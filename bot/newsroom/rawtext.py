@@ -36,7 +36,7 @@ _SOURCES = re.compile(
 _ROLE = re.compile(r"^(autorenprofil|redakteur(in)?|autor(in)?|redaktion|mitarbeit)\b", re.I)
 _EXPLAINS = re.compile(
     r"(?:^|\s)(?:FYI|Info|Erklärung|Zur Erklärung|Übrigens|Gut zu wissen|Was heißt das)\s*[:?]"
-    r"\s*(?P<sentence>(?P<word>[A-ZÄÖÜ][\w-]*(?:\s[A-ZÄÖÜ][\w-]*)?)\s+(?:ist|sind|nennt man|heißt"
+    r"\s*(?P<sentence>(?P<word>[A-ZÄÖÜ][\w-]*(?:\s[\w-]+){0,3}?)\s+(?:ist|sind|nennt man|heißt"
     r"|bedeutet|bedeuten)\s[^.!?]*[.!?])"
 )
 _WHAT_IS = re.compile(
@@ -45,8 +45,12 @@ _WHAT_IS = re.compile(
 )
 _NAME = re.compile(r"^[A-ZÄÖÜ][\w'-]+(?:\s+(?:von\s+|van\s+|de\s+)?[A-ZÄÖÜ][\w'-]+){1,3}$")
 _JUNK = re.compile(
-    r"^(most wanted|mehr zum thema|das könnte dich auch interessieren|teilen)\b", re.I
+    r"^(most wanted|mehr zum thema|das könnte dich auch interessieren|teilen|kontakt"
+    r"|pressekontakt)\b",
+    re.I,
 )
+# "Kleinstadt am See, 14. Mai 2026 – " before the first sentence of a press release
+_DATELINE = re.compile(r"^[^!?–—\n]{0,60}?\d{4}\s*[–—-]\s+(?=[A-ZÄÖÜ])")
 
 
 @dataclass
@@ -205,6 +209,10 @@ def _content(raw: RawArticle, lines: list[str]) -> None:
     if len(lines) == 1 and first.rstrip().endswith(":"):
         return  # it leads to something not in the text (a link, a video)
     if not raw.lead:
+        dateline = _DATELINE.match(text)
+        if dateline:
+            raw.date = raw.date or _day(dateline.group())
+            text = text[dateline.end() :]
         raw.lead = text
     else:
         raw.paragraphs.append(text)
