@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import dataclasses
 import json
 import logging
@@ -14,13 +13,9 @@ from typing import TextIO
 
 from bot.config import ConfigError, Settings
 from bot.conversation import Conversation
-from bot.engine import Engine
-from bot.knowledge.base import KnowledgeError
-from bot.knowledge.readability import check_readability
-from bot.knowledge.selftest import self_test
-from bot.lists import DEFAULT_FRESH_DAYS
 from bot.logs import configure_logging, redact
 from bot.models import Reply
+from bot.newsroom.commands import cmd_check, cmd_draft, cmd_report, cmd_schema, load_engine
 
 logger = logging.getLogger(__name__)
 
@@ -29,21 +24,6 @@ NO_TOKEN = (
     " @BotFather in Telegram (send /newbot), then put TELEGRAM_BOT_TOKEN=<token> into the"
     " environment or into a .env file here."
 )
-
-
-def _load(root: Path, err: TextIO, fresh_days: int = DEFAULT_FRESH_DAYS) -> Engine | None:
-    """The engine over a knowledge directory, or None after printing what is wrong."""
-    try:
-        return Engine.load(root, fresh_days=fresh_days)
-    except KnowledgeError as exc:
-        for problem in exc.problems:
-            print(problem, file=err)
-        print(
-            f"newsbot: the knowledge in {root} has {len(exc.errors)} error(s)"
-            " - fix them (see `newsbot check`)",
-            file=err,
-        )
-        return None
 
 
 def render_text(reply: Reply) -> str:
@@ -69,7 +49,7 @@ def _emit(reply: Reply, as_json: bool, out: TextIO) -> None:
 
 def cmd_ask(args: argparse.Namespace, settings: Settings, out: TextIO, err: TextIO) -> int:
     """Answer one question, or each line of standard input on its own."""
-    engine = _load(settings.knowledge_dir, err, settings.fresh_days)
+    engine = load_engine(settings.knowledge_dir, err, settings.fresh_days)
     if engine is None:
         return 1
     if args.question:
@@ -82,7 +62,7 @@ def cmd_ask(args: argparse.Namespace, settings: Settings, out: TextIO, err: Text
 
 def cmd_chat(args: argparse.Namespace, settings: Settings, out: TextIO, err: TextIO) -> int:
     """A conversation: context carries from line to line, numbers press buttons."""
-    engine = _load(settings.knowledge_dir, err, settings.fresh_days)
+    engine = load_engine(settings.knowledge_dir, err, settings.fresh_days)
     if engine is None:
         return 1
     context = Conversation()
@@ -114,7 +94,7 @@ def cmd_run(args: argparse.Namespace, settings: Settings, out: TextIO, err: Text
             print("newsbot: starting the chat in the terminal instead.\n", file=err)
             return cmd_chat(argparse.Namespace(json=False), settings, out, err)
         return 2
-    engine = _load(settings.knowledge_dir, err, settings.fresh_days)
+    engine = load_engine(settings.knowledge_dir, err, settings.fresh_days)
     if engine is None:
         return 1
     # Only this command needs python-telegram-bot; the engine never imports it.
@@ -125,71 +105,6 @@ def cmd_run(args: argparse.Namespace, settings: Settings, out: TextIO, err: Text
     except telegram_app.StartError as exc:
         print(f"newsbot: {redact(str(exc), settings.secrets)}", file=err)
         return 1
-    return 0
-
-
-def cmd_check(args: argparse.Namespace, settings: Settings, out: TextIO, err: TextIO) -> int:
-    """Validate the knowledge and run the self-test; exit 1 on errors."""
-    root = settings.knowledge_dir
-    try:
-        engine = Engine.load(root)
-    except KnowledgeError as exc:
-        for problem in exc.problems:
-            print(problem, file=out)
-        print(f"{len(exc.errors)} error(s), {len(exc.problems) - len(exc.errors)} warning(s)")
-        return 1
-    problems = list(engine.kb.warnings) + check_readability(engine.kb)
-    if not args.no_selftest:
-        problems += self_test(engine)
-    for problem in problems:
-        print(problem, file=out)
-    errors = sum(1 for p in problems if p.severity == "error")
-    warnings = len(problems) - errors
-    kb = engine.kb
-    print(
-        f"{len(kb.articles)} articles, {len(kb.terms)} terms, {len(kb.sources)} sources:"
-        f" {errors} error(s), {warnings} warning(s)",
-        file=out,
-    )
-    if errors or (args.strict and warnings):
-        return 1
-    return 0
-
-
-def cmd_schema(args: argparse.Namespace, settings: Settings, out: TextIO, err: TextIO) -> int:
-    """Write the JSON Schemas that editors use to check knowledge files while typing."""
-    from bot.knowledge.schema import write_json_schemas
-
-    directory = args.out or settings.knowledge_dir / "schema"
-    for path in write_json_schemas(directory):
-        print(path, file=out)
-    return 0
-
-
-def cmd_report(args: argparse.Namespace, settings: Settings, out: TextIO, err: TextIO) -> int:
-    """Print the unanswered questions of the last days, grouped, with suggestions."""
-    from bot.newsroom.report import build_report, render
-    from bot.storage.backend import open_database
-    from bot.storage.interface import Asked, StoreError
-
-    engine = _load(settings.knowledge_dir, err, settings.fresh_days)
-    if engine is None:
-        return 1
-    data_dir: Path = args.data or settings.data_dir
-
-    async def stored() -> list[Asked]:
-        database = await open_database(data_dir, settings.retention_days)
-        try:
-            return await database.stats.asked(args.days)
-        finally:
-            await database.close()
-
-    try:
-        asked = asyncio.run(stored())
-    except StoreError as exc:
-        print(f"newsbot: cannot read the data in {data_dir}: {exc}", file=err)
-        return 1
-    out.write(render(build_report(asked, engine), args.format))
     return 0
 
 
@@ -238,15 +153,39 @@ def build_parser() -> argparse.ArgumentParser:
     chat.add_argument("--json", action="store_true", help="one JSON object per line")
     chat.set_defaults(handler=cmd_chat)
 
-    check = commands.add_parser("check", help="validate the knowledge and run the self-test")
+    check = commands.add_parser(
+        "check",
+        help="validate the knowledge and run the self-test",
+        description="Check a knowledge folder the way the moderators' guide"
+        " (knowledge/README.md) describes it: every file against its format, the rules"
+        " across files, readability, and every example question asked (self-test). It"
+        " names the folder it checked and what is in it; each problem is"
+        " `file:line: what is wrong - how to fix it`, errors first, then warnings grouped"
+        " by kind. Exit status 1 on errors (with --strict on warnings too).",
+    )
     kb_option(check)
+    check.add_argument(
+        "files",
+        nargs="*",
+        type=Path,
+        metavar="FILE",
+        help="check only these files, in the context of their knowledge folder",
+    )
     check.add_argument("--strict", action="store_true", help="warnings fail too")
     check.add_argument(
         "--no-selftest", action="store_true", help="skip asking every example question"
     )
     check.set_defaults(handler=cmd_check)
 
-    report = commands.add_parser("report", help="the questions we could not answer yet")
+    report = commands.add_parser(
+        "report",
+        help="the questions we could not answer yet, and what to write next",
+        description="The questions of the last days that the bot could not answer (and those"
+        ' answered with "Nichts davon" or 👎), from the running bot\'s database: grouped by'
+        " topic, most asked first, each with what to write next - a question or an alias for"
+        " an entry when the question names it, a related word or a new entry otherwise. Says"
+        " which database and which days it read; a data folder without a database is an error.",
+    )
     kb_option(report)
     report.add_argument("--days", type=int, default=7, help="how many days back (default 7)")
     report.add_argument("--format", choices=["text", "csv", "json"], default="text")
@@ -255,7 +194,33 @@ def build_parser() -> argparse.ArgumentParser:
     )
     report.set_defaults(handler=cmd_report)
 
-    schema = commands.add_parser("schema", help="write the knowledge files' JSON Schemas")
+    drafting = commands.add_parser(
+        "draft",
+        help="draft an article from a raw article text",
+        description="Read a raw article text (a web page copied as text, a newsletter,"
+        " Markdown) and write a draft knowledge/articles/<id>.yaml: the id from the headline;"
+        " title, authors, web address and date where the text has them (else marked TODO);"
+        " summary, details and points chosen from the text's own sentences; the glossary"
+        " terms and sources of the knowledge that the text names; questions from the headline"
+        " and subheadings. Words the text explains inline and hard words without a glossary"
+        " entry go to knowledge/drafts/<id>.yaml. The draft is marked `draft: true`: readers"
+        " do not see it, and `newsbot check` lists every TODO. Never overwrites a file.",
+    )
+    kb_option(drafting)
+    drafting.add_argument(
+        "file", nargs="?", default="-", metavar="FILE", help="the raw text; - or none: stdin"
+    )
+    drafting.add_argument("--id", help="the article's id (default: from the headline)")
+    drafting.set_defaults(handler=cmd_draft)
+
+    schema = commands.add_parser(
+        "schema",
+        help="write the knowledge files' JSON Schemas",
+        description="Write the JSON Schemas editors use while moderators type (knowledge/schema/):"
+        " the rules of `newsbot check`, German descriptions, and the names of the terms and"
+        " sources of the knowledge for completion. Run it after adding a term or a source.",
+    )
+    kb_option(schema)
     schema.add_argument(
         "--out", type=Path, metavar="DIR", help="target folder (default: knowledge/schema)"
     )

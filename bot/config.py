@@ -115,9 +115,16 @@ class Settings:
 
 
 def default_knowledge_dir() -> Path:
-    """knowledge/ of the checkout when newsbot runs from one, else ./knowledge."""
+    """./knowledge when the current folder has one, else knowledge/ of the installed checkout.
+
+    The folder here comes first: a copy of the checkout run with the original's newsbot
+    (an editable install) checked the original's knowledge, not the copy's.
+    """
+    here = Path("knowledge")
+    if (here / "bot.yaml").is_file():
+        return here
     checkout = Path(__file__).resolve().parent.parent / "knowledge"
-    return checkout if checkout.is_dir() else Path("knowledge")
+    return checkout if checkout.is_dir() else here
 
 
 def check_env_file(path: Path) -> None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -47,20 +47,34 @@ Outcome = Literal["sent", "gone", "failed"]
 Send = Callable[[int, Reply], Awaitable[Outcome]]
 
 
-def article_key(article: Article) -> str:
-    """A key that orders articles by date, then id: newer articles have larger keys."""
-    return f"{article.date.isoformat()}/{article.id}"
+def article_key(article: Article, marks: Mapping[str, str] | None = None) -> str:
+    """Where an article stands in the digest's order: when the bot first saw it, then its id.
+
+    `marks` are the first-seen marks of the store (SubscriptionStore.first_seen); without one
+    for the article, its date counts (as for the articles there were at the upgrade).
+    """
+    mark = marks.get(article.id) if marks is not None else None
+    return f"{mark or article.date.isoformat()}/{article.id}"
 
 
-def new_articles(articles: Sequence[Article], last_key: str) -> list[Article]:
-    """The articles newer than the last one a chat received, newest first."""
-    fresh = [a for a in articles if article_key(a) > last_key]
-    return sorted(fresh, key=article_key, reverse=True)
+def new_articles(
+    articles: Sequence[Article], last_key: str, marks: Mapping[str, str] | None = None
+) -> list[Article]:
+    """The articles the bot saw after the last one a chat received, newest first."""
+    fresh = [a for a in articles if article_key(a, marks) > last_key]
+    return sorted(fresh, key=lambda a: article_key(a, marks), reverse=True)
 
 
-def newest_key(articles: Sequence[Article]) -> str:
-    """The key of the newest article: what a new subscriber counts as already seen."""
-    return max((article_key(a) for a in articles), default="")
+def newest_key(articles: Sequence[Article], marks: Mapping[str, str] | None = None) -> str:
+    """The key of the article seen last: what a new subscriber counts as already seen."""
+    return max((article_key(a, marks) for a in articles), default="")
+
+
+async def first_seen(
+    subscriptions: SubscriptionStore, articles: Sequence[Article], now: dt.datetime
+) -> dict[str, str]:
+    """The first-seen marks of these articles; the ones the bot sees for the first time get now."""
+    return await subscriptions.first_seen([(a.id, a.date) for a in articles], now)
 
 
 @dataclass
@@ -121,7 +135,9 @@ class Digest:
             return self._status(texts, at)
         # What exists now is not news to a new subscriber: the first digest brings only
         # articles published after subscribing (/news shows the current ones right away).
-        await self.subscriptions.subscribe(chat_id, at, newest_key(engine.kb.articles))
+        articles = engine.kb.articles
+        marks = await first_seen(self.subscriptions, articles, self.clock())
+        await self.subscriptions.subscribe(chat_id, at, newest_key(articles, marks))
         key = "abo_changed" if current is not None else "abo_started"
         return Reply(
             kind="help", text=texts.text(key, time=hhmm(at)), buttons=self._choices(texts, at)
@@ -215,6 +231,8 @@ class Digest:
         if not due:
             return report
         articles = engine.kb.current_articles(day)
+        # Recorded before any send: what counts as new for each chat survives a restart.
+        marks = await first_seen(self.subscriptions, articles, now)
         digests: dict[tuple[str, ...], Reply] = {}
         queue = iter(due)
 
@@ -226,7 +244,7 @@ class Digest:
                 if self._quiet_now(self.clock()):
                     report.quiet = True
                     return
-                await self._one(subscription, now, engine, articles, digests, send, report)
+                await self._one(subscription, now, engine, (articles, marks), digests, send, report)
 
         async with asyncio.TaskGroup() as workers:  # an error stops them all; the rest stay due
             for _ in range(min(self.concurrency, len(due))):
@@ -248,7 +266,7 @@ class Digest:
         planned: Subscription,
         now: dt.datetime,
         engine: Engine,
-        articles: list[Article],
+        seen: tuple[list[Article], dict[str, str]],
         digests: dict[tuple[str, ...], Reply],
         send: Send,
         report: RunReport,
@@ -264,7 +282,8 @@ class Digest:
         ):
             return
         chat_id = subscription.chat_id
-        fresh = new_articles(articles, subscription.last_key)
+        articles, marks = seen
+        fresh = new_articles(articles, subscription.last_key, marks)
         if not fresh:
             await self.subscriptions.mark_sent(chat_id, day, subscription.last_key)
             report.nothing_new += 1
@@ -282,7 +301,7 @@ class Digest:
             # Recorded at once. The window left: a crash after Telegram accepted the message
             # and before this line, at most `concurrency` chats; they get the digest again
             # after a restart. A repeat is better than a reader who is skipped.
-            await self.subscriptions.mark_sent(chat_id, day, article_key(fresh[0]))
+            await self.subscriptions.mark_sent(chat_id, day, article_key(fresh[0], marks))
             report.sent += 1
         elif outcome == "gone":
             await self.subscriptions.unsubscribe(chat_id)

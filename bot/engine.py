@@ -31,10 +31,17 @@ class Engine:
 
     @classmethod
     def load(
-        cls, root: Path, today: dt.date | None = None, fresh_days: int = DEFAULT_FRESH_DAYS
+        cls,
+        root: Path,
+        today: dt.date | None = None,
+        fresh_days: int = DEFAULT_FRESH_DAYS,
+        drafts: bool = False,
     ) -> Engine:
-        """Load, validate and index a knowledge directory (raises KnowledgeError)."""
-        return cls.build(load_knowledge(root), today, fresh_days)
+        """Load, validate and index a knowledge directory (raises KnowledgeError).
+
+        drafts: answer with draft articles too (`newsbot check` tests their questions).
+        """
+        return cls.build(load_knowledge(root, drafts=drafts), today, fresh_days)
 
     @classmethod
     def build(

@@ -42,6 +42,8 @@ class Problem:
     where: Location
     message: str
     severity: Severity = "error"
+    # What kind of problem, for `check` to group warnings by ("hard word", "TODO", ...).
+    kind: str = ""
 
     def __str__(self) -> str:
         prefix = "warning: " if self.severity == "warning" else ""
@@ -76,6 +78,8 @@ class Article:
     points: tuple[str, ...] = ()
     expires: dt.date | None = None
     image: Image | None = None
+    # A draft (`draft: true`): `check` reports what is left to do, readers never see it.
+    draft: bool = False
 
     kind: EntryKind = field(default="article", init=False)
 

@@ -360,3 +360,80 @@ def test_the_testing_clock_starts_where_told_and_runs_on() -> None:
     assert now.tzinfo == TIMEZONE and now.hour == 7
     assert dt.timedelta(0) <= now - start < dt.timedelta(seconds=5)
     assert clock_from(None)().tzinfo == TIMEZONE
+
+
+# ---- the order: when the bot first saw an article, not its date (issue 13) ---------------------
+
+
+async def test_a_backdated_article_is_sent_once(
+    database: Database, fresh: tuple[Engine, Article]
+) -> None:
+    """Ordered by `date`, an article dated before a chat's last one was never sent."""
+    engine, new = fresh
+    digest = await subscribed(database, range(1, 4), dt.time(7, 15), "")
+    telegram = Telegram()
+    await digest.run(lambda: engine, telegram.send)
+    assert len(telegram.sent) == 3
+    late = article(engine, "nachgetragen", dt.date(2026, 11, 2), "Nachgetragen: eine alte Meldung")
+    later = with_articles(engine, new, late)
+    digest.clock = Clock(MORNING + dt.timedelta(days=1))
+    await digest.run(lambda: later, telegram.send)
+    assert [reply.text.count(late.title) for _, reply in telegram.sent[3:]] == [1, 1, 1]
+    assert all(new.title not in reply.text for _, reply in telegram.sent[3:])
+    digest.clock = Clock(MORNING + dt.timedelta(days=2))
+    assert (await digest.run(lambda: later, telegram.send)).sent == 0
+
+
+async def test_a_date_in_the_future_holds_back_no_later_article(
+    database: Database, fresh: tuple[Engine, Article]
+) -> None:
+    """A typo such as 2031 made that article the newest for good: nothing after it was sent."""
+    engine, _ = fresh
+    typo = article(engine, "tippfehler", dt.date(2031, 11, 24), "Ein Tippfehler im Datum")
+    with_typo = with_articles(engine, typo)
+    digest = await subscribed(database, range(1, 3), dt.time(7, 15), "")
+    telegram = Telegram()
+    await digest.run(lambda: with_typo, telegram.send)
+    following = article(engine, "danach", dt.date(2026, 11, 25), "Was danach kam")
+    later = with_articles(engine, typo, following)
+    digest.clock = Clock(MORNING + dt.timedelta(days=1))
+    await digest.run(lambda: later, telegram.send)
+    assert [following.title in reply.text for _, reply in telegram.sent[2:]] == [True, True]
+    assert all(typo.title not in reply.text for _, reply in telegram.sent[2:])
+
+
+async def test_the_first_seen_time_survives_a_restart(
+    database: Database, tmp_path: Path, fresh: tuple[Engine, Article]
+) -> None:
+    _, new = fresh
+    marks = await database.subscriptions.first_seen([("a", dt.date(2026, 1, 1))], MORNING)
+    assert marks == {"a": "2026-01-01"}  # the first call: what there is counts by its date
+    seen = await database.subscriptions.first_seen(
+        [("a", dt.date(2026, 1, 1)), ("b", new.date)], MORNING
+    )
+    assert seen == {"a": "2026-01-01", "b": "2026-11-24T06:16:00.000000Z"}
+    await database.close()
+    reopened = await open_database(tmp_path)
+    try:
+        earlier = MORNING - dt.timedelta(hours=1)  # a clock that went back: still later marks
+        again = await reopened.subscriptions.first_seen(
+            [("a", dt.date(2026, 1, 1)), ("b", new.date), ("c", new.date)], earlier
+        )
+    finally:
+        await reopened.close()
+    assert again == {**seen, "c": "2026-11-24T06:16:00.000001Z"}
+
+
+async def test_a_new_subscriber_counts_what_the_bot_has_seen_as_seen(
+    database: Database, fresh: tuple[Engine, Article]
+) -> None:
+    engine, new = fresh
+    digest = Digest(database.subscriptions, clock=Clock())
+    await digest.subscribe(engine, 1)
+    late = article(engine, "spaet", dt.date(2020, 1, 1), "Spät gesehen, früh datiert")
+    digest.clock = Clock(MORNING + dt.timedelta(days=1))
+    telegram = Telegram()
+    await digest.run(lambda: with_articles(engine, new, late), telegram.send)
+    assert [
+        late.title in reply.text and new.title not in reply.text for _, reply in telegram.sent
+    ] == [True]

@@ -91,3 +91,55 @@ def test_placeholders_in_bot_texts_are_no_words(kb: KnowledgeBase) -> None:
     found = " ".join(messages(replace(kb, texts=replace(kb.texts, texts=texts))))
     assert '"Prolegomena" is a hard word' in found
     assert "asked" not in found and "answered" not in found
+
+
+# ---- readability that helps (issue 13) ---------------------------------------------------------
+
+
+def with_article(kb: KnowledgeBase, **fields: object) -> KnowledgeBase:
+    articles = (replace(kb.articles[0], **fields), *kb.articles[1:])  # type: ignore[arg-type]
+    return replace(kb, articles=articles, _by_ref={}, _by_name={})
+
+
+def test_names_the_text_uses_as_names_are_not_hard_words(kb: KnowledgeBase) -> None:
+    """Ganymed and Kallisto were flagged as hard words."""
+    text = "Die Sonde fliegt zu den Monden Ganymed und Kallisto. Sie kommt 2031 an."
+    assert messages(with_short(kb, text)) == []
+    assert "Prolegomena" in " ".join(messages(with_short(kb, text + " Dort gibt es Prolegomena.")))
+
+
+def test_an_explanation_anywhere_in_the_entry_counts_for_all_of_it(kb: KnowledgeBase) -> None:
+    """An explanation in details did not count for points."""
+    article = kb.articles[0]
+    details = article.details + " Prolegomena sind Vorworte zu einem Buch."
+    points = (*article.points, "Die Prolegomena kamen zuerst.")
+    assert messages(with_article(kb, details=details, points=points)) == []
+
+
+def test_one_warning_per_word_per_entry_at_the_line_of_its_first_use(kb_copy: Path) -> None:
+    """The same word was warned about once per field, at the field's first line."""
+    path = kb_copy / "articles" / "putin-kim-treffen.yaml"
+    text = path.read_text(encoding="utf-8")
+    text = text.replace(
+        "Was genau besprochen\n  wurde",
+        "Man sah die\n  Prolegomena. Was genau besprochen\n  wurde",
+    )
+    text = text.replace(
+        "  - Putin und Kim trafen", "  - Man sah die Prolegomena.\n  - Putin und Kim trafen"
+    )
+    path.write_text(text, encoding="utf-8")
+    found = [m for m in messages(load_knowledge(kb_copy)) if "Prolegomena" in m]
+    assert len(found) == 1, found
+    line = int(found[0].split(":")[1])
+    assert "Prolegomena" in text.splitlines()[line - 1]
+    assert line > text.splitlines().index("details: >-") + 2
+
+
+def test_a_long_sentence_is_quoted_as_written(kb: KnowledgeBase) -> None:
+    """The quoted start of a long sentence lost its commas."""
+    long = (
+        "Putin und Kim, die sich, wie russische Agenturen unter Berufung auf Regierungskreise"
+        " meldeten, am Weltraumbahnhof trafen, verhandelten offenbar über Waffen."
+    )
+    found = " ".join(messages(with_short(kb, long)))
+    assert 'the sentence "Putin und Kim, die sich, wie ..." has 20 words' in found

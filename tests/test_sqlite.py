@@ -136,3 +136,21 @@ async def test_the_event_loop_runs_on_while_another_connection_holds_the_lock(
         await database.close()
     assert waited >= 0.8  # the write did wait for the lock ...
     assert longest_pause < 0.5  # ... while the loop went on
+
+
+async def test_a_chat_held_back_by_a_date_in_the_future_is_freed_by_the_upgrade(
+    tmp_path: Path,
+) -> None:
+    """Before version 3 a chat that had an article dated 2031 never got a later one."""
+    path = tmp_path / "newsbot.sqlite3"
+    stuck = "INSERT INTO subscriptions VALUES (7, '07:15', '2026-11-22', '2031-11-24/tippfehler')"
+    earlier_file(path, EARLIER_STORE, EARLIER_DIGEST, [stuck])
+    database = await SQLiteDatabase.open(path, today=lambda: DAY)
+    try:
+        freed = await database.subscriptions.get(7)
+        kept = await database.subscriptions.get(42)
+    finally:
+        await database.close()
+    today = dt.datetime.now(dt.UTC).date().isoformat()
+    assert freed is not None and freed.last_key == f"{today}/~"
+    assert kept is not None and kept.last_key == "2023-09-13/a"

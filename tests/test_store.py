@@ -137,9 +137,9 @@ def test_report_suggests_alias_or_new_entry(engine: Engine) -> None:
         engine,
     )
     by_question = {g.question: g for g in groups}
-    assert by_question["Was ist Fortnite?"].suggestion == "new entry"
+    assert by_question["Was ist Fortnite?"].suggestion == "write a new entry"
     assert by_question["sanktionen im sport"].suggestion == (
-        'add as alias or question to term "Sanktionen"'
+        'add "sanktionen sport" as a related word to term "Sanktionen", or write a new entry'
     )
     assert json.loads(render(groups, "json"))[0]["count"] == 2
     assert render(groups, "csv").splitlines()[0].startswith("count,question")

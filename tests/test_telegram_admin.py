@@ -147,7 +147,7 @@ async def test_offen_lists_the_most_asked_open_questions_with_the_suggestion(
     (reply,) = await bot.say(bot.fake.private_chat(ADMIN), "/offen")
     text = text_of(reply)
     assert text.startswith("Die häufigsten offenen Fragen der letzten 7 Tage:\n\n")
-    assert "3× Wer gewinnt die Bundesliga?\n→ new entry" in text
+    assert "3× Wer gewinnt die Bundesliga?\n→ write a new entry" in text
     assert f"2× {unsure_question(engine)}\n→ " in text  # unanswered, then "Nichts davon"
     assert bot.store is not None
     groups = build_report(await bot.store.asked(7), engine)

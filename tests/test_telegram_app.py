@@ -443,11 +443,12 @@ async def test_a_photo_telegram_cannot_fetch_falls_back_to_text(kb_copy: Path) -
 
 
 def photo_engine(kb_copy: Path, summary: str | None = None) -> Engine:
-    """The shipped knowledge with an image URL (and maybe another summary) for the article."""
+    """The shipped knowledge with an image (and maybe another summary) for the article."""
     path = kb_copy / "articles" / "putin-kim-treffen.yaml"
     text = path.read_text(encoding="utf-8").replace(
-        "image:\n",
-        "image:\n  url: https://example.org/putin-kim.jpg\n  credit: Vladimir Smirnov/TASS/dpa\n",
+        "\nsummary: >-",
+        "\nimage:\n  url: https://example.org/putin-kim.jpg\n  credit: Vladimir Smirnov/TASS/dpa\n"
+        "  caption: Putin und Kim auf dem Weltraumbahnhof Wostotschny.\nsummary: >-",
     )
     if summary is not None:
         start = text.index("summary: >-")

@@ -33,6 +33,8 @@ class KnowledgeBase:
     sources: tuple[Source, ...]
     texts: BotTexts
     warnings: tuple[Problem, ...] = ()
+    # Draft articles (`draft: true`): never shown to readers; in `articles` only for check.
+    drafts: tuple[Article, ...] = ()
     # Where each example question and alias stands: (ref, field, position) -> file:line.
     locations: dict[tuple[str, str, int], Location] = field(default_factory=dict)
     _by_ref: dict[str, Entry] = field(default_factory=dict, compare=False, repr=False)
@@ -62,3 +64,8 @@ class KnowledgeBase:
         """Articles that are still news, newest first."""
         current = [a for a in self.articles if a.is_current(today)]
         return sorted(current, key=lambda a: (a.date, a.id), reverse=True)
+
+
+def known_names(kb: KnowledgeBase) -> dict[str, list[str]]:
+    """The names of the terms and of the sources, for the editors' completion."""
+    return {"term": [t.name for t in kb.terms], "source": [s.name for s in kb.sources]}

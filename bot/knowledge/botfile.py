@@ -13,107 +13,130 @@ from bot.knowledge.fields import Name, SiteKey, Strict, Text
 class TextsFile(Strict):
     """Every sentence the bot says on its own."""
 
-    welcome: Text = Field(description="/start: what the bot is, what to ask, privacy in a line.")
-    help: Text = Field(description="What readers can ask and the commands.")
-    unknown: Text = Field(
-        description='"Darüber weiß ich noch nichts": never blames the wording; buttons with'
-        " topics the bot knows follow."
+    welcome: Text = Field(
+        description="/start: was der Bot ist, 2 bis 3 Beispiel-Fragen, eine Zeile zum Datenschutz."
     )
-    not_german: Text = Field(description="A message in another language: the bot reads German.")
-    no_words: Text = Field(description="A message without words (only emoji or signs).")
-    unknown_suggest: Text = Field(description="Not sure: offers the closest entries.")
-    did_you_mean: Text = Field(description='Two answers are close: "Meinst du ...?"')
+    help: Text = Field(description="/hilfe: was man fragen kann und die Befehle.")
+    unknown: Text = Field(
+        description="„Darüber weiß ich noch nichts“: gibt nie der Frage die Schuld; danach Knöpfe"
+        " mit Themen, die der Bot kennt."
+    )
+    not_german: Text = Field(
+        description="Eine Nachricht in einer anderen Sprache: der Bot versteht nur Deutsch."
+    )
+    no_words: Text = Field(description="Eine Nachricht ohne Wörter (nur Emoji oder Zeichen).")
+    unknown_suggest: Text = Field(description="Nicht sicher: bietet die nächsten Einträge an.")
+    did_you_mean: Text = Field(description="Zwei Antworten liegen nah beieinander: „Meinst du …?“")
     related_intro: Text = Field(
-        description="A word that leads to an entry without being it; {word} is the word as"
-        " written in the entry's related list, {name} the entry. Its short answer follows."
+        description="Ein Wort führt zu einem Eintrag, ist aber nicht sein Name; {word} ist das Wort"
+        " aus `related`, {name} der Eintrag. Danach kommt seine kurze Antwort."
     )
     aspect_unknown: Text = Field(
-        description="A question about an entry asks something the entry does not say;"
-        " {name} is the entry. The entry's short answer follows."
+        description="Eine Frage zu einem Eintrag fragt etwas, das der Eintrag nicht sagt; {name}"
+        " ist der Eintrag. Danach kommt seine kurze Antwort."
     )
-    news_intro: Text = Field(description="Above the list of the latest articles.")
-    news_empty: Text = Field(description="When there are no current articles.")
-    sources_check: Text = Field(description="How the newsroom picks and checks its sources.")
-    article_sources: Text = Field(description="Above one article's sources; {title}.")
-    privacy: Text = Field(description="/datenschutz: what is kept, how long, why.")
-    not_text: Text = Field(description="Reply to stickers, photos and voice messages.")
-    too_fast: Text = Field(description="Flood control: the reader writes too fast.")
-    error: Text = Field(description="Something went wrong on our side.")
-    no_more: Text = Field(description="There is nothing more on this.")
-    no_context: Text = Field(description='"Mehr" or "Woher?" with nothing shown before.')
-    stand: Text = Field(description="The date line for facts that age; {date}.")
-    glossary_intro: Text = Field(description="Above the A-Z list of glossary terms.")
-    sources_list_intro: Text = Field(description="Above the list of sources.")
-    too_long: Text = Field(description="The question was very long and was shortened.")
-    page: Text = Field(description="Below a list that has pages; {page} and {pages}.")
-    photo_credit: Text = Field(description="Who took an article's photo; {credit}.")
-    unknown_command: Text = Field(description="A /command the bot does not know.")
-    digest_intro: Text = Field(description="Above the daily digest of new articles.")
-    digest_outro: Text = Field(description="Below the daily digest: tap an article, /abo.")
-    abo_started: Text = Field(description="/abo: the daily digest is switched on; {time}.")
-    abo_changed: Text = Field(description="/abo 17:30: the digest comes at another time; {time}.")
+    news_intro: Text = Field(description="Über der Liste der neuesten Artikel (/news).")
+    news_empty: Text = Field(description="Wenn es keine aktuellen Artikel gibt.")
+    sources_check: Text = Field(
+        description="Der Quellencheck: wie die Redaktion Quellen auswählt und prüft."
+    )
+    article_sources: Text = Field(
+        description="Über den Quellen eines Artikels; muss {title} enthalten."
+    )
+    privacy: Text = Field(description="/datenschutz: was gespeichert wird, wie lange und warum.")
+    not_text: Text = Field(description="Antwort auf Sticker, Fotos und Sprachnachrichten.")
+    too_fast: Text = Field(
+        description="Wenn jemand sehr viele Nachrichten schnell hintereinander schreibt."
+    )
+    error: Text = Field(description="Bei uns ist etwas schiefgegangen.")
+    no_more: Text = Field(description="Dazu gibt es nichts mehr.")
+    no_context: Text = Field(
+        description="„Mehr“ oder „Woher?“, ohne dass vorher etwas gezeigt wurde."
+    )
+    stand: Text = Field(
+        description="Die Zeile mit dem Stand unter Fakten, die veralten; muss {date} enthalten."
+    )
+    glossary_intro: Text = Field(description="Über der Liste der Begriffe von A bis Z (/begriffe).")
+    sources_list_intro: Text = Field(description="Über der Liste der Quellen (/quellen).")
+    too_long: Text = Field(description="Die Frage war sehr lang.")
+    page: Text = Field(description="Unter Listen mit mehreren Seiten; {page} und {pages}.")
+    photo_credit: Text = Field(description="Wer das Foto eines Artikels gemacht hat; {credit}.")
+    unknown_command: Text = Field(description="Ein /Befehl, den der Bot nicht kennt.")
+    digest_intro: Text = Field(description="Über dem täglichen Abo mit den neuen Artikeln.")
+    digest_outro: Text = Field(description="Unter dem täglichen Abo: einen Artikel antippen, /abo.")
+    abo_started: Text = Field(description="/abo: das tägliche Abo ist bestellt; {time}.")
+    abo_changed: Text = Field(
+        description="/abo 17:30: das Abo kommt zu einer anderen Uhrzeit; {time}."
+    )
     abo_status: Text = Field(
-        description="/abo when subscribed: the current time ({time}) and how to change it."
+        description="/abo mit Abo: die Uhrzeit ({time}) und wie man sie ändert."
     )
-    abo_none: Text = Field(description="No subscription yet: what the digest is, pick a time.")
+    abo_none: Text = Field(description="Noch kein Abo: was das Abo ist, eine Uhrzeit wählen.")
     abo_quiet: Text = Field(
-        description="A time in the quiet hours is refused; {time}, {start} and {end}."
+        description="Eine Uhrzeit in der Ruhezeit geht nicht; {time}, {start} und {end}."
     )
-    abo_bad_time: Text = Field(description="/abo with something that is no time of day.")
-    abo_stopped: Text = Field(description="/abo_aus: the subscription and its data are deleted.")
-    abo_not_subscribed: Text = Field(description="/abo_aus without a subscription.")
-    abo_private: Text = Field(description="/abo in a group: subscriptions are for private chats.")
+    abo_bad_time: Text = Field(description="/abo mit etwas, das keine Uhrzeit ist.")
+    abo_stopped: Text = Field(description="/abo_aus: das Abo und seine Daten sind gelöscht.")
+    abo_not_subscribed: Text = Field(description="/abo_aus ohne Abo.")
+    abo_private: Text = Field(
+        description="/abo in einer Gruppe: Abos gibt es nur im privaten Chat."
+    )
     feedback_thanks: Text = Field(
-        description="The short thanks for a 👍 or 👎 (at most 200 chars)."
+        description="Der kurze Dank für 👍 oder 👎 (höchstens 200 Zeichen)."
     )
     feedback_again: Text = Field(
-        description="A second 👍 or 👎 on one answer in one chat, not counted (at most 200 chars)."
+        description="Ein zweites 👍 oder 👎 auf dieselbe Antwort im selben Chat, wird nicht gezählt"
+        " (höchstens 200 Zeichen)."
     )
     news_intro_old: Text = Field(
-        description="Above the list of articles when even the newest is no longer fresh."
+        description="Über der Liste der Artikel, wenn auch der neueste nicht mehr frisch ist."
     )
     too_fast_tap: Text = Field(
-        description="Flood control: a button pressed in the cool-down (at most 200 chars)."
+        description="Zu schnell getippt: ein Knopf in der kurzen Pause (höchstens 200 Zeichen)."
     )
     group_hello: Text = Field(
-        description="The bot was added to a group: hello, and how to ask it there; {bot}."
+        description="Der Bot wurde in eine Gruppe geholt: Hallo, und wie man ihn dort fragt; {bot}."
     )
-    sticker: Text = Field(description="The playful reply to a sticker.")
-    inline_nothing_title: Text = Field(description="Inline mode found nothing: the result's title.")
-    inline_nothing_hint: Text = Field(description="Inline mode found nothing: the grey line.")
+    sticker: Text = Field(description="Die verspielte Antwort auf einen Sticker.")
+    inline_nothing_title: Text = Field(
+        description="Inline-Suche ohne Treffer: der Titel des Ergebnisses."
+    )
+    inline_nothing_hint: Text = Field(description="Inline-Suche ohne Treffer: die graue Zeile.")
     inline_nothing: Text = Field(
-        description="Inline mode found nothing: the message if the reader sends the result."
+        description="Inline-Suche ohne Treffer: die Nachricht, wenn jemand das Ergebnis schickt."
     )
-    abo_kept: Text = Field(description="After a refused time: the subscription stays; {time}.")
+    abo_kept: Text = Field(description="Nach einer abgelehnten Uhrzeit: das Abo bleibt; {time}.")
     admin_reload_done: Text = Field(
-        description="Admins, /reload worked; {articles}, {terms} and {sources} are the counts."
+        description="Admins, /reload hat geklappt; Anzahlen {articles}, {terms}, {sources}."
     )
     admin_reload_broken: Text = Field(
-        description="Admins: new knowledge has errors, the last good one answers; the list follows."
+        description="Admins: das neue Wissen hat Fehler, der letzte gute Stand antwortet."
     )
     admin_reload_more: Text = Field(
-        description="Admins: below a shortened list of errors; {count} errors were left out."
+        description="Admins: unter einer gekürzten Fehlerliste; {count} Fehler fehlen."
     )
     admin_reload_failed: Text = Field(
-        description="Admins: reloading failed without a list of errors (see the log)."
+        description="Admins: Neuladen ging schief, ohne Fehlerliste (siehe Log)."
     )
     admin_reload_fixed: Text = Field(
-        description="Admins: a later save fixed the errors, the new knowledge answers now."
+        description="Admins: die Fehler sind behoben, das neue Wissen antwortet."
     )
     admin_open_intro: Text = Field(
-        description="Admins, /offen: above the most asked open questions of {days} days."
+        description="Admins, /offen: über den häufigsten offenen Fragen von {days} Tagen."
     )
-    admin_open_empty: Text = Field(description="Admins, /offen: no open questions in {days} days.")
+    admin_open_empty: Text = Field(
+        description="Admins, /offen: keine offenen Fragen in {days} Tagen."
+    )
     admin_stats_intro: Text = Field(
-        description="Admins, /stats: above the questions per day of the last {days} days."
+        description="Admins, /stats: über den Fragen pro Tag der letzten {days} Tage."
     )
     admin_stats_day: Text = Field(
-        description="Admins, /stats: one day; {day}, {asked} questions, {answered} answered."
+        description="Admins, /stats: ein Tag; {day}, {asked} Fragen, {answered} beantwortet."
     )
     admin_stats_share: Text = Field(
-        description="Admins, /stats: {share} percent of {asked} questions were answered."
+        description="Admins, /stats: {share} Prozent von {asked} Fragen wurden beantwortet."
     )
-    admin_stats_top: Text = Field(description="Admins, /stats: above the entries shown most.")
+    admin_stats_top: Text = Field(description="Admins, /stats: über den meistgezeigten Einträgen.")
 
 
 class ButtonsFile(Strict):
@@ -126,13 +149,13 @@ class ButtonsFile(Strict):
     next: Name = Field(description='"Weiter"')
     back: Name = Field(description='"Zurück"')
     open_bot: Name = Field(
-        description='Under an answer shared in another chat: opens it in the bot ("Im Bot öffnen").'
+        description="Unter geteilten Antworten: öffnet den Bot („Im Bot öffnen“)."
     )
-    abo_change: Name = Field(description='Under the digest: "Abo ändern".')
+    abo_change: Name = Field(description="Unter dem Abo: „Abo ändern“.")
     abo_end: Name = Field(description='"Abo beenden"')
-    abo_again: Name = Field(description='After /abo_aus: "Wieder abonnieren".')
-    helpful: Name = Field(description='Under an answer: it helped ("👍").')
-    unhelpful: Name = Field(description='Under an answer: it did not help ("👎").')
+    abo_again: Name = Field(description="Nach /abo_aus: „Wieder abonnieren“.")
+    helpful: Name = Field(description="Unter einer Antwort: sie hat geholfen („👍“).")
+    unhelpful: Name = Field(description="Unter einer Antwort: sie hat nicht geholfen („👎“).")
 
 
 class CommandsFile(Strict):
@@ -146,19 +169,19 @@ class CommandsFile(Strict):
     abo: Name = Field(description="/abo")
     abo_aus: Name = Field(description="/abo_aus")
     datenschutz: Name = Field(description="/datenschutz")
-    reload: Name = Field(description="/reload, only in the admins' menu")
-    offen: Name = Field(description="/offen, only in the admins' menu")
-    stats: Name = Field(description="/stats, only in the admins' menu")
+    reload: Name = Field(description="/reload, nur im Menü der Admins")
+    offen: Name = Field(description="/offen, nur im Menü der Admins")
+    stats: Name = Field(description="/stats, nur im Menü der Admins")
 
 
 class IntentFile(Strict):
     """Example phrasings of one thing readers want."""
 
-    phrases: list[Text] = Field(min_length=1, description="How readers say it.")
+    phrases: list[Text] = Field(min_length=1, description="Wie Leser es sagen.")
     words: list[Name] = Field(
         default_factory=list,
-        description="Triggers that always mean this intent: a word, or words that must all"
-        ' occur in the message (e.g. "krieg uns").',
+        description="Auslöser, die immer diese Absicht bedeuten: ein Wort oder mehrere Wörter,"
+        " die alle in der Nachricht vorkommen müssen (z. B. „krieg uns“).",
     )
 
 
@@ -176,13 +199,15 @@ class SmallTalkFile(Strict):
 
     name: Annotated[
         str, StringConstraints(strip_whitespace=True, pattern=r"^[a-z0-9]+([-_][a-z0-9]+)*$")
-    ] = Field(description="A name for the pattern, e.g. greeting or how_are_you.")
-    phrases: list[Text] = Field(min_length=1, description="How readers say it.")
-    replies: list[Text] = Field(min_length=1, description="What the bot answers.")
+    ] = Field(description="Ein Name für die Gruppe, z. B. greeting oder how_are_you.")
+    phrases: list[Text] = Field(min_length=1, description="Wie Leser es sagen.")
+    replies: list[Text] = Field(
+        min_length=1, description="Was der Bot antwortet (er wählt eine Antwort aus)."
+    )
     words: list[Name] = Field(
         default_factory=list,
-        description="Triggers that mean this small talk when no entry is named: a word, or"
-        " words that must all occur in the message.",
+        description="Auslöser für diesen Smalltalk, wenn die Nachricht keinen Eintrag nennt: ein"
+        " Wort oder mehrere Wörter, die alle in der Nachricht vorkommen müssen.",
     )
 
 
@@ -191,46 +216,57 @@ class WorryFile(Strict):
 
     name: Annotated[
         str, StringConstraints(strip_whitespace=True, pattern=r"^[a-z0-9]+([-_][a-z0-9]+)*$")
-    ] = Field(description="A name for the kind, e.g. danger or sorrow.")
+    ] = Field(description="Ein Name für die Art der Sorge, z. B. danger oder sorrow.")
     needs: Literal["self", "near", "nothing"] = Field(
-        description="What else the message must hold: self (the reader speaks of themself),"
-        " near (a word that brings a danger close, or an arrive word with a near word)"
-        " or nothing."
+        description="Was die Nachricht außerdem braucht: self (das Kind spricht von sich),"
+        " near (ein Wort, das eine Gefahr nahe bringt, oder ein Kommen-Wort mit einem"
+        " Nah-Wort) oder nothing (nichts)."
     )
     words: list[Name] = Field(
         min_length=1,
-        description="Roots of the worry, found in any form and with a small typo; a text of"
-        " several words needs all of them.",
+        description="Wortstämme der Sorge: der Bot findet sie in jeder Form und mit kleinem"
+        " Tippfehler; mehrere Wörter müssen alle vorkommen.",
     )
-    phrases: list[Text] = Field(default_factory=list, description="Whole messages of this worry.")
-    reply: Text = Field(description="The comfort reply; names the Nummer gegen Kummer.")
-    again: Text = Field(description="A shorter reply for the next worry of this kind in a chat.")
+    phrases: list[Text] = Field(default_factory=list, description="Ganze Nachrichten dieser Sorge.")
+    reply: Text = Field(
+        description="Die tröstende Antwort; nennt die Nummer gegen Kummer (116 111)."
+    )
+    again: Text = Field(
+        description="Eine kürzere Antwort, wenn dieselbe Sorge im Chat wiederkommt."
+    )
 
 
 class WorriesFile(Strict):
     """When the bot comforts instead of answering."""
 
     self_words: list[Name] = Field(
-        alias="self", min_length=1, description="Words of a reader who speaks of themself."
+        alias="self",
+        min_length=1,
+        description="Wörter, mit denen ein Kind von sich spricht (ich, mir ...).",
     )
     others: list[Name] = Field(
         default_factory=list,
-        description="Words of a reader who speaks of someone else: jemandem, andere.",
+        description="Wörter, mit denen ein Kind von anderen spricht (jemandem, andere).",
     )
-    near: list[Name] = Field(min_length=1, description="Words that bring a danger close: uns.")
+    near: list[Name] = Field(
+        min_length=1, description="Wörter, die eine Gefahr nahe bringen (uns, hier)."
+    )
     home: list[Name] = Field(
         default_factory=list,
-        description="Words of the reader's country: they bring a danger close only with an"
-        " arrive word (Kommt der Krieg nach Deutschland?).",
+        description="Das eigene Land: bringt eine Gefahr nur mit einem Kommen-Wort nahe"
+        " („Kommt der Krieg nach Deutschland?“).",
     )
     arrive: list[Name] = Field(
-        default_factory=list, description="Words of a danger coming: kommt, passieren."
+        default_factory=list, description="Wörter, mit denen eine Gefahr kommt (kommt, passieren)."
     )
     past: list[Name] = Field(
         default_factory=list,
-        description='Words that put a danger in the past, right before it: "Zweiter Weltkrieg".',
+        description="Wörter direkt vor einer Gefahr, die sie in die Vergangenheit legen"
+        " (Zweiter Weltkrieg).",
     )
-    kinds: list[WorryFile] = Field(min_length=1, description="First match first.")
+    kinds: list[WorryFile] = Field(
+        min_length=1, description="Die Arten der Sorge; die erste, die passt, gilt."
+    )
 
 
 class BotFile(Strict):
@@ -240,11 +276,11 @@ class BotFile(Strict):
     buttons: ButtonsFile
     sites: dict[SiteKey, Name] = Field(
         default_factory=dict,
-        description="Link labels: a host, or a host and the start of a path, and the name of"
-        ' the site ("zdf.de/kinder/logo": "logo!"). A host counts for its subdomains too.',
+        description="Namen für Links: eine Adresse (auch mit Pfad-Anfang) und der Name der"
+        " Seite („zdf.de/kinder/logo“: „logo!“). Gilt auch für Unteradressen.",
     )
     commands: CommandsFile
-    months: list[Name] = Field(min_length=12, max_length=12, description="Month names.")
+    months: list[Name] = Field(min_length=12, max_length=12, description="Die zwölf Monatsnamen.")
     intents: IntentsFile
     worries: WorriesFile
     smalltalk: list[SmallTalkFile] = Field(default_factory=list)

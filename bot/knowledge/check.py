@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
-from rapidfuzz import process
+from rapidfuzz import fuzz, process
 
 from bot.knowledge.reading import Reference
 from bot.knowledge.yamlfile import Key, YamlDocument
@@ -107,11 +108,16 @@ def _check_related(
                 pointing[folded] = (owner, doc.where(sub))
 
 
-def check_references(refs: Sequence[Reference], names: Mapping[str, Sequence[str]]) -> None:
+def check_references(
+    refs: Sequence[Reference],
+    names: Mapping[str, Sequence[str]],
+    aliases: Mapping[str, Mapping[str, str]] | None = None,
+) -> None:
     """Every reference names a known entry of its kind, or gets a "did you mean"."""
     # A set per kind for the membership test: with a list, checking every reference of
     # 100,000 entries took minutes (quadratic); the list stays for suggestions.
     known_names = {what: frozenset(known) for what, known in names.items()}
+    catalog: Catalog | None = None
     for doc, key, owner, field_name, what in refs:
         data = doc.data
         for part in key:
@@ -121,21 +127,67 @@ def check_references(refs: Sequence[Reference], names: Mapping[str, Sequence[str
             found = [v for v in values if isinstance(v, str)]
             if all(ref in known_names[what] for ref in found):
                 continue
-            _unknown((doc, key), owner, field_name, found, names[what], what)
+            if catalog is None:
+                catalog = Catalog.of(names, aliases or {})
+            for i, ref in enumerate(values):
+                if isinstance(ref, str) and ref not in known_names[what]:
+                    fix = catalog.suggest(ref, what, field_name)
+                    doc.problem(
+                        (*key, field_name, i),
+                        f'{owner} refers to the unknown {what} "{ref}" - {fix}',
+                    )
 
 
-def _unknown(
-    where: tuple[YamlDocument, Key],
-    owner: str,
-    field_name: str,
-    refs: Sequence[str],
-    known: Sequence[str],
-    what: str,
-) -> None:
-    doc, key = where
-    for i, ref in enumerate(refs):
-        if ref in known:
-            continue
-        best = process.extractOne(ref, list(known), score_cutoff=60) if known else None
-        fix = f'did you mean "{best[0]}"?' if best else f"add the {what} or remove the reference"
-        doc.problem((*key, field_name, i), f'{owner} refers to the unknown {what} "{ref}" - {fix}')
+KIND_WORDS = {"term": "glossary term", "source": "source"}
+LISTED_UNDER = {"term": "terms", "source": "sources"}
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """Every name and alias of the terms and sources, folded, for "did you mean"."""
+
+    # kind -> folded name -> (canonical name, the name as written)
+    names: dict[str, dict[str, tuple[str, str]]]
+
+    @classmethod
+    def of(
+        cls, names: Mapping[str, Sequence[str]], aliases: Mapping[str, Mapping[str, str]]
+    ) -> Catalog:
+        """The catalog of the names and aliases read."""
+        catalog: dict[str, dict[str, tuple[str, str]]] = {"term": {}, "source": {}}
+        for kind, folded in catalog.items():
+            for name in names.get(kind, ()):
+                folded.setdefault(fold(name), (name, name))
+            for alias, canonical in aliases.get(kind, {}).items():
+                folded.setdefault(fold(alias), (canonical, alias))
+        return cls(catalog)
+
+    def suggest(self, ref: str, wanted: str, field_name: str) -> str:
+        """How to fix a reference to an unknown name: the entry it most likely means.
+
+        Names and aliases of both kinds, case and umlauts aside: first the same name, then
+        a close one (rapidfuzz's ratio, at least 80), the kind asked for first.
+        """
+        key = fold(ref)
+        kinds = (wanted, "source" if wanted == "term" else "term")
+        found = next(((k, self.names[k][key]) for k in kinds if key in self.names[k]), None)
+        for kind in kinds:
+            if found is not None or not key:
+                break
+            best = process.extractOne(
+                key, list(self.names[kind]), scorer=fuzz.ratio, score_cutoff=80
+            )
+            if best is not None:
+                found = (kind, self.names[kind][best[0]])
+        if found is None:
+            return f"add the {KIND_WORDS[wanted]} first, or remove the reference"
+        kind, (canonical, written) = found
+        how = "" if fold(written) == fold(canonical) else f' ("{written}" is another name of it)'
+        if kind == wanted:
+            return f'did you mean the {KIND_WORDS[kind]} "{canonical}"?{how}'
+        where = (
+            f'list it under "{LISTED_UNDER[kind]}"'
+            if field_name in LISTED_UNDER.values()
+            else "remove it here"
+        )
+        return f'"{canonical}" is a {KIND_WORDS[kind]}, not a {KIND_WORDS[wanted]}{how} - {where}'

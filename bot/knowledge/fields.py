@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Annotated
 
@@ -23,6 +24,17 @@ Url = Annotated[
     StringConstraints(strip_whitespace=True, max_length=500),
     AfterValidator(_check_url),
     WithJsonSchema({"type": "string", "format": "uri", "pattern": "^https?://", "maxLength": 500}),
+]
+# A day on the calendar as YYYY-MM-DD: the editor (which reads dates as text) refuses
+# 2023-02-30 as `check` does.
+CALENDAR_DAY = (
+    r"^(?:\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\d|30)"
+    r"|02-(?:0[1-9]|1\d|2[0-8]))"
+    r"|(?:\d{2}(?:0[48]|[2468][048]|[13579][26])|(?:[02468][048]|[13579][26])00)-02-29)$"
+)
+Day = Annotated[
+    dt.date,
+    WithJsonSchema({"type": "string", "format": "date", "pattern": CALENDAR_DAY}),
 ]
 Slug = Annotated[
     str,

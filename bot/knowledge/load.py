@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import replace
 from pathlib import Path
 
@@ -16,19 +17,24 @@ from bot.knowledge.readers import (
     terms_from,
 )
 from bot.knowledge.reading import Reading
+from bot.knowledge.rules import check_articles
 from bot.knowledge.yamlfile import Key, YamlDocument
 from bot.models import Article, BotTexts, Entry, Location, Problem, Source, Term
 
 MAX_FILES = 200_000
 
 
-def load_knowledge(root: Path) -> KnowledgeBase:
-    """Load and validate a knowledge directory; raise KnowledgeError with every problem."""
+def load_knowledge(root: Path, today: dt.date | None = None, drafts: bool = False) -> KnowledgeBase:
+    """Load and validate a knowledge directory; raise KnowledgeError with every problem.
+
+    Draft articles (`draft: true`) are checked like the others but left out of the
+    knowledge readers see, unless `drafts` (what `newsbot check` asks for).
+    """
     with gc_paused():
-        return _load(root)
+        return _load(root, today or dt.date.today(), drafts)
 
 
-def _load(root: Path) -> KnowledgeBase:
+def _load(root: Path, today: dt.date, drafts: bool) -> KnowledgeBase:
     reading = Reading(root)
     display_root = reading.display(root)
     if not root.is_dir():
@@ -77,6 +83,8 @@ def _load(root: Path) -> KnowledgeBase:
             Problem(Location(reading.display(path), 1), 'rename the file to end in ".yaml"')
         )
 
+    check_articles(articles, [t for t, _, _ in terms], today)
+    _drafted_terms(reading, root)
     check_ids(articles, terms, sources)
     every: list[tuple[Entry, YamlDocument, Key]] = [
         *((a, d, ()) for a, d in articles),
@@ -84,7 +92,7 @@ def _load(root: Path) -> KnowledgeBase:
         *sources,
     ]
     check_names(every)
-    check_references(reading.refs, reading.names)
+    check_references(reading.refs, reading.names, reading.aliases)
 
     problems = [p for doc in reading.docs for p in doc.problems] + reading.problems
     errors = [p for p in problems if p.severity == "error"]
@@ -92,10 +100,28 @@ def _load(root: Path) -> KnowledgeBase:
         raise KnowledgeError(problems)
     return KnowledgeBase(
         root=root,
-        articles=tuple(a for a, _ in articles),
+        articles=tuple(a for a, _ in articles if drafts or not a.draft),
+        drafts=tuple(a for a, _ in articles if a.draft),
         terms=tuple(t for t, _, _ in terms),
         sources=tuple(s for s, _, _ in sources),
         texts=bot,
         warnings=tuple(problems),
         locations=reading.locations,
     )
+
+
+DRAFTS = "drafts"  # newsbot draft writes the glossary candidates of an article here
+
+
+def _drafted_terms(reading: Reading, root: Path) -> None:
+    """A file of drafted glossary terms is not read by the bot: a reminder to finish it."""
+    for path in sorted((root / DRAFTS).glob("*.yaml")):
+        reading.problems.append(
+            Problem(
+                Location(reading.display(path), 1),
+                "drafted glossary terms, which the bot does not read - copy the ones you want"
+                " into glossary.yaml (each with its source), then delete this file",
+                "warning",
+                "draft",
+            )
+        )

@@ -10,11 +10,13 @@ import itertools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import textstat
 
 from bot import language
 from bot.knowledge.base import KnowledgeBase
+from bot.knowledge.yamlfile import find_line
 from bot.models import Article, Location, Problem, Source, Term
 from bot.search.analysis import STOPWORDS, fold, stem
 from bot.sentences import sentences
@@ -130,44 +132,107 @@ def _texts(kb: KnowledgeBase) -> Iterator[_Text]:
 
 
 def check_readability(kb: KnowledgeBase, limits: Limits = LIMITS) -> list[Problem]:
-    """Warnings for every reader-facing text that is too hard for young readers."""
-    explained = _explained_keys(kb)
+    """Warnings for every reader-facing text that is too hard for young readers.
+
+    An entry's texts are read together: an explanation anywhere in the entry counts for all
+    of it, and a word gets one warning per entry, at the line of the sentence that first
+    uses it.
+    """
+    explained = _explained_keys(kb) | _knowledge_names(kb)
+    files = _Files(kb)
     problems = []
+    entries: dict[str, list[_Text]] = {}
     for item in _texts(kb):
-        for message in _findings(item, explained, limits):
-            problems.append(Problem(item.where, f"{item.label}: {message}", "warning"))
+        entries.setdefault(item.label, []).append(item)
+    for label, items in entries.items():
+        parts = [sentences(_ADDRESS.sub("", item.text)) for item in items]
+        every = [sentence for group in parts for sentence in group]
+        names = _names(every, explained)
+        reported: set[str] = set()
+        for item, sentence_list in zip(items, parts, strict=True):
+            context = _Context(sentence_list, every, explained | names | item.own_names, reported)
+            for message, fragment, kind in _findings(item, context, limits):
+                where = files.line(item.where, *fragment)
+                problems.append(Problem(where, f"{label}: {message}", "warning", kind))
     return problems
 
 
-def _findings(item: _Text, explained: frozenset[str], limits: Limits) -> Iterator[str]:
-    parts = sentences(_ADDRESS.sub("", item.text))
-    for sentence in parts:
+@dataclass
+class _Context:
+    parts: list[str]  # the sentences of this text
+    entry: list[str]  # the sentences of every text of the entry
+    known: frozenset[str]  # keys of words the glossary explains or that are names
+    reported: set[str]  # keys of the words warned about in this entry already
+
+
+class _Files:
+    """The knowledge files as written, to find the line of a sentence inside a field."""
+
+    def __init__(self, kb: KnowledgeBase) -> None:
+        self.base = kb.root.parent if kb.root.name else kb.root
+        self.texts: dict[str, str] = {}
+
+    def line(self, where: Location, sentence: str = "", word: str = "") -> Location:
+        """The line of the sentence at or after where, in where's file (of the word in it)."""
+        if not sentence:
+            return where
+        if where.path not in self.texts:
+            path = Path(where.path)
+            try:
+                text = (path if path.is_absolute() else self.base / path).read_text("utf-8")
+            except (OSError, UnicodeDecodeError):
+                text = ""
+            self.texts[where.path] = text
+        line = find_line(self.texts[where.path], where.line, sentence)
+        return Location(where.path, find_line(self.texts[where.path], line, word) if word else line)
+
+
+def _start(sentence: str, words: int = 6) -> str:
+    """The first words of a sentence as written, commas and all."""
+    matches = list(_WORD.finditer(sentence))
+    if len(matches) <= words:
+        return sentence
+    return sentence[: matches[words - 1].end()]
+
+
+Finding = tuple[str, tuple[str, ...], str]
+
+
+def _findings(item: _Text, context: _Context, limits: Limits) -> Iterator[Finding]:
+    """(message, (the sentence it is about, the word), kind) for one text of an entry."""
+    for sentence in context.parts:
         words = _WORD.findall(sentence)
         if len(words) > limits.sentence_words:
-            start = " ".join(words[:6])
             yield (
-                f'the sentence "{start} ..." has {len(words)} words, more than'
-                f" {limits.sentence_words} - split it into two"
+                f'the sentence "{_start(sentence)} ..." has {len(words)} words, more than'
+                f" {limits.sentence_words} - split it into two",
+                (sentence,),
+                "long sentence",
             )
-    reported: set[str] = set()
-    for sentence in parts:
+    for sentence in context.parts:
         for word in _WORD.findall(sentence):
             key = _key(word)
-            if key in reported or key in explained or key in item.own_names:
+            if key in context.reported or key in context.known:
                 continue
             letters = len(word.replace("-", ""))
             if letters > limits.word_letters:
-                reported.add(key)
-                yield f'"{word}" is a very long word - use a shorter one or explain it'
+                context.reported.add(key)
+                yield (
+                    f'"{word}" is a very long word - use a shorter one or explain it',
+                    (sentence, word),
+                    "long word",
+                )
                 continue
             if not is_hard(word, limits):
                 continue
-            if _defined_in(word, parts) or _after_known(word, parts, explained):
+            if _defined_in(word, context.entry) or _after_known(word, context.entry, context.known):
                 continue
-            reported.add(key)
+            context.reported.add(key)
             yield (
                 f'"{word}" is a hard word that neither the glossary nor the text explains'
-                " - explain it in a short sentence or add it to the glossary"
+                " - explain it in a short sentence or add it to the glossary",
+                (sentence, word),
+                "hard word",
             )
     words = _WORD.findall(item.text)
     if len(words) >= limits.wstf_min_words:
@@ -175,8 +240,51 @@ def _findings(item: _Text, explained: frozenset[str], limits: Limits) -> Iterato
         if grade > limits.wstf_grade:
             yield (
                 f"the text reads like school year {grade:.1f} (Wiener Sachtextformel),"
-                f" above {limits.wstf_grade:g} - use shorter sentences and words"
+                f" above {limits.wstf_grade:g} - use shorter sentences and words",
+                (),
+                "reading level",
             )
+
+
+_JOINED = re.compile(r"^(und|oder|sowie|,)$")
+
+
+def _names(parts: list[str], known: frozenset[str]) -> frozenset[str]:
+    """Keys of the capitalised words an entry uses as names: after a common noun ("der Mond
+    Ganymed", "Weltraumbahnhof Baikonur") or listed with a name ("Ganymed und Kallisto")."""
+    names: set[str] = set()
+    for sentence in parts:
+        tokens = re.findall(r"[A-Za-zÄÖÜäöüß]+(?:-[A-Za-zÄÖÜäöüß]+)*|,", sentence)
+        for i, word in enumerate(tokens[1:], 1):
+            before = tokens[i - 1]
+            if (
+                word[:1].isupper()
+                and before[:1].isupper()
+                and (_key(before) in known or not is_hard(before))
+            ):
+                names.add(_key(word))
+        changed = True
+        while changed:  # "A, B und C": one name among them makes names of all
+            changed = False
+            for i in range(2, len(tokens)):
+                first, joint, second = tokens[i - 2], tokens[i - 1], tokens[i]
+                if not (_JOINED.match(joint) and first[:1].isupper() and second[:1].isupper()):
+                    continue
+                pair = {_key(first), _key(second)}
+                if pair & names and not pair <= names:
+                    names |= pair
+                    changed = True
+    return frozenset(names)
+
+
+def _knowledge_names(kb: KnowledgeBase) -> frozenset[str]:
+    """Keys of what the knowledge uses as names: the articles' keywords and authors."""
+    return frozenset(
+        _key(part)
+        for article in (*kb.articles, *kb.drafts)
+        for name in (*article.keywords, *article.authors)
+        for part in (name, *_WORD.findall(name))
+    )
 
 
 def _after_known(word: str, parts: list[str], explained: frozenset[str]) -> bool:

@@ -41,7 +41,7 @@ def terms_from(reading: Reading, path: Path) -> list[tuple[Term, YamlDocument, K
     for i, data in items(doc, "terms"):
         key: Key = ("terms", i)
         if isinstance(data, dict) and isinstance(data.get("term"), str):
-            reading.names["term"].append(data["term"])
+            reading.known("term", data["term"], data)
             reading.want_refs(doc, key, data, f'term "{data["term"]}"', {"see": "term"})
         item = validate(doc, data, schema.TermFile, key, label(data, "term", "term"))
         if item is None:
@@ -72,7 +72,7 @@ def sources_from(reading: Reading, path: Path) -> list[tuple[Source, YamlDocumen
     for i, data in items(doc, "sources"):
         key: Key = ("sources", i)
         if isinstance(data, dict) and isinstance(data.get("name"), str):
-            reading.names["source"].append(data["name"])
+            reading.known("source", data["name"], data)
         item = validate(doc, data, schema.SourceFile, key, label(data, "name", "source"))
         if item is None:
             continue
@@ -123,12 +123,6 @@ def article_from(reading: Reading, path: Path) -> tuple[Article, YamlDocument] |
             " - shorten it and move the rest to details",
             "warning",
         )
-    if not item.questions:
-        doc.problem(
-            ("id",),
-            f'article "{item.id}" has no example questions - add a few under "questions"',
-            "warning",
-        )
     image = None
     if item.image is not None:
         image = Image(caption=item.image.caption, credit=item.image.credit, url=item.image.url)
@@ -148,6 +142,7 @@ def article_from(reading: Reading, path: Path) -> tuple[Article, YamlDocument] |
         expires=item.expires,
         image=image,
         where=doc.where(()),
+        draft=item.draft,
     )
     texts = {"summary": (article.summary,), "details": (article.details,)}
     reading.remember(

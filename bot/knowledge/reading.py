@@ -42,6 +42,17 @@ class Reading:
     # reference to it an error too.
     names: dict[str, list[str]] = field(default_factory=lambda: {"term": [], "source": []})
     refs: list[Reference] = field(default_factory=list)
+    # Every other name an entry goes by (aliases, a source's full name) -> its canonical name,
+    # per kind, for "did you mean".
+    aliases: dict[str, dict[str, str]] = field(default_factory=lambda: {"term": {}, "source": {}})
+
+    def known(self, kind: str, name: str, data: dict[str, object]) -> None:
+        """Record an entry's name and the other names it goes by, read from the raw data."""
+        self.names[kind].append(name)
+        others = data.get("aliases")
+        for other in [*(others if isinstance(others, list) else []), data.get("full_name")]:
+            if isinstance(other, str):
+                self.aliases[kind].setdefault(other, name)
 
     def want_refs(
         self, doc: YamlDocument, key: Key, data: object, owner: str, fields: dict[str, str]

@@ -1,112 +1,147 @@
 """The knowledge file formats: one pydantic model per file kind.
 
-These models are the single definition of what moderators may write (bot.yaml's are in
-botfile.py, the field types they share in fields.py). The validator checks
+These models are the single definition of what moderators may write. The validator checks
 files against them, and the JSON Schemas under knowledge/schema/ that editors use are
-generated from them, so the two cannot drift apart.
+generated from them (bot/knowledge/editor.py), so the two cannot drift apart. bot.yaml's
+models are in botfile.py, the field types they all share in fields.py. The field
+descriptions are German: editors show them to moderators while they type.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import json
-from pathlib import Path
 from typing import Annotated
 
 from pydantic import BaseModel, Field
 
 from bot.knowledge.botfile import BotFile
-from bot.knowledge.fields import Name, Slug, Strict, Text, Url
+from bot.knowledge.fields import Day, Name, Slug, Strict, Text, Url
 
 
 class ImageFile(Strict):
     """The photo an article opens with."""
 
-    caption: Text = Field(description="What the picture shows, in one sentence.")
-    credit: Name | None = Field(None, description="Who took the photo, e.g. an agency.")
-    url: Url | None = Field(None, description="The web address of the image file.")
+    caption: Text = Field(description="Was auf dem Bild zu sehen ist, in eigenen Worten, ein Satz.")
+    credit: Name | None = Field(
+        None, description="Wer das Foto gemacht hat, z. B. eine Agentur (freiwillig)."
+    )
+    url: Url | None = Field(
+        None,
+        description="Die Adresse der Bilddatei, mit https://. Ohne sie zeigt der Bot kein Bild.",
+    )
 
 
 class ArticleFile(Strict):
     """knowledge/articles/<id>.yaml: one news article for young readers."""
 
-    id: Slug = Field(description="Lowercase letters, digits and hyphens; equals the file name.")
-    title: Name = Field(description="The headline.")
-    date: dt.date = Field(description='The "Stand" of the article, as YYYY-MM-DD.')
-    url: Url = Field(description="The web address of the full article.")
-    authors: list[Name] = Field(default_factory=list, description="Who wrote it.")
-    summary: Text = Field(description="The short, simple answer: at most 60 words.")
-    details: Text = Field(description='The longer explanation behind "Mehr erfahren".')
-    points: list[Text] = Field(default_factory=list, description="Key facts, one sentence each.")
+    id: Slug = Field(
+        description="Kleinbuchstaben, Ziffern und Bindestriche; gleich dem Dateinamen ohne .yaml."
+    )
+    title: Name = Field(description="Die Überschrift des Artikels.")
+    date: Day = Field(
+        description="„Stand“ des Artikels, JJJJ-MM-TT, höchstens heute (nicht fürs Abo)."
+    )
+    url: Url = Field(
+        description="Die Adresse des Original-Artikels (Knopf „Zum Artikel“), mit https://."
+    )
+    authors: list[Name] = Field(default_factory=list, description="Autorinnen und Autoren.")
+    summary: Text = Field(
+        description="Die kurze Antwort: höchstens 60 Wörter, 2 bis 4 kurze Sätze."
+    )
+    details: Text = Field(
+        description="Die längere Erklärung hinter „Mehr erfahren“: 80 bis 200 Wörter."
+    )
+    points: list[Text] = Field(
+        default_factory=list, description="Wichtige Fakten, je ein kurzer Satz."
+    )
     questions: list[Text] = Field(
-        default_factory=list, description="Questions readers ask that this article answers."
+        default_factory=list, description="5 bis 10 Fragen, so wie Kinder sie tippen."
     )
     keywords: list[Name] = Field(
-        default_factory=list, description="Words and names readers use for this topic."
+        default_factory=list, description="Namen und Wörter, die Leser für das Thema benutzen."
     )
     terms: list[Name] = Field(
-        default_factory=list, description="Glossary terms the article uses (their names)."
+        default_factory=list,
+        description="Glossar-Begriffe, die der Text benutzt: ihr Name im Glossar (`term`).",
     )
     sources: list[Name] = Field(
-        default_factory=list, description="Sources the article relies on (their names)."
+        default_factory=list, description="Quellen des Artikels: ihr Name in sources.yaml (`name`)."
     )
-    expires: dt.date | None = Field(
-        None, description="After this date the article is no longer news (YYYY-MM-DD)."
+    expires: Day | None = Field(
+        None,
+        description="Ab diesem Tag (JJJJ-MM-TT) keine Neuigkeit mehr (freiwillig).",
     )
-    image: ImageFile | None = Field(None, description="The photo the article opens with.")
+    image: ImageFile | None = Field(None, description="Das Foto zum Artikel: caption, url, credit.")
+    draft: bool = Field(
+        False,
+        description="true: ein Entwurf (newsbot draft), Leser sehen ihn nicht.",
+    )
 
 
 class TermFile(Strict):
     """One glossary entry."""
 
-    term: Name = Field(description="The name of the term, as it is written.")
+    term: Name = Field(description="Der Name des Begriffs; auf ihn verweisen `terms` und `see`.")
     aliases: list[Name] = Field(
-        default_factory=list, description="Other words and spellings readers type for it."
+        default_factory=list,
+        description="Andere Schreibweisen, die Leser tippen; nie ein anderes Ding.",
     )
     questions: list[Text] = Field(
-        default_factory=list, description="Questions readers ask that this entry answers."
+        default_factory=list, description="Beispiel-Fragen, deren Antwort dieser Eintrag ist."
     )
-    short: Text = Field(description="One to three short sentences: the first answer.")
-    more: Text | None = Field(None, description='More explanation behind "Mehr erfahren".')
-    link: Url = Field(description="One good page to read more, for young readers.")
-    see: list[Name] = Field(default_factory=list, description="Related glossary terms.")
+    short: Text = Field(description="1 bis 3 kurze Sätze: die erste Antwort.")
+    more: Text | None = Field(
+        None, description="Mehr Erklärung hinter „Mehr erfahren“: 2 bis 6 kurze Sätze (freiwillig)."
+    )
+    link: Url = Field(
+        description="Ein guter Link zum Weiterlesen, wenn möglich eine Seite für Kinder."
+    )
+    see: list[Name] = Field(
+        default_factory=list, description="1 bis 3 verwandte Glossar-Begriffe (ihr `term`)."
+    )
     related: list[Name] = Field(
         default_factory=list,
-        description="Words that should lead a reader here without being this entry's name"
-        " (a thing that has no entry of its own yet); the reply says so honestly.",
+        description="Wörter, die zu diesem Eintrag führen sollen, ohne sein Name zu sein (ein Ding"
+        " ohne eigenen Eintrag); die Antwort sagt das ehrlich.",
     )
-    date: dt.date | None = Field(
-        None, description='For facts that age: the date they are true for ("Stand").'
+    date: Day | None = Field(
+        None,
+        description="Für Fakten, die veralten: der Tag, für den sie stimmen („Stand“), JJJJ-MM-TT.",
     )
 
 
 class GlossaryFile(Strict):
     """knowledge/glossary.yaml or knowledge/glossary/*.yaml."""
 
-    terms: list[TermFile] = Field(description="The glossary entries.")
+    terms: list[TermFile] = Field(description="Die Einträge des Glossars.")
 
 
 class SourceFile(Strict):
     """One news source."""
 
-    name: Name = Field(description="The short name, e.g. dpa.")
-    full_name: Name = Field(description="The full name, e.g. Deutsche Presse-Agentur.")
+    name: Name = Field(
+        description="Der kurze Name, z. B. dpa. Auf ihn verweisen Artikel (`sources`)."
+    )
+    full_name: Name = Field(description="Der volle Name, z. B. Deutsche Presse-Agentur.")
     aliases: list[Name] = Field(
-        default_factory=list, description="Other names and spellings readers type."
+        default_factory=list, description="Andere Namen und Schreibweisen, die Leser tippen."
     )
-    kind: Name = Field(description="Nachrichtenagentur, Sender, Soziales Netzwerk, ...")
+    kind: Name = Field(
+        description="Was die Quelle ist: Nachrichtenagentur, Sender oder Soziales Netzwerk."
+    )
     questions: list[Text] = Field(
-        default_factory=list, description="Questions readers ask that this entry answers."
+        default_factory=list, description="Beispiel-Fragen, deren Antwort dieser Eintrag ist."
     )
-    short: Text = Field(description="One to three short sentences: the first answer.")
-    more: Text | None = Field(None, description='More explanation behind "Mehr erfahren".')
-    link: Url = Field(description="One good page to read more.")
+    short: Text = Field(description="1 bis 3 kurze Sätze: die erste Antwort.")
+    more: Text | None = Field(
+        None, description="Mehr Erklärung hinter „Mehr erfahren“: 2 bis 6 kurze Sätze (freiwillig)."
+    )
+    link: Url = Field(description="Ein guter Link zum Weiterlesen.")
 
 
 class SourcesFile(Strict):
     """knowledge/sources.yaml."""
 
-    sources: list[SourceFile] = Field(description="The news sources.")
+    sources: list[SourceFile] = Field(description="Die Quellen.")
 
 
 class SynonymsFile(Strict):
@@ -114,7 +149,7 @@ class SynonymsFile(Strict):
 
     synonyms: list[Annotated[list[Name], Field(min_length=2)]] = Field(
         default_factory=list,
-        description="Groups of words; every word of a group is read like the first one.",
+        description="Gruppen von Wörtern; jedes Wort einer Gruppe liest der Bot wie das erste.",
     )
 
 
@@ -125,25 +160,3 @@ FILE_MODELS: dict[str, type[BaseModel]] = {
     "bot": BotFile,
     "synonyms": SynonymsFile,
 }
-
-
-def json_schemas() -> dict[str, str]:
-    """The JSON Schema of each knowledge file kind, as the text of its .schema.json file."""
-    result = {}
-    for kind, model in FILE_MODELS.items():
-        schema = model.model_json_schema()
-        schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-        schema["$comment"] = "Generated from bot/schema.py by `newsbot schema`; do not edit."
-        result[f"{kind}.schema.json"] = json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
-    return result
-
-
-def write_json_schemas(directory: Path) -> list[Path]:
-    """Write every knowledge file's JSON Schema into directory; return the files written."""
-    directory.mkdir(parents=True, exist_ok=True)
-    written = []
-    for name, text in json_schemas().items():
-        path = directory / name
-        path.write_text(text, encoding="utf-8")
-        written.append(path)
-    return written

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from bot.conversation import Conversation
 from bot.engine import Engine
@@ -34,10 +34,20 @@ def _cases(engine: Engine) -> Iterator[tuple[str, str, str, Location]]:
                 yield entry.ref, f'{entry.kind} "{entry.name}"', text, where
 
 
-def self_test(engine: Engine) -> list[Problem]:
-    """Ask every example question and alias; each must be answered with its own entry."""
+def self_test(
+    engine: Engine,
+    keep: Callable[[Location], bool] | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> list[Problem]:
+    """Ask every example question and alias; each must be answered with its own entry.
+
+    keep: only the questions standing where it says yes; progress: told (done, total).
+    """
     problems = []
-    for ref, owner, text, where in _cases(engine):
+    cases = [case for case in _cases(engine) if keep is None or keep(case[3])]
+    for done, (ref, owner, text, where) in enumerate(cases, 1):
+        if progress is not None:
+            progress(done, len(cases))
         reply = engine.answer(text, Conversation())
         if reply.ref == ref:
             continue
@@ -46,6 +56,8 @@ def self_test(engine: Engine) -> list[Problem]:
                 where,
                 f'self-test: "{text}" should find {owner} but got {_label(reply)}'
                 " - make the question more specific, or add an alias or keyword",
+                "error",
+                "self-test",
             )
         )
     return problems

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import yaml
 
+from bot.knowledge.syntax import syntax_problem, tab_problems
 from bot.models import Location, Problem
 
 MAX_FILE_BYTES = 1_000_000
@@ -27,6 +28,24 @@ Data = object
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 _STR_TAG = "tag:yaml.org,2002:str"
+_BOOL_TAG = "tag:yaml.org,2002:bool"
+
+
+class _Resolver(yaml.resolver.Resolver):
+    """PyYAML's resolver with YAML 1.2's booleans: only true and false.
+
+    YAML 1.1 also reads yes, no, on and off as booleans; editors (YAML 1.2) read them as
+    text. A keyword `no` was text in the editor and a mistake for `check`: now both agree.
+    """
+
+
+_Resolver.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != _BOOL_TAG]
+    for first, resolvers in yaml.resolver.Resolver.yaml_implicit_resolvers.items()
+}
+_Resolver.add_implicit_resolver(
+    _BOOL_TAG, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
 _SAFE_TAGS = frozenset(
     "tag:yaml.org,2002:" + name
     for name in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq")
@@ -41,6 +60,12 @@ class YamlDocument:
     data: Data = None
     lines: dict[Key, int] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    text: str = ""  # the file as written, for the line of a sentence inside a value
+
+    def line_of(self, key: Key, fragment: str) -> Location:
+        """Where a fragment of the text at key begins (a sentence of a >- block, say)."""
+        where = self.where(key)
+        return Location(self.path, find_line(self.text, where.line, fragment))
 
     def where(self, key: Key) -> Location:
         """The location of the value at key, or of its nearest parent that exists."""
@@ -50,10 +75,10 @@ class YamlDocument:
                 return Location(self.path, line)
         return Location(self.path, 1)
 
-    def problem(self, key: Key, message: str, severity: str = "error") -> None:
+    def problem(self, key: Key, message: str, severity: str = "error", kind: str = "") -> None:
         """Record a problem at the value under key."""
         self.problems.append(
-            Problem(self.where(key), message, "warning" if severity == "warning" else "error")
+            Problem(self.where(key), message, "warning" if severity == "warning" else "error", kind)
         )
 
 
@@ -80,7 +105,7 @@ class _Builder:
 
     def __init__(self, doc: YamlDocument) -> None:
         self.doc = doc
-        self.resolver = yaml.resolver.Resolver()
+        self.resolver = _Resolver()
         self.scalars = yaml.constructor.SafeConstructor()
         self.stack: list[_Frame] = []
         self.root: Data = None
@@ -236,6 +261,15 @@ class _Builder:
         try:
             value: Data = self.scalars.construct_object(node)
         except (yaml.YAMLError, ValueError):
+            if tag == "tag:yaml.org,2002:timestamp":
+                self.doc.problems.append(
+                    Problem(
+                        Location(self.doc.path, line),
+                        f"{event.value} is not a day on the calendar - write a date that"
+                        " exists, as YYYY-MM-DD (e.g. 2023-09-13)",
+                    )
+                )
+                return None
             self.doc.problems.append(
                 Problem(
                     Location(self.doc.path, line),
@@ -278,6 +312,11 @@ def read_yaml(path: Path, display: str) -> YamlDocument:
             )
         )
         return doc
+    doc.text = text
+    tabs = tab_problems(text, display)
+    if tabs:
+        doc.problems.extend(tabs)
+        return doc
     if _flow_depth(text) > MAX_DEPTH:
         doc.problem((), "the structure is nested too deeply - flatten it")
         return doc
@@ -286,15 +325,7 @@ def read_yaml(path: Path, display: str) -> YamlDocument:
         for event in yaml.parse(text, Loader=_LOADER):
             builder.feed(event)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else 1
-        what = exc.problem or exc.context or "invalid YAML"
-        doc.problems.append(
-            Problem(
-                Location(display, line),
-                f"YAML syntax error: {what} - check indentation, colons and quotes",
-            )
-        )
+        doc.problems.append(syntax_problem(text, display, exc))
         return doc
     except yaml.YAMLError as exc:
         doc.problem((), f"YAML syntax error: {exc} - check the file's structure")
@@ -310,6 +341,22 @@ def read_yaml(path: Path, display: str) -> YamlDocument:
 
 
 _BRACKETS = re.compile(r"[\[\]{}]")
+
+
+def find_line(text: str, start: int, fragment: str) -> int:
+    """The line (1-based) at or after start where the fragment's first words stand; else start.
+
+    Words may be split over lines (a >- block) and quoted with escapes: the first few words
+    are matched with any whitespace or punctuation between them.
+    """
+    words = re.findall(r"\w+", fragment)[:4]
+    if not words or not text:
+        return start
+    lines = text.splitlines(keepends=True)
+    offset = sum(len(line) for line in lines[: max(0, start - 1)])
+    pattern = re.compile(r"\W+".join(re.escape(word) for word in words))
+    match = pattern.search(text, offset)
+    return text.count("\n", 0, match.start()) + 1 if match else start
 
 
 def _flow_depth(text: str) -> int:

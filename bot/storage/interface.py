@@ -9,6 +9,7 @@ StoreError, whatever the driver's own exception was.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal, Protocol
 
@@ -124,6 +125,22 @@ class SubscriptionStore(Protocol):
 
     async def count(self) -> int:
         """How many chats have a subscription."""
+        ...
+
+    async def first_seen(
+        self, articles: Sequence[tuple[str, dt.date]], now: dt.datetime
+    ) -> dict[str, str]:
+        """When the bot first saw each article (id, date) published, recording it for new ones.
+
+        The digest orders articles by these marks, whatever their `date`: a backdated article
+        is sent once, a date in the future holds back nothing. A mark is text that sorts in
+        time order: an article never seen before gets `now` (UTC, ISO 8601 with microseconds,
+        e.g. 2026-11-24T06:15:00.000000Z), and always later than every mark already kept, so
+        that no chat that has had a later article misses it. A call that finds no mark kept
+        at all (the first after an upgrade) counts every article as first seen on its date
+        (YYYY-MM-DD, at most today), the order the digest used before, so that an upgrade
+        sends nothing twice. Durable when the call returns, like every write here.
+        """
         ...
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from bot.storage.interface import StoreError
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 _SUBSCRIPTIONS_VERSION = 1  # the digest's own version before step 2, the last there was
 
 _META = "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)"
@@ -54,6 +54,16 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
             last_day TEXT NOT NULL DEFAULT '',
             last_key TEXT NOT NULL DEFAULT '')""",
         "DELETE FROM meta WHERE key = 'subscriptions_version'",
+    ),
+    3: (  # when the bot first saw each article published: the digest's order, not `date`
+        """CREATE TABLE IF NOT EXISTS articles_seen (
+            article_id TEXT PRIMARY KEY,
+            first_seen TEXT NOT NULL)""",
+        # Before this step a `date` in the future (a typo such as 2031) could move a chat's
+        # last article past every later one and hold them back for good: such a chat counts as
+        # having had today's articles, and gets every later one.
+        """UPDATE subscriptions SET last_key = date('now') || '/~'
+            WHERE last_key > date('now') || '/~'""",
     ),
 }
 

@@ -1,4 +1,5 @@
-"""The digest's subscriptions in SQLite: chat id, time, and the day and article of the last digest.
+"""The digest's subscriptions in SQLite: chat id, time, the day and article of the last digest;
+and when the bot first saw each article published (the digest's order).
 
 Nothing else about the reader is kept. Every write commits before the call returns: the
 digest records a chat right after its send and relies on it across restarts.
@@ -8,11 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
+from collections.abc import Sequence
 
 from bot.storage.interface import Subscription
 from bot.storage.sqlite.connection import Connection, in_transaction
 
 _COLUMNS = "chat_id, at, last_day, last_key"
+_MARK = "%Y-%m-%dT%H:%M:%S.%fZ"  # a first-seen time in UTC; sorts as text in time order
 
 
 class SQLiteSubscriptions:
@@ -88,6 +91,60 @@ class SQLiteSubscriptions:
             lambda db: db.execute("SELECT COUNT(*) FROM subscriptions").fetchone()
         )
         return int(row[0])
+
+    async def first_seen(
+        self, articles: Sequence[tuple[str, dt.date]], now: dt.datetime
+    ) -> dict[str, str]:
+        """When the bot first saw each article published, recording it for new ones."""
+        given = dict(articles)
+        return await self._db.write(lambda db: _first_seen(db, given, now))
+
+
+def _first_seen(
+    db: sqlite3.Connection, given: dict[str, dt.date], now: dt.datetime
+) -> dict[str, str]:
+    """In one transaction: the kept marks, new ones for articles never seen (see interface)."""
+    utc = now.astimezone(dt.UTC)
+    # The first call after the upgrade (the table is empty): what there is counts as first
+    # seen on its date, the order the digest used before, so nothing is sent twice.
+    if db.execute("SELECT 1 FROM articles_seen LIMIT 1").fetchone() is None:
+        today = utc.date()
+        db.executemany(
+            "INSERT OR IGNORE INTO articles_seen (article_id, first_seen) VALUES (?, ?)",
+            [(article_id, min(day, today).isoformat()) for article_id, day in given.items()],
+        )
+    marks: dict[str, str] = {}
+    ids = list(given)
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        marks.update(
+            db.execute(
+                "SELECT article_id, first_seen FROM articles_seen WHERE article_id IN"
+                f" ({', '.join('?' * len(chunk))})",
+                chunk,
+            ).fetchall()
+        )
+    unseen = [article_id for article_id in ids if article_id not in marks]
+    if unseen:
+        latest = db.execute("SELECT MAX(first_seen) FROM articles_seen").fetchone()[0]
+        mark = _later_than(latest, utc)
+        db.executemany(
+            "INSERT INTO articles_seen (article_id, first_seen) VALUES (?, ?)",
+            [(article_id, mark) for article_id in unseen],
+        )
+        marks.update(dict.fromkeys(unseen, mark))
+    return marks
+
+
+def _later_than(latest: str | None, now: dt.datetime) -> str:
+    """`now` as a mark, or just after the latest mark kept when the clock is behind it."""
+    mark = now.strftime(_MARK)
+    if latest is None or mark > latest:
+        return mark
+    if len(latest) == len("2026-11-24"):  # a date from the upgrade: the first moment after it
+        return f"{latest}T00:00:00.000000Z"
+    after = dt.datetime.strptime(latest, _MARK) + dt.timedelta(microseconds=1)
+    return after.strftime(_MARK)
 
 
 def _subscription(row: tuple[int, str, str, str]) -> Subscription:
