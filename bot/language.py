@@ -9,6 +9,7 @@ a name of its own ("Kardashian") rather than an everyday word ("gefährlich").
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Literal
 
 # A word this common in German (or an inflection of it) is no hard word.
 COMMON_ZIPF = 3.0
@@ -23,15 +24,21 @@ _ENDINGS = (
 )
 
 
+# The bot (matching) reads wordfreq's "small" lists: every word of Zipf 3 or more, all its
+# thresholds ask about, in about 10 MB. The readability check of `newsbot check` reads the
+# "best" (large) ones, about 90 MB more, for words right at the edge ("Zufluchtsort", 3.0).
+Wordlist = Literal["small", "best"]
+
+
 @lru_cache(maxsize=65536)
-def zipf(word: str, language: str = "de") -> float:
+def zipf(word: str, language: str = "de", wordlist: Wordlist = "small") -> float:
     """How common a word is (wordfreq's Zipf scale); loaded on first use."""
     import wordfreq
 
-    return float(wordfreq.zipf_frequency(word, language))
+    return float(wordfreq.zipf_frequency(word, language, wordlist=wordlist))
 
 
-def is_common(word: str, threshold: float = COMMON_ZIPF) -> bool:
+def is_common(word: str, threshold: float = COMMON_ZIPF, wordlist: Wordlist = "small") -> bool:
     """True if the word, or a simple inflection of it (speichere -> speichern), is common."""
     lower = word.lower()
     forms = {lower, lower + "n", lower + "en"}
@@ -39,16 +46,19 @@ def is_common(word: str, threshold: float = COMMON_ZIPF) -> bool:
         if lower.endswith(ending) and len(lower) - len(ending) >= 3:
             base = lower[: -len(ending)]
             forms.update({base, base + "en", base + "n", base + "e"})
-    return any(zipf(form) >= threshold for form in forms)
+    return any(zipf(form, "de", wordlist) >= threshold for form in forms)
 
 
-def is_compound_of_common(word: str, part_threshold: float = COMPOUND_PART_ZIPF) -> bool:
+def is_compound_of_common(
+    word: str, part_threshold: float = COMPOUND_PART_ZIPF, wordlist: Wordlist = "small"
+) -> bool:
     """True for a compound of two common words: Kleider+ordnung, Zusammen+arbeit."""
     lower = word.lower()
     for cut in range(3, len(lower) - 2):
         head, tail = lower[:cut], lower[cut:]
         heads = (head, head[:-1]) if head.endswith("s") else (head,)
-        if zipf(tail) >= part_threshold and any(zipf(h) >= part_threshold for h in heads):
+        common = zipf(tail, "de", wordlist) >= part_threshold
+        if common and any(zipf(h, "de", wordlist) >= part_threshold for h in heads):
             return True
     return False
 
@@ -59,8 +69,8 @@ def is_hard(
     """A rare word that is not a compound of two common ones (each part of a hyphenated one)."""
     return any(
         len(part) > 3
-        and not is_common(part, common)
-        and not is_compound_of_common(part, compound_part)
+        and not is_common(part, common, "best")
+        and not is_compound_of_common(part, compound_part, "best")
         for part in word.split("-")
         if part
     )

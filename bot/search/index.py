@@ -48,6 +48,9 @@ class Index:
     surface: dict[str, str] = field(default_factory=dict)
     phrases: list[str] = field(default_factory=list)
     phrase_targets: list[int] = field(default_factory=list)
+    # Per phrase its words; per word the phrases that hold it (for the subset test).
+    phrase_words: list[tuple[str, ...]] = field(default_factory=list)
+    phrases_with: dict[str, list[int]] = field(default_factory=dict)
     # Per kind of worry (bot.yaml, worries): its comfort target.
     worry_targets: dict[str, int] = field(default_factory=dict)
     # Per intent: word sets that, all present in a message, always mean that intent.
@@ -217,5 +220,9 @@ class _Builder:
         for phrase in phrases:
             folded = fold(phrase)
             if folded:
+                position = len(self.index.phrases)
                 self.index.phrases.append(folded)
                 self.index.phrase_targets.append(doc)
+                self.index.phrase_words.append(tuple(folded.split()))
+                for word in set(folded.split()):
+                    self.index.phrases_with.setdefault(word, []).append(position)

@@ -230,11 +230,13 @@ def phrase_scores(folded: str, index: Index) -> dict[int, float]:
     message = set(folded.split())
     # "was bedeutet lol" asks what a word means: no small talk.
     asks_meaning = any(stem(word) in DEFINITION_MARKERS for word in message)
-    for phrase, doc in zip(index.phrases, index.phrase_targets, strict=True):
-        words = phrase.split()
+    candidates = {p for word in message for p in index.phrases_with.get(word, ())}
+    for position in sorted(candidates):
+        words = index.phrase_words[position]
         if asks_meaning and not any(stem(word) in DEFINITION_MARKERS for word in words):
             continue
-        if set(words) <= message and all(_word_in(word, words) for word in content):
+        if message.issuperset(words) and all(_word_in(word, words) for word in content):
+            doc = index.phrase_targets[position]
             result[doc] = max(result.get(doc, 0.0), SUBSET_PHRASE_SCORE)
     for phrase, ratio, position in found:
         # Every topic word of the message must be in the phrase: "wie spaet ist es"

@@ -11,7 +11,7 @@ inside a longer word ("beängstigend") and with one typo ("beängstigent").
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from rapidfuzz.distance import DamerauLevenshtein
 
@@ -25,6 +25,8 @@ LONG_ROOT = 5
 ENDINGS = ("", "e", "en", "er", "es", "n", "s", "t")
 # A word at least this common in German is taken as written, never as a typo of a root.
 COMMON_WORD = 4.0
+# Words whose root parts are remembered, at most.
+CACHE_WORDS = 50_000
 # A message of at most this many topic words is about the reader: "Angst!", "hab angst".
 SHORT_MESSAGE = 1
 
@@ -41,6 +43,8 @@ class WorryFinder:
     arrive: frozenset[str]
     past: frozenset[str]
     roots: tuple[tuple[Worry, tuple[tuple[str, ...], ...]], ...]
+    all_parts: frozenset[str] = frozenset()
+    _cache: dict[str, frozenset[str]] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def build(cls, worries: Worries) -> WorryFinder:
@@ -62,6 +66,7 @@ class WorryFinder:
             words(worries.arrive),
             words(worries.past),
             roots,
+            frozenset(part for _, kind_roots in roots for root in kind_roots for part in root),
         )
 
     def find(
@@ -80,8 +85,9 @@ class WorryFinder:
         # ("Kommt der Krieg nach Deutschland?", not "Mischt sich Deutschland in einen Krieg ein?").
         arriving = bool(present & self.arrive)
         close = bool(present & self.near) or (arriving and bool(present & self.home))
+        found_parts = self._parts(words)
         for kind, roots in self.roots:
-            found = [root for root in roots if self._has(words, root)]
+            found = any(all(part in found_parts for part in root) for root in roots)
             if kind.needs == "self" and found and speaks_of_self:
                 return kind
             if kind.needs == "near" and close:
@@ -93,15 +99,23 @@ class WorryFinder:
                 return kind
         return None
 
-    def _has(self, words: Sequence[str], root: tuple[str, ...]) -> bool:
-        """True if every part of a root is in the message, not right after a past word."""
-        return all(self._at(words, part) for part in root)
-
-    def _at(self, words: Sequence[str], part: str) -> bool:
+    def _parts(self, words: Sequence[str]) -> set[str]:
+        """The root parts the message holds, each not right after a past word."""
+        found: set[str] = set()
         for position, word in enumerate(words):
-            if _matches(word, part) and not (position and words[position - 1] in self.past):
-                return True
-        return False
+            if position and words[position - 1] in self.past:
+                continue
+            found |= self._word_parts(word)
+        return found
+
+    def _word_parts(self, word: str) -> frozenset[str]:
+        """The root parts a word is a form of; remembered per word (messages repeat words)."""
+        parts = self._cache.get(word)
+        if parts is None:
+            parts = frozenset(part for part in self.all_parts if _matches(word, part))
+            if len(self._cache) < CACHE_WORDS:
+                self._cache[word] = parts
+        return parts
 
 
 def _matches(word: str, root: str) -> bool:
