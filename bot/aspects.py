@@ -19,12 +19,15 @@ from bot.search.analysis import analyze, is_weak, stem, verb_forms
 from bot.search.scoring import DEFINITION_MARKERS
 from bot.sentences import sentences
 
-# What a question word asks for, and words of a sentence that give it.
-CUES: dict[str, frozenset[str]] = {
-    "why": frozenset({"warum", "wieso", "weshalb", "wozu"}),
-    "when": frozenset({"wann"}),
-    "where": frozenset({"wo", "woher", "wohin"}),
-    "count": frozenset({"wieviel", "wieviele"}),
+# What a question word asks for (one word, or two in a row: "wie viele"), and words of a
+# sentence that give it; a year gives a time, a number that is no year an amount.
+CUES: dict[str, tuple[str, ...]] = {
+    "why": ("warum", "wieso", "weshalb", "wozu"),
+    "when": ("wann",),
+    "where": ("wo", "woher", "wohin"),
+    "count": ("wieviel", "wieviele", "wie viel", "wie viele", "wie vielen"),
+    "age": ("wie alt",),
+    "duration": ("wie lange", "wie lang"),
 }
 GIVES: dict[str, frozenset[str]] = {
     "why": frozenset({"weil", "deshalb", "darum", "deswegen", "grund", "gruende", "ziel"}),
@@ -33,9 +36,13 @@ GIVES: dict[str, frozenset[str]] = {
     | frozenset({"norden", "sueden", "nahe", "grenze", "kilometer", "land"}),
     "count": frozenset({"hundert", "tausend", "millionen", "milliarden", "prozent", "zwei"})
     | frozenset({"drei", "vier", "fuenf", "sechs", "sieben", "acht", "neun", "zehn", "zwoelf"}),
+    "age": frozenset({"alt", "jahre", "jahren", "jahr"}),
+    "duration": frozenset({"jahre", "jahren", "jahr", "monate", "wochen", "tage", "stunden"}),
 }
+# Words of a cue that are no aspect of their own ("alt" in "Wie alt ist Putin?").
+CUE_WORDS = frozenset({"alt", "lange", "lang"})
 _YEAR = re.compile(r"\b(1\d{3}|20\d{2})\b")
-_NUMBER = re.compile(r"\d")
+_AMOUNT = re.compile(r"\b(?!(?:1\d{3}|20\d{2})\b)\d[\d.,]*")
 # A sentence must give this much to answer: one aspect word, or what the question word asks.
 AN_ASPECT_WORD = 1.0
 A_CUE = 0.6
@@ -44,6 +51,8 @@ A_CUE = 0.6
 MAX_DEFINITION = 6
 # A word this long is also found inside a longer one ("Soldat" in "Kindersoldaten").
 INSIDE = 5
+# A noun stem at least this long at the start of a verb's stem is the verb's noun.
+DERIVED = 6
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,10 +76,9 @@ class Aspects:
     ) -> AspectNote | None:
         """The answer to the aspect words of a question (its folded words, for the question
         word), or None when the question asks nothing beyond what the entry is."""
-        strong = [word for word in aspect if not is_weak(word)]
-        cues = [cue for cue, words in CUES.items() if words & set(question)]
-        if "wie" in question and {"viel", "viele", "vielen"} & set(question):
-            cues.append("count")
+        strong = [word for word in aspect if not is_weak(word) and word not in CUE_WORDS]
+        said = " " + " ".join(question) + " "
+        cues = [cue for cue, words in CUES.items() if any(f" {w} " in said for w in words)]
         if not strong and not cues:
             return None
         best: _Sentence | None = None
@@ -81,7 +89,9 @@ class Aspects:
                 score += A_CUE
             if score > best_score:
                 best, best_score = sentence, score
-        needed = AN_ASPECT_WORD if strong else A_CUE
+        # What the question word asks for answers it even without its other words ("Wie
+        # viele Mitglieder hat die UNO?" - "193 Länder"); else one of those words is needed.
+        needed = A_CUE if cues or not strong else AN_ASPECT_WORD
         if best is None or best_score < needed:
             # A question word alone ("Warum gibt es die NATO?") or a question what the thing
             # is ("... ich weiß nicht, was das ist, kannst du es erklären?") is what the short
@@ -95,7 +105,14 @@ class Aspects:
         if keys & sentence.keys:
             return True
         root = stem(word)
-        return len(root) >= INSIDE and any(root in other for other in sentence.words)
+        if len(root) >= INSIDE and any(root in other for other in sentence.words):
+            return True
+        # A verb made of a noun: "sanktioniert" (sanktioni-) and "Sanktionen" (sanktion).
+        return any(
+            len(key) >= DERIVED and form.startswith(key)
+            for form in (stem(f) for f in verb_forms(word))
+            for key in sentence.keys
+        )
 
     def _split(self, entry: Entry) -> tuple[_Sentence, ...]:
         fields: list[tuple[str, str]]
@@ -124,8 +141,14 @@ def _defines(question: Sequence[str]) -> bool:
 
 def _gives(cue: str, sentence: _Sentence) -> bool:
     """True if the sentence gives what the question word asks for."""
-    if cue == "when" and _YEAR.search(sentence.text):
-        return True
-    if cue == "count" and _NUMBER.search(sentence.text):
-        return True
+    amount = bool(_AMOUNT.search(sentence.text) or GIVES["count"] & sentence.every)
+    if cue == "when":
+        return bool(_YEAR.search(sentence.text) or GIVES[cue] & sentence.every)
+    if cue == "count":
+        return amount
+    if cue == "age":  # "ab 13 Jahren", "1952 geboren"
+        born = bool(_YEAR.search(sentence.text)) and "geboren" in sentence.every
+        return born or (amount and bool(GIVES[cue] & sentence.every))
+    if cue == "duration":  # "für fünf Jahre"
+        return amount and bool(GIVES[cue] & sentence.every)
     return bool(GIVES[cue] & sentence.every)

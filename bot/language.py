@@ -82,7 +82,8 @@ def looks_like_name(word: str) -> bool:
     not a compound of common words: a name ("Kardashian", "Hunter"), not an aspect word."""
     german = zipf(word)
     if german < COMMON_ZIPF:
-        return not is_compound_of_common(word)
+        # A German compound of words readers know ("Wahlperiode") is no name.
+        return not is_compound_of_common(word, COMMON_ZIPF)
     return zipf(word, "en") >= german - ENGLISH_MARGIN
 
 

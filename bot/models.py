@@ -168,7 +168,7 @@ class SmallTalk:
     words: tuple[str, ...] = ()
 
 
-WorryNeed = Literal["self", "near", "nothing"]
+WorryNeed = Literal["me", "self", "near", "nothing"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,7 +177,8 @@ class Worry:
 
     words are roots found in any form and with a small typo ("beängstigent"); needs says
     what else the message must hold for them to count: words of the reader about themself
-    (self), a word that brings a danger close (near), or nothing.
+    (me), or about themself and others with them ("wir", self), a word that brings a danger
+    close (near), or nothing.
     """
 
     name: str
@@ -193,6 +194,7 @@ class Worries:
     """What tells worry from a plain question, and the kinds of worry, first match first."""
 
     self_words: tuple[str, ...] = ()
+    us: tuple[str, ...] = ()
     others: tuple[str, ...] = ()
     near: tuple[str, ...] = ()
     home: tuple[str, ...] = ()

@@ -217,8 +217,9 @@ class WorryFile(Strict):
     name: Annotated[
         str, StringConstraints(strip_whitespace=True, pattern=r"^[a-z0-9]+([-_][a-z0-9]+)*$")
     ] = Field(description="Ein Name für die Art der Sorge, z. B. danger oder sorrow.")
-    needs: Literal["self", "near", "nothing"] = Field(
-        description="Was die Nachricht außerdem braucht: self (das Kind spricht von sich),"
+    needs: Literal["me", "self", "near", "nothing"] = Field(
+        description="Was die Nachricht außerdem braucht: me (das Kind spricht von sich),"
+        " self (von sich oder von „wir“),"
         " near (ein Wort, das eine Gefahr nahe bringt, oder ein Kommen-Wort mit einem"
         " Nah-Wort) oder nothing (nichts)."
     )
@@ -243,6 +244,10 @@ class WorriesFile(Strict):
         alias="self",
         min_length=1,
         description="Wörter, mit denen ein Kind von sich spricht (ich, mir ...).",
+    )
+    us: list[Name] = Field(
+        default_factory=list,
+        description="Wörter, mit denen ein Kind von sich und anderen spricht (wir, uns).",
     )
     others: list[Name] = Field(
         default_factory=list,

@@ -182,6 +182,7 @@ def bot_from(reading: Reading, path: Path) -> BotTexts | None:
             reading.locations[("bot", f"worries.{kind.name}", j)] = where
     worries = Worries(
         self_words=tuple(item.worries.self_words),
+        us=tuple(item.worries.us),
         others=tuple(item.worries.others),
         near=tuple(item.worries.near),
         home=tuple(item.worries.home),

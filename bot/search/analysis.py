@@ -63,7 +63,8 @@ WEAK_WORDS: frozenset[str] = frozenset(
     warum weshalb wann wohin eigentlich steckt stecken hinter gleiche gleich gleiches
     stellen stelle mehr viel viele vielen wirklich immer alle jeder bald schon wieder
     bekommt bekommen zusammen stimmt stimmts brauchen braucht brauche arbeiten arbeitet
-    steht stehen funktioniert funktionieren klappt tun tut getan kommt kommen kam
+    steht stehen funktioniert funktionieren klappt tun tut getan kommt kommen kam weiter
+    kostet kosten gibt gab gelten gilt
     """.split()
 )
 

@@ -24,6 +24,12 @@ FieldKind = Literal[
 ]
 
 
+def describes(name: str) -> bool:
+    """True for a name written as one lowercase word: an adjective or a verb ("russisch",
+    "wählen") that describes its entry rather than naming it."""
+    return " " not in name.strip() and name[:1].islower()
+
+
 @dataclass(slots=True)
 class Instance:
     """One field of a target (a name, an alias, an example question): its length in stem chars."""
@@ -101,7 +107,11 @@ class Index:
         postings: dict[str, list[tuple[int, int]]] = defaultdict(list)
         text_postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
         builder = _Builder(index, postings, text_postings, field_weights, max_join)
-        term_names = {t.name: (t.name, *t.aliases) for t in kb.terms}
+        # An article's list of terms links the entities it is about, by their names (not
+        # by adjectives or verbs that describe them: "russisch" is not Russland).
+        term_names = {
+            t.name: tuple(n for n in (t.name, *t.aliases) if not describes(n)) for t in kb.terms
+        }
         for article in kb.articles:
             doc = builder.target("article", article.ref, article.title)
             builder.instance(doc, "question", article.title)
@@ -174,8 +184,7 @@ class _Builder:
         # A name written as one lowercase word is an adjective or a verb ("russisch",
         # "wählen"): it describes its entry rather than naming it.
         for name in names:
-            describer = " " not in name.strip() and name[:1].islower()
-            self.instance(doc, "describer" if describer else "name", name)
+            self.instance(doc, "describer" if describes(name) else "name", name)
 
     def instance(self, doc: int, kind: FieldKind, text: str) -> None:
         content = analyze(text).content

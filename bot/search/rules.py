@@ -73,12 +73,11 @@ def keep_personal_questions_open(found: Candidates, index: Index) -> None:
 
 def raise_worry(found: Candidates, question: Question, index: Index, worries: WorryFinder) -> None:
     """A worry in the right company comes before every answer (bot.yaml, worries)."""
-    names_an_entry = any(
-        value >= SUGGEST_THRESHOLD and index.targets[doc].is_entry
-        for doc, value in found.scores.items()
-    )
+    # A worry coming to us ("Kann das auch bei uns passieren?") counts when the message names
+    # no entry; a word it only shares with some entry's text does not name one.
+    names_an_entry = bool(found.named or found.described)
     # A question put to a person ("Was werden Sie vermissen?") is not the reader's worry.
-    kind = worries.find(question.whole, len(question.content), names_an_entry, question.personal)
+    kind = worries.find(question.whole, question.content, names_an_entry, question.personal)
     if kind is not None:
         doc = index.worry_targets[kind.name]
         found.scores[doc] = 1.0

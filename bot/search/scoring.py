@@ -59,7 +59,7 @@ MIN_TYPO_LENGTH = 5
 LONG_TYPO_LENGTH = 8
 PARTICIPLE_SIMILARITY = 0.9
 # A word at least this common in German is taken as written, never as a typo of another.
-COMMON_WORD_ZIPF = 4.0
+COMMON_WORD_ZIPF = 3.0
 
 # An article that links two or more of the entities a question names is what the question
 # is about ("Warum trifft Putin Kim?"); a question asking what a word means is not.

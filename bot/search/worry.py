@@ -37,6 +37,7 @@ class WorryFinder:
 
     worries: Worries
     self_words: frozenset[str]
+    us: frozenset[str]
     others: frozenset[str]
     near: frozenset[str]
     home: frozenset[str]
@@ -60,6 +61,7 @@ class WorryFinder:
         return cls(
             worries,
             words(worries.self_words),
+            words(worries.us),
             words(worries.others),
             words(worries.near),
             words(worries.home),
@@ -70,17 +72,23 @@ class WorryFinder:
         )
 
     def find(
-        self, words: Sequence[str], content: int, names_an_entry: bool, personal: bool = False
+        self,
+        words: Sequence[str],
+        content: Sequence[str],
+        names_an_entry: bool,
+        personal: bool = False,
     ) -> Worry | None:
         """The first kind of worry the message's folded words speak of, or None.
 
-        content is the number of topic words: a message of one ("Angst!", "hab angst") speaks
-        of the reader even without "ich"; a personal question (to "Sie") does not.
+        content are the topic words: a message of one ("Angst!", "hab angst") speaks of the
+        reader even without "ich"; a personal question (to "Sie") does not.
         """
         present = set(words)
-        speaks_of_self = bool(present & self.self_words) or content <= SHORT_MESSAGE
+        alone = len(content) <= SHORT_MESSAGE
         # "Wie kann ich jemandem helfen, der gemobbt wird?" is about someone else.
-        speaks_of_self = speaks_of_self and not present & self.others and not personal
+        elsewhere = bool(present & self.others) or personal
+        speaks_of_me = (bool(present & self.self_words) or alone) and not elsewhere
+        speaks_of_us = (speaks_of_me or bool(present & self.us)) and not elsewhere
         # "uns", "hier" bring a danger close; "Deutschland" only with a word of its coming
         # ("Kommt der Krieg nach Deutschland?", not "Mischt sich Deutschland in einen Krieg ein?").
         arriving = bool(present & self.arrive)
@@ -88,11 +96,15 @@ class WorryFinder:
         found_parts = self._parts(words)
         for kind, roots in self.roots:
             found = any(all(part in found_parts for part in root) for root in roots)
-            if kind.needs == "self" and found and speaks_of_self:
+            if kind.needs == "me" and found and speaks_of_me:
+                return kind
+            if kind.needs == "self" and found and speaks_of_us:
                 return kind
             if kind.needs == "near" and close:
                 # A danger named and brought close, or one coming to us: "Kommt der auch zu uns?"
-                coming = arriving and not names_an_entry
+                # ... but only when it says nothing else: "Wie kommen Nachrichten zu uns?"
+                said = set(content) - self.arrive - self.near
+                coming = arriving and not names_an_entry and not said
                 if found or coming:
                     return kind
             if kind.needs == "nothing" and found:
