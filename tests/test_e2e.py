@@ -501,13 +501,16 @@ def test_nothing_about_a_reader_is_kept_in_the_data_or_the_logs(tmp_path: Path, 
             offer = say("Wladimir")
             press(offer, "Nichts davon")
             say(f"Meine Mail ist {MAIL} und meine Nummer {PHONE}. Was ist ein Quasar?")
+            say(f"Was heißt {TOKEN} und {TOKEN.split(':')[1]}?")  # the bot's own token
             reasons = lambda: sorted(r[1] for r in stored(data))  # noqa: E731
-            wait(bot, fake, lambda: reasons() == ["nothing", "thumbs_down", *["unanswered"] * 2])
+            wait(bot, fake, lambda: reasons() == ["nothing", "thumbs_down", *["unanswered"] * 3])
         finally:
             assert bot.stop() == 0, bot.output()
     questions = [row[2] for row in stored(data)]
     assert "Meine Mail ist und meine Nummer . Was ist ein Quasar?" in questions
+    assert "Was heißt und ?" in questions
     secrets = [str(READER_ID), *READER_NAMES.values(), MAIL, "example.org", PHONE, "9876543"]
+    secrets += [TOKEN, TOKEN.split(":")[1]]
     files = [path for path in data.rglob("*") if path.is_file()]
     assert files  # newsbot.sqlite3 at least
     for path in files:

@@ -107,7 +107,7 @@ def build_application(
         engine,
         newsroom=admin.open_newsroom(settings, engine),
         digest=digest.open_digest(settings, store.subscriptions) if store else None,
-        recorder=Recorder(store.stats if store else None),
+        recorder=Recorder(store.stats if store else None, secrets=settings.secrets),
     )
     moderators = admin.handlers(settings.admin_ids)
     gate = Gate(flood or FloodGate(), GATE_GROUP, exempt=moderators)
