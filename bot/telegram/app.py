@@ -132,7 +132,10 @@ async def on_error(update: object, context: NewsbotContext) -> None:
     if isinstance(error, Forbidden):
         logger.info("a chat blocked the bot or removed it: %s", error)
         return
-    logger.error("handling an update failed", exc_info=error)
+    if isinstance(error, StoreError):  # a locked or full file: no bug, no traceback
+        logger.warning("handling an update failed, the database cannot be used: %s", error)
+    else:
+        logger.error("handling an update failed", exc_info=error)
     if not isinstance(update, Update) or update.effective_chat is None:
         return
     if update.inline_query is not None:
