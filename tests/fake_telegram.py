@@ -238,6 +238,7 @@ class _Fault:
     retry_after: int | None
     delay: float
     chat_id: int | None
+    until: float | None = None  # time.monotonic() after which the fault is over
 
 
 @dataclass
@@ -411,11 +412,23 @@ class FakeTelegram:
         retry_after: int | None = None,
         times: int = 1,
         chat_id: int | None = None,
+        seconds: float | None = None,
     ) -> None:
-        """The next `times` calls of a method (for one chat, if given) fail like this."""
+        """The next `times` calls of a method (for one chat, if given) fail like this; or,
+        with `seconds`, every call for that long from now (a burst of 5xx answers)."""
+        until = None if seconds is None else time.monotonic() + seconds
         with self._condition:
             self._faults.append(
-                _Fault(method, times, status, description, retry_after, 0.0, chat_id)
+                _Fault(
+                    method,
+                    times if seconds is None else 10**9,
+                    status,
+                    description,
+                    retry_after,
+                    0.0,
+                    chat_id,
+                    until,
+                )
             )
 
     def slow(
@@ -509,6 +522,8 @@ class FakeTelegram:
 
     def _take_fault(self, method: str, chat_id: Any) -> _Fault | None:
         with self._condition:
+            now = time.monotonic()
+            self._faults = [f for f in self._faults if f.until is None or f.until > now]
             for fault in self._faults:
                 if fault.method == method and fault.chat_id in (None, chat_id) and fault.times:
                     fault.times -= 1

@@ -17,7 +17,7 @@ from typing import Any
 
 from telegram import LinkPreviewOptions, Update
 from telegram.constants import ParseMode
-from telegram.error import Forbidden, InvalidToken, NetworkError, TelegramError
+from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError, TelegramError
 from telegram.ext import Application, ApplicationBuilder, Defaults
 from telegram.request import BaseRequest
 
@@ -48,7 +48,6 @@ ALLOWED_UPDATES = [
     Update.CALLBACK_QUERY,
     Update.INLINE_QUERY,
 ]
-RATE_LIMIT_RETRIES = 3  # after a 429, wait retry_after and try again this often
 # Handler groups, in the order python-telegram-bot runs them for an update.
 GATE_GROUP = -2  # flood control, before every handler
 DIGEST_GROUP = -1  # /abo and its buttons, which group 0 would take for something else
@@ -97,11 +96,7 @@ def build_application(
     if get_updates_request is not None:
         builder = builder.get_updates_request(get_updates_request)
     if rate_limiter:
-        builder = builder.rate_limiter(
-            RetryingRateLimiter(
-                max_retries=RATE_LIMIT_RETRIES, overall_max_rate=settings.rate_limit
-            )
-        )
+        builder = builder.rate_limiter(RetryingRateLimiter(overall_max_rate=settings.rate_limit))
     application = builder.build()
     application.bot_data[STATE_KEY] = Newsbot(
         engine,
@@ -131,6 +126,14 @@ async def on_error(update: object, context: NewsbotContext) -> None:
     error = context.error
     if isinstance(error, Forbidden):
         logger.info("a chat blocked the bot or removed it: %s", error)
+        return
+    if isinstance(error, NetworkError) and not isinstance(error, BadRequest):
+        # Retried already where that was safe (retry.py); another message would fare no better.
+        logger.warning(
+            "an answer did not reach Telegram, or may have (%s: %s); it is not sent again",
+            type(error).__name__,
+            error,
+        )
         return
     if isinstance(error, StoreError):  # a locked or full file: no bug, no traceback
         logger.warning("handling an update failed, the database cannot be used: %s", error)
@@ -194,6 +197,9 @@ async def _serve(settings: Settings, engine: Engine, store: Database, stop: asyn
         await stop.wait()
         logger.info("newsbot stops")
     finally:
+        limiter = application.bot.rate_limiter
+        if isinstance(limiter, RetryingRateLimiter):
+            limiter.stop()  # answers waiting for another try give up: the bot stops
         updater = application.updater
         if updater is not None and updater.running:
             await updater.stop()
