@@ -271,6 +271,8 @@ class FakeTelegram:
         self.webhook_url = ""
         self.webhook_secret: str | None = None
         self.webhook_proxy: str | None = None
+        self.webhook_answers: list[int] = []  # the webhook's HTTP status for each post
+        self._lost_answers = 0  # posts whose 200 is "lost": the update is posted again
         self._updates: list[JSON] = []
         self._update_ids = itertools.count(1000)
         self._message_ids: dict[int, itertools.count[int]] = {}
@@ -442,6 +444,12 @@ class FakeTelegram:
         """Forget every failure and slow answer still waiting to happen."""
         with self._condition:
             self._faults.clear()
+
+    def lose_webhook_answers(self, times: int = 1) -> None:
+        """The bot's answers to the next `times` webhook posts get lost on their way back:
+        Telegram posts the same update again, as it does when it hears nothing."""
+        with self._condition:
+            self._lost_answers += times
 
     def proxy_webhook_to(self, base_url: str) -> None:
         """Deliver webhook updates to base_url + the webhook's path (the TLS proxy's job)."""
@@ -911,8 +919,13 @@ class FakeTelegram:
                 try:
                     async with session.post(target, data=json.dumps(update), headers=headers) as r:
                         delivered = r.status == 200
+                        self.webhook_answers.append(r.status)
                 except aiohttp.ClientError:
                     delivered = False
+                with self._condition:
+                    if delivered and self._lost_answers:
+                        self._lost_answers -= 1
+                        continue  # the answer never arrived: the same update again
                 if delivered:
                     with self._condition:
                         if self._updates and self._updates[0] is update:
