@@ -374,6 +374,11 @@ class FakeTelegram:
         )
         return query_id
 
+    def register_query(self, query_id: str) -> None:
+        """A callback or inline query the test made itself: the bot may answer it (once)."""
+        with self._condition:
+            self._queries[query_id] = _Query(time.monotonic())
+
     def inline_query(self, user: JSON, query: str) -> str:
         """A reader types @bot <query> in some chat; returns the inline query id."""
         query_id = f"iq{next(self._query_ids)}"
@@ -726,7 +731,7 @@ class FakeTelegram:
             stored = self.messages.get(key)
         if stored is None:
             raise bad_request("message to edit not found")
-        if stored.get("from", {}).get("id") != BOT_ID:
+        if not isinstance(stored.get("from"), dict) or stored["from"].get("id") != BOT_ID:
             raise bad_request("message can't be edited")
         if "text" not in stored:
             raise bad_request("there is no text in the message to edit")

@@ -50,6 +50,7 @@ def test_an_update_as_telegram_sends_it_is_read() -> None:
         update(date="gestern"),
         update(date=None),
         update(text=42),
+        update(text="was ist \ud800"),  # a lone surrogate: JSON allows it, UTF-16 does not
         update(text=["a"]),
         update(message_id="fünf"),
         update(message_thread_id="x"),

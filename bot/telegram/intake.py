@@ -37,7 +37,12 @@ def read_update(data: object, bot: Bot) -> Update:
         update = Update.de_json(data, bot)
     except Exception as exc:  # whatever the library trips over: a date, a type, a shape
         raise Unreadable(f"{type(exc).__name__} while reading it") from None
-    _check(update)
+    try:
+        _check(update)
+    except Unreadable:
+        raise
+    except Exception as exc:  # a part missing that the checks expect
+        raise Unreadable(f"{type(exc).__name__} while checking its fields") from None
     return update
 
 
@@ -115,13 +120,14 @@ def _check(update: Update) -> None:
 def _check_message(message: Message, where: str, depth: int = 0) -> None:
     _need(_is_int(message.message_id), f"{where}.message_id")
     _need(isinstance(message.date, dt.datetime), f"{where}.date")
-    _need(_is_int(message.chat.id) and isinstance(message.chat.type, str), f"{where}.chat")
+    chat = message.chat
+    _need(chat is not None and _is_int(chat.id) and isinstance(chat.type, str), f"{where}.chat")
     _need(message.message_thread_id is None or _is_int(message.message_thread_id), where)
     if message.from_user is not None:
         _check_user(message.from_user, f"{where}.from")
     for name in ("text", "caption"):
         value = getattr(message, name)
-        _need(value is None or isinstance(value, str), f"{where}.{name}")
+        _need(value is None or (isinstance(value, str) and _unicode(value)), f"{where}.{name}")
     for entity in (*message.entities, *message.caption_entities):
         _check_entity(entity, where)
     replied = message.reply_to_message
@@ -139,6 +145,16 @@ def _check_entity(entity: MessageEntity, where: str) -> None:
 def _check_user(user: object, where: str) -> None:
     _need(_is_int(getattr(user, "id", None)), where)
     _need(isinstance(getattr(user, "username", None), str | None), f"{where}.username")
+
+
+def _unicode(text: str) -> bool:
+    """True unless the text holds a lone surrogate (JSON allows "\\ud800", Unicode does
+    not), which entities, counted in UTF-16, cannot be read from."""
+    try:
+        text.encode("utf-16-le")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _need(fine: bool, field: str) -> None:
