@@ -156,3 +156,34 @@ async def test_a_refused_token_ends_the_poller(status: int) -> None:
     poller.transport = telegram(answers, [])
     with pytest.raises(Fatal, match="no longer accepts TELEGRAM_BOT_TOKEN"):
         await asyncio.wait_for(poller.run(asyncio.Event()), 5)
+
+
+async def test_the_poller_tries_again_after_what_telegram_may_recover_from(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    queue: asyncio.Queue[object] = asyncio.Queue()
+    stop = asyncio.Event()
+    asked: list[dict[str, Any]] = []
+    answers = [
+        httpx.Response(502, text="<html>Bad Gateway</html>"),
+        httpx.Response(409, json={"ok": False, "description": "Conflict: terminated by other"}),
+        httpx.Response(
+            429, json={"ok": False, "description": "Too Many", "parameters": {"retry_after": 0}}
+        ),
+        httpx.Response(500, json={"ok": False, "description": "Internal Server Error"}),
+        httpx.Response(200, json={"ok": True, "result": [update(20)]}),
+    ]
+    intake = Intake(BOT, queue, RecentUpdates())
+    poller = Poller(URL, intake, [], transport=telegram(answers, asked), first_pause=0.01)
+    running = asyncio.create_task(poller.run(stop))
+    await asyncio.wait_for(queue.get(), 5)
+    stop.set()
+    await running
+    failures = [r.getMessage() for r in caplog.records if "getting updates failed" in r.message]
+    assert [line.split(": ", 1)[1] for line in failures] == [
+        "HTTP 502, and the answer is no JSON object",
+        "409 Conflict: terminated by other",
+        "429 Too Many",
+        "500 Internal Server Error",
+    ]
+    assert all("trying again in 0.0" in line for line in failures)  # pauses grow from 0.01

@@ -53,12 +53,14 @@ class Poller:
         allowed_updates: Sequence[str],
         poll_seconds: int = POLL_SECONDS,
         transport: httpx.AsyncBaseTransport | None = None,
+        first_pause: float = FIRST_PAUSE,
     ) -> None:
         self.url = f"{base_url}/getUpdates"
         self.intake = intake
         self.allowed_updates = list(allowed_updates)
         self.poll_seconds = poll_seconds
         self.transport = transport  # tests answer in process
+        self.first_pause = first_pause
         self.offset = 0  # the first update not taken yet (0: whatever Telegram holds)
 
     async def run(self, stop: asyncio.Event) -> None:
@@ -79,7 +81,7 @@ class Poller:
                 try:
                     updates = poll.result()
                 except PollFailed as exc:
-                    pause = min(MAX_PAUSE, pause * 1.5 or FIRST_PAUSE)
+                    pause = min(MAX_PAUSE, pause * 1.5 or self.first_pause)
                     wait = max(pause, exc.retry_after or 0.0)
                     logger.warning("getting updates failed, trying again in %.1f s: %s", wait, exc)
                     with suppress(TimeoutError):
