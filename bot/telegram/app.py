@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 import signal
 from typing import Any
 
@@ -42,10 +41,6 @@ from bot.telegram.state import Newsbot
 from bot.telegram.webhook import WebhookServer
 
 logger = logging.getLogger(__name__)
-
-# Opt in to python-telegram-bot's coming behaviour (time periods as timedelta): otherwise
-# every RetryAfter (HTTP 429) emits a deprecation warning. We read none of those attributes.
-os.environ.setdefault("PTB_TIMEDELTA", "true")
 
 ALLOWED_UPDATES = [
     Update.MESSAGE,

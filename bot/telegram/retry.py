@@ -36,8 +36,9 @@ from telegram.ext import BaseRateLimiter
 
 logger = logging.getLogger(__name__)
 
-# python-telegram-bot's coming behaviour (time periods as timedelta), as in app.py: without
-# it, every RetryAfter warns that its int retry_after is deprecated.
+# Opt in to python-telegram-bot's coming behaviour (time periods as timedelta): without it,
+# every RetryAfter (HTTP 429) warns that its int retry_after is deprecated. Set on import,
+# before the application (app.py imports this module) can meet a 429.
 os.environ.setdefault("PTB_TIMEDELTA", "true")
 
 Result = bool | dict[str, Any] | list[dict[str, Any]]
