@@ -51,12 +51,15 @@ eval: $(STAMP)
 		--min-accuracy 0.95 --max-wrong 0.02
 
 # A short fuzz run keeps benchmarks/fuzz.py working and finds crashes; it judges no timing
-# (shared machines are noisy). `make fuzz` runs all 100,000 with the 50 ms target.
+# (shared machines are noisy). `make fuzz` runs all 100,000 with the 50 ms target, and
+# 100,000 updates with hostile field values through the intake and the handlers.
 fuzz-smoke: $(STAMP)
-	$(BIN)/python benchmarks/fuzz.py --count 3000 --cli 500 --handlers 1000 --max-ms 0
+	$(BIN)/python benchmarks/fuzz.py --count 3000 --cli 500 --handlers 1000 --hostile 1000 \
+		--max-ms 0
 
 fuzz: $(STAMP)
-	$(BIN)/python benchmarks/fuzz.py --count 100000 --cli 5000 --handlers 100000
+	$(BIN)/python benchmarks/fuzz.py --count 100000 --cli 5000 --handlers 100000 \
+		--hostile 100000
 
 # The matching benchmark (docs/benchmarks.md, section Matching): synthetic knowledge of each
 # size in bench-out/ (ignored by git), then newsbot against naive rapidfuzz and BM25.

@@ -10,7 +10,7 @@ Three ways in, all in one run so the ratios compare like with like:
   in process by a request class that returns a canned result (no network, no rate limiter);
 * polling and webhook: the real `newsbot run` process against the fake Bot API of the test
   tree on 127.0.0.1. Answers to inline queries are not rate limited, messages are: Telegram
-  allows about 30 messages a second per bot, and AIORateLimiter keeps the bot below that.
+  allows about 30 messages a second per bot, and the rate limiter keeps the bot below that.
 """
 
 from __future__ import annotations
@@ -293,12 +293,12 @@ def report(results: dict[str, Any]) -> str:
         row(
             "polling, questions",
             results["polling_questions"],
-            "sendMessage: kept at Telegram's ~30 messages/s by AIORateLimiter",
+            "sendMessage: kept at Telegram's ~30 messages/s by the rate limiter",
         ),
         row(
             "webhook, questions",
             results["webhook_questions"],
-            "sendMessage: kept at Telegram's ~30 messages/s by AIORateLimiter",
+            "sendMessage: kept at Telegram's ~30 messages/s by the rate limiter",
         ),
         "",
         f"Target: at least 1,000 updates/s through the handlers on one core:"

@@ -6,11 +6,11 @@ long readers wait for an answer meanwhile.
     .venv/bin/python -m benchmarks.bench_digest --subscribers 50 # a smoke run (make test)
 
 The real `newsbot run` process against the fake Bot API of the test tree on 127.0.0.1, with
-python-telegram-bot's AIORateLimiter at its defaults (Telegram allows about 30 messages a
-second per bot) - NEWSBOT_RATE_LIMIT stays unset. The subscriptions are written to the data
-directory beforehand, with one article newer than every subscriber's last digest, and the
-bot's clock (NEWSBOT_CLOCK_START) starts just after their time, so the first check sends
-everything. While the digest runs, a reader asks a question every few seconds.
+the bot's rate limiter (bot/telegram/retry.py) at its defaults (Telegram allows about 30
+messages a second per bot) - NEWSBOT_RATE_LIMIT stays unset. The subscriptions are written
+to the data directory beforehand, with one article newer than every subscriber's last
+digest, and the bot's clock (NEWSBOT_CLOCK_START) starts just after their time, so the
+first check sends everything. While the digest runs, a reader asks a question every few seconds.
 """
 
 from __future__ import annotations
@@ -215,7 +215,7 @@ def report(result: Result, started: str, where: str) -> str:
         "",
         f"- Machine: {where}",
         f"- Python {platform.python_version()}, python-telegram-bot {telegram.__version__}",
-        "- The real `newsbot run` against the fake Bot API on 127.0.0.1, AIORateLimiter at its"
+        "- The real `newsbot run` against the fake Bot API on 127.0.0.1, the rate limiter at its"
         f" defaults (NEWSBOT_RATE_LIMIT unset), {CONCURRENCY} digests in flight",
         f"- The bot's log: `{result.run_line}`",
         "",

@@ -1,6 +1,7 @@
 """Fuzz the answering engine with generated questions: crashes (target 0), slowest (< 50 ms).
 
 Usage: python benchmarks/fuzz.py [--count 100000] [--seed 1] [--kb DIR] [--cli N] [--handlers N]
+                                 [--hostile N]
 
 Questions are generated from a seed: knowledge words with typos, random Unicode (lone
 surrogates, combining marks, right-to-left and zero-width characters, emoji sequences),
@@ -9,7 +10,9 @@ through the same path as `newsbot ask --json`, timed, and checked for a valid re
 --cli N also pipes N of them through a real `newsbot ask --json` process, and --handlers N
 sends N of them as Telegram messages through the bot's handlers (Application.process_update)
 to the strict fake Bot API of the test tree, which refuses invalid HTML, texts over 4096
-characters and callback data over 64 bytes as Telegram does.
+characters and callback data over 64 bytes as Telegram does. --hostile N sends N updates
+with hostile field values (dates, ids, lengths, types; benchmarks/hostile.py) through the
+bot's intake and handlers: the target is 0 crashes and 0 stalls.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.hostile import run_hostile  # noqa: E402
 from bot.engine import Engine  # noqa: E402
 from bot.models import Reply  # noqa: E402
 from bot.search.analysis import fold  # noqa: E402
@@ -233,6 +237,9 @@ def main() -> int:
     parser.add_argument("--cli", type=int, default=2000, help="questions through the CLI too")
     parser.add_argument("--handlers", type=int, default=2000, help="questions through Telegram")
     parser.add_argument(
+        "--hostile", type=int, default=2000, help="updates with hostile field values"
+    )
+    parser.add_argument(
         "--max-ms", type=float, default=50.0, help="slowest allowed; 0: report, do not judge"
     )
     args = parser.parse_args()
@@ -242,6 +249,7 @@ def main() -> int:
     outcome = run_engine(engine, texts)
     cli_problems = run_cli(args.kb, texts[: args.cli]) if args.cli else []
     handlers = asyncio.run(run_handlers(engine, texts[: args.handlers]))
+    hostile = asyncio.run(run_hostile(engine, args.hostile, args.seed))
     worst_ms = outcome.slowest[0][0] * 1000 if outcome.slowest else 0.0
     print(f"fuzz: {outcome.count} questions in {outcome.seconds:.1f} s through the engine,")
     print(f"      {min(args.cli, len(texts))} through `newsbot ask --json`,")
@@ -267,8 +275,25 @@ def main() -> int:
         print(f"      CLI {problem}")
     for text, problem in handlers.crashes[:10]:
         print(f"      TELEGRAM {problem}: {text[:80]!r}")
+    print(
+        f"      {hostile.count} updates with hostile fields in {hostile.seconds:.1f} s:"
+        f" {hostile.skipped} skipped as unreadable, {hostile.repeated} as repeats,"
+        f" {hostile.handled} handled"
+        f" ({hostile.refused} calls refused by Telegram for what the update said);"
+        f" crashes: {len(hostile.crashes)}, stalls: {len(hostile.stalls)},"
+        f" slowest {hostile.slowest * 1000:.0f} ms"
+    )
+    for update, problem in (hostile.crashes + hostile.stalls)[:10]:
+        print(f"      HOSTILE {problem[:200]}: {update[:160]}")
     too_slow = args.max_ms > 0 and worst_ms >= args.max_ms
-    failed = outcome.crashes or cli_problems or handlers.crashes or too_slow
+    failed = (
+        outcome.crashes
+        or cli_problems
+        or handlers.crashes
+        or hostile.crashes
+        or hostile.stalls
+        or too_slow
+    )
     return 1 if failed else 0
 
 

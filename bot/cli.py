@@ -102,7 +102,7 @@ def cmd_run(args: argparse.Namespace, settings: Settings, out: TextIO, err: Text
 
     try:
         telegram_app.run(settings, engine)
-    except telegram_app.StartError as exc:
+    except telegram_app.RunError as exc:
         print(f"newsbot: {redact(str(exc), settings.secrets)}", file=err)
         return 1
     return 0

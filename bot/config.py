@@ -36,7 +36,7 @@ DEFAULT_API_BASE_URL = "https://api.telegram.org/bot"
 DEFAULT_WEBHOOK_LISTEN = "127.0.0.1"
 DEFAULT_WEBHOOK_PORT = 8443
 DEFAULT_DIGEST_CHECK_SECONDS = 60.0
-# Telegram allows about 30 messages a second per bot; python-telegram-bot's AIORateLimiter
+# Telegram allows about 30 messages a second per bot; the rate limiter (telegram/retry.py)
 # keeps the bot below that. Only tests raise it (NEWSBOT_RATE_LIMIT), to send 1,000 digests
 # in seconds; the benchmark measures the default.
 DEFAULT_RATE_LIMIT = 30.0

@@ -6,6 +6,12 @@ and everything else lives here, testable with a fake clock and a list: who is du
 hours, what is new for each chat, and recording each chat right after its send, so that a
 restart in the middle of a run neither repeats nor skips anyone. The subscriptions are a
 SubscriptionStore of bot.storage, awaited: the database never holds the event loop.
+
+A database that cannot be written (a full disk, a file locked for longer than the busy
+timeout) stops the run at its first error, and the log says so once. What Telegram accepted
+but the database could not record is kept in memory and written before anything else at the
+next run; until that succeeds nothing is sent. So a digest is never sent twice because its
+record failed (only a crash while such records wait in memory can repeat one).
 """
 
 from __future__ import annotations
@@ -29,7 +35,7 @@ from bot.schedule import (
     in_quiet_hours,
     parse_time,
 )
-from bot.storage.interface import Subscription, SubscriptionStore
+from bot.storage.interface import StoreError, Subscription, SubscriptionStore
 
 logger = logging.getLogger(__name__)
 
@@ -89,6 +95,17 @@ class RunReport:
     quiet: bool = False  # stopped (or never started) because of the quiet hours
     interrupted: bool = False  # stopped because the bot stops
     busy: bool = False  # another run was still going
+    store_failed: bool = False  # stopped because the database could not be used
+
+    @property
+    def stopped(self) -> bool:
+        """True if the run stopped before every due chat had its turn."""
+        return self.quiet or self.interrupted or self.store_failed
+
+
+# What the database still has to be told about a chat: its digest was sent (the day and the
+# newest article), or None: the chat is gone and its subscription must be deleted.
+Unwritten = tuple[dt.date, str] | None
 
 
 class Digest:
@@ -110,6 +127,9 @@ class Digest:
         self.running = False
         self._attempts: dict[tuple[int, dt.date], int] = {}
         self._was_quiet = False
+        # Writes the database refused, by chat, written first at the next run.
+        self.unwritten: dict[int, Unwritten] = {}
+        self._store_broken = False  # the database failed and the log said so
 
     # ---- what readers do ----------------------------------------------------------------
 
@@ -226,7 +246,15 @@ class Digest:
             return report
         day = now.date()
         self._attempts = {key: n for key, n in self._attempts.items() if key[1] == day}
-        due = await self.subscriptions.due(now)
+        try:
+            await self._write_unwritten()
+            due = await self.subscriptions.due(now)
+        except StoreError as exc:
+            self._store_failed(exc, report)
+            return report  # nothing sent: the log said so when the database first failed
+        if self._store_broken:
+            self._store_broken = False
+            logger.warning("the database can be written again: the digest goes on")
         report.due = len(due)
         if not due:
             return report
@@ -238,15 +266,27 @@ class Digest:
 
         async def worker() -> None:
             for subscription in queue:  # shared by the workers: each chat is taken once
+                if report.stopped:
+                    return
                 if not keep_going():
                     report.interrupted = True
                     return
                 if self._quiet_now(self.clock()):
                     report.quiet = True
                     return
-                await self._one(subscription, now, engine, (articles, marks), digests, send, report)
+                try:
+                    await self._one(
+                        subscription, now, engine, (articles, marks), digests, send, report
+                    )
+                except StoreError as exc:
+                    self._store_failed(exc, report)
+                except Exception:  # a bug: stop here, but let the other sends in flight end
+                    logger.exception("the digest run failed; the rest stay due")
+                    report.interrupted = True
 
-        async with asyncio.TaskGroup() as workers:  # an error stops them all; the rest stay due
+        # Workers end on their own (an error sets report.stopped): none is cancelled in the
+        # middle of a send, which Telegram may have accepted before its record was written.
+        async with asyncio.TaskGroup() as workers:
             for _ in range(min(self.concurrency, len(due))):
                 workers.create_task(worker())
         logger.info(
@@ -257,9 +297,41 @@ class Digest:
             report.nothing_new,
             report.gone,
             report.failed,
-            " - stopped early, the rest stay due" if report.quiet or report.interrupted else "",
+            " - stopped early, the rest stay due" if report.stopped else "",
         )
         return report
+
+    async def _write_unwritten(self) -> None:
+        """Write what the database refused in earlier runs; StoreError if it still cannot."""
+        for chat_id, unwritten in list(self.unwritten.items()):
+            if unwritten is None:
+                await self.subscriptions.unsubscribe(chat_id)
+            else:
+                await self.subscriptions.mark_sent(chat_id, *unwritten)
+            del self.unwritten[chat_id]
+
+    async def _write(self, chat_id: int, unwritten: Unwritten) -> None:
+        """Record a chat's digest (or delete a gone chat); kept in memory if the database
+        refuses, and StoreError raised to stop the run."""
+        try:
+            if unwritten is None:
+                await self.subscriptions.unsubscribe(chat_id)
+            else:
+                await self.subscriptions.mark_sent(chat_id, *unwritten)
+        except StoreError:
+            self.unwritten[chat_id] = unwritten
+            raise
+
+    def _store_failed(self, error: StoreError, report: RunReport) -> None:
+        """Stop the run; say so in the log the first time, not at every check after it."""
+        report.store_failed = True
+        if not self._store_broken:
+            self._store_broken = True
+            logger.error(
+                "the database cannot be written (%s): no digest is sent until it can, and"
+                " those sent but not recorded are kept in memory and never sent again",
+                error,
+            )
 
     async def _one(
         self,
@@ -285,8 +357,8 @@ class Digest:
         articles, marks = seen
         fresh = new_articles(articles, subscription.last_key, marks)
         if not fresh:
-            await self.subscriptions.mark_sent(chat_id, day, subscription.last_key)
             report.nothing_new += 1
+            await self._write(chat_id, (day, subscription.last_key))
             return
         ids = tuple(article.id for article in fresh)
         reply = digests.get(ids)
@@ -301,11 +373,11 @@ class Digest:
             # Recorded at once. The window left: a crash after Telegram accepted the message
             # and before this line, at most `concurrency` chats; they get the digest again
             # after a restart. A repeat is better than a reader who is skipped.
-            await self.subscriptions.mark_sent(chat_id, day, article_key(fresh[0], marks))
             report.sent += 1
+            await self._write(chat_id, (day, article_key(fresh[0], marks)))
         elif outcome == "gone":
-            await self.subscriptions.unsubscribe(chat_id)
             report.gone += 1
+            await self._write(chat_id, None)
         else:
             report.failed += 1
             attempts = self._attempts.get((chat_id, day), 0) + 1
@@ -313,7 +385,7 @@ class Digest:
             if attempts >= self.max_attempts:
                 # Give up for today, keeping last_key: tomorrow's digest has these articles.
                 logger.warning("a digest failed %d times; the chat gets it tomorrow", attempts)
-                await self.subscriptions.mark_sent(chat_id, day, subscription.last_key)
+                await self._write(chat_id, (day, subscription.last_key))
 
     def _quiet_now(self, now: dt.datetime) -> bool:
         """True in the quiet hours; logs once when they begin and once when they end."""

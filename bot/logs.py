@@ -14,7 +14,14 @@ from collections.abc import Iterable, Sequence
 REDACTED = "[redacted]"
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 # Libraries that log every request (httpx with the URL, which holds the token) stay quiet.
-QUIET_LOGGERS = ("httpx", "httpcore", "tornado.access", "apscheduler", "aiohttp.access")
+QUIET_LOGGERS = (
+    "httpx",
+    "httpcore",
+    "tornado.access",
+    "tornado.general",  # a line with the client's address for every oversized request
+    "apscheduler",
+    "aiohttp.access",
+)
 # python-telegram-bot logs whole updates and API calls at DEBUG: readers' names, usernames
 # and messages. Never below INFO, so that even a DEBUG log holds nothing about a reader.
 PRIVATE_LOGGERS = ("telegram",)

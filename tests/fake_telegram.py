@@ -238,6 +238,7 @@ class _Fault:
     retry_after: int | None
     delay: float
     chat_id: int | None
+    until: float | None = None  # time.monotonic() after which the fault is over
 
 
 @dataclass
@@ -270,6 +271,8 @@ class FakeTelegram:
         self.webhook_url = ""
         self.webhook_secret: str | None = None
         self.webhook_proxy: str | None = None
+        self.webhook_answers: list[int] = []  # the webhook's HTTP status for each post
+        self._lost_answers = 0  # posts whose 200 is "lost": the update is posted again
         self._updates: list[JSON] = []
         self._update_ids = itertools.count(1000)
         self._message_ids: dict[int, itertools.count[int]] = {}
@@ -436,6 +439,11 @@ class FakeTelegram:
         )
         return query_id
 
+    def register_query(self, query_id: str) -> None:
+        """A callback or inline query the test made itself: the bot may answer it (once)."""
+        with self._condition:
+            self._queries[query_id] = _Query(time.monotonic())
+
     def inline_query(self, user: JSON, query: str) -> str:
         """A reader types @bot <query> in some chat; returns the inline query id."""
         query_id = f"iq{next(self._query_ids)}"
@@ -476,11 +484,23 @@ class FakeTelegram:
         retry_after: int | None = None,
         times: int = 1,
         chat_id: int | None = None,
+        seconds: float | None = None,
     ) -> None:
-        """The next `times` calls of a method (for one chat, if given) fail like this."""
+        """The next `times` calls of a method (for one chat, if given) fail like this; or,
+        with `seconds`, every call for that long from now (a burst of 5xx answers)."""
+        until = None if seconds is None else time.monotonic() + seconds
         with self._condition:
             self._faults.append(
-                _Fault(method, times, status, description, retry_after, 0.0, chat_id)
+                _Fault(
+                    method,
+                    times if seconds is None else 10**9,
+                    status,
+                    description,
+                    retry_after,
+                    0.0,
+                    chat_id,
+                    until,
+                )
             )
 
     def slow(
@@ -494,6 +514,12 @@ class FakeTelegram:
         """Forget every failure and slow answer still waiting to happen."""
         with self._condition:
             self._faults.clear()
+
+    def lose_webhook_answers(self, times: int = 1) -> None:
+        """The bot's answers to the next `times` webhook posts get lost on their way back:
+        Telegram posts the same update again, as it does when it hears nothing."""
+        with self._condition:
+            self._lost_answers += times
 
     def proxy_webhook_to(self, base_url: str) -> None:
         """Deliver webhook updates to base_url + the webhook's path (the TLS proxy's job)."""
@@ -574,6 +600,8 @@ class FakeTelegram:
 
     def _take_fault(self, method: str, chat_id: Any) -> _Fault | None:
         with self._condition:
+            now = time.monotonic()
+            self._faults = [f for f in self._faults if f.until is None or f.until > now]
             for fault in self._faults:
                 if fault.method == method and fault.chat_id in (None, chat_id) and fault.times:
                     fault.times -= 1
@@ -768,7 +796,7 @@ class FakeTelegram:
             stored = self.messages.get(key)
         if stored is None:
             raise bad_request("message to edit not found")
-        if stored.get("from", {}).get("id") != BOT_ID:
+        if not isinstance(stored.get("from"), dict) or stored["from"].get("id") != BOT_ID:
             raise bad_request("message can't be edited")
         if "text" not in stored:
             raise bad_request("there is no text in the message to edit")
@@ -961,8 +989,13 @@ class FakeTelegram:
                 try:
                     async with session.post(target, data=json.dumps(update), headers=headers) as r:
                         delivered = r.status == 200
+                        self.webhook_answers.append(r.status)
                 except aiohttp.ClientError:
                     delivered = False
+                with self._condition:
+                    if delivered and self._lost_answers:
+                        self._lost_answers -= 1
+                        continue  # the answer never arrived: the same update again
                 if delivered:
                     with self._condition:
                         if self._updates and self._updates[0] is update:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import inspect
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -17,7 +17,7 @@ from bot.engine import Engine
 from bot.models import Article, Reply
 from bot.schedule import TIMEZONE, clock_from
 from bot.storage.backend import open_database
-from bot.storage.interface import Database
+from bot.storage.interface import Database, StoreError, Subscription, SubscriptionStore
 
 MORNING = dt.datetime(2026, 11, 24, 7, 16, tzinfo=TIMEZONE)
 
@@ -352,6 +352,77 @@ async def test_a_chat_that_ends_its_subscription_during_a_run_gets_nothing(
     telegram.before_send = lambda chat_id: chat_id == 1 and digest.unsubscribe(engine, 20)
     await digest.run(lambda: engine, telegram.send)
     assert telegram.chats() == list(range(1, 20))
+
+
+class FullDisk:
+    """Subscriptions whose writes fail while `full` is set, as on a full disk (reads work)."""
+
+    def __init__(self, store: SubscriptionStore, writes_before_full: int) -> None:
+        self.store = store
+        self.writes_left = writes_before_full
+        self.full = False
+
+    def _write(self) -> None:
+        if self.writes_left <= 0:
+            self.full = True
+        if self.full:
+            raise StoreError("database or disk is full")
+        self.writes_left -= 1
+
+    async def subscribe(self, chat_id: int, at: dt.time, last_key: str) -> None:
+        self._write()
+        await self.store.subscribe(chat_id, at, last_key)
+
+    async def unsubscribe(self, chat_id: int) -> bool:
+        self._write()
+        return await self.store.unsubscribe(chat_id)
+
+    async def get(self, chat_id: int) -> Subscription | None:
+        return await self.store.get(chat_id)
+
+    async def due(self, now: dt.datetime) -> list[Subscription]:
+        return await self.store.due(now)
+
+    async def first_seen(
+        self, articles: Sequence[tuple[str, dt.date]], now: dt.datetime
+    ) -> dict[str, str]:
+        self._write()
+        return await self.store.first_seen(articles, now)
+
+    async def mark_sent(self, chat_id: int, day: dt.date, last_key: str) -> None:
+        self._write()
+        await self.store.mark_sent(chat_id, day, last_key)
+
+    async def count(self) -> int:
+        return await self.store.count()
+
+
+@pytest.mark.parametrize("gone", [(), (3, 5, 7)])
+async def test_a_full_disk_stops_the_run_and_no_digest_is_sent_twice(
+    database: Database,
+    fresh: tuple[Engine, Article],
+    caplog: pytest.LogCaptureFixture,
+    gone: tuple[int, ...],
+) -> None:
+    engine, _ = fresh
+    await subscribed(database, range(1, 41), dt.time(7, 15), "")
+    disk = FullDisk(database.subscriptions, writes_before_full=4)
+    digest = Digest(disk, clock=Clock())
+    telegram = Telegram(seconds=0.01, outcomes=dict.fromkeys(gone, "gone"))
+    first = await digest.run(lambda: engine, telegram.send)  # raised and ended the run before
+    assert first.store_failed and first.stopped
+    assert len(telegram.sent) < 4 + digest.concurrency  # the run stopped at the first error
+    for _ in range(3):  # the disk stays full: every check, nothing is sent
+        before = len(telegram.sent)
+        assert (await digest.run(lambda: engine, telegram.send)).store_failed
+        assert len(telegram.sent) == before
+    disk.full, disk.writes_left = False, 10**6  # space again: the rest, and no one twice
+    assert not (await digest.run(lambda: engine, telegram.send)).stopped
+    assert telegram.chats() == [chat for chat in range(1, 41) if chat not in gone]
+    assert await database.subscriptions.due(MORNING) == []
+    assert await database.subscriptions.count() == 40 - len(gone)
+    assert caplog.text.count("the database cannot be written") == 1
+    assert caplog.text.count("the database can be written again") == 1
 
 
 def test_the_testing_clock_starts_where_told_and_runs_on() -> None:

@@ -270,7 +270,7 @@ def test_a_sticker_gets_a_playful_reply(polling: Running) -> None:
         (112, 429, "Too Many Requests: retry after 1", 1, 1, "Sanktionen"),
         (113, 500, "Internal Server Error", None, 1, "Sanktionen"),
         (116, 502, "Bad Gateway", None, 2, "Sanktionen"),
-        (117, 500, "Internal Server Error", None, 3, "Oh, da ist"),
+        (117, 500, "Internal Server Error", None, 3, "Sanktionen"),  # given up before issue 17
     ],
 )
 def test_a_telegram_error_never_stops_the_bot(
@@ -301,27 +301,27 @@ def test_a_telegram_error_never_stops_the_bot(
         retried = calls[1]
         assert retried.ok and retried.params == failed.params
         assert retried.at - failed.at >= 1
-    if status >= 500 and first == "Sanktionen":  # tried again, after a pause, and it arrived
+    if status >= 500:  # tried again, after growing pauses, and it arrived
         retried = calls[times]
         assert retried.ok and retried.params == failed.params
-        assert retried.at - failed.at >= 0.5
-    if status >= 500 and first != "Sanktionen":  # 1 + 2 tries, then given up
-        assert "sendMessage failed 3 times, giving up: NetworkError" in polling.bot.output()
-        assert [text_of(c)[:10] for c in calls] == ["Sanktionen"] * 3 + ["Oh, da ist", "Völkerrech"]
+        assert retried.at - failed.at >= 0.5 * (2**times - 1)
     if status == 403:  # a reader who blocked the bot is no error worth a traceback
         assert "a chat blocked the bot or removed it" in polling.bot.output()
 
 
-def test_a_slow_telegram_times_out_and_the_answer_is_sent_again(polling: Running) -> None:
+def test_a_read_timeout_is_not_sent_again_and_the_bot_goes_on(polling: Running) -> None:
+    # Telegram may have delivered a message whose answer timed out: sending it again could
+    # show the reader the answer twice (issue 15's rule; before issue 17 it was sent again).
     polling.fake.slow("sendMessage", 6.0, chat_id=114)  # longer than the 5 s read timeout
-    (reply,) = polling.ask(114, QUESTION, timeout=15)
-    assert text_of(reply).startswith("Sanktionen")
-    gave_up, retried = polling.fake.recorded("sendMessage", 114)
+    polling.fake.send_text(polling.fake.private_chat(114), QUESTION)
+    line = "an answer did not reach Telegram, or may have (TimedOut: Timed out)"
+    wait(polling.bot, polling.fake, lambda: line in polling.bot.output(), 15)
+    # The fake records the call once it notices that the bot hung up: a moment later.
+    (gave_up,) = wait(polling.bot, polling.fake, lambda: polling.fake.recorded("sendMessage", 114))
     assert gave_up.status == CLIENT_GONE and text_of(gave_up).startswith("Sanktionen")
-    assert retried.params == gave_up.params
-    assert "sendMessage failed (TimedOut: Timed out), trying again" in polling.bot.output()
     (after,) = polling.ask(114, "was ist völkerrecht")
     assert text_of(after).startswith("Völkerrecht")
+    assert len(polling.fake.recorded("sendMessage", 114)) == 2
 
 
 def test_an_error_that_names_the_token_is_logged_without_it(polling: Running) -> None:
@@ -500,13 +500,16 @@ def test_nothing_about_a_reader_is_kept_in_the_data_or_the_logs(tmp_path: Path, 
             offer = say("Wladimir")
             press(offer, "Nichts davon")
             say(f"Meine Mail ist {MAIL} und meine Nummer {PHONE}. Was ist ein Quasar?")
+            say(f"Was heißt {TOKEN} und {TOKEN.split(':')[1]}?")  # the bot's own token
             reasons = lambda: sorted(r[1] for r in stored(data))  # noqa: E731
-            wait(bot, fake, lambda: reasons() == ["nothing", "thumbs_down", *["unanswered"] * 2])
+            wait(bot, fake, lambda: reasons() == ["nothing", "thumbs_down", *["unanswered"] * 3])
         finally:
             assert bot.stop() == 0, bot.output()
     questions = [row[2] for row in stored(data)]
     assert "Meine Mail ist und meine Nummer . Was ist ein Quasar?" in questions
+    assert "Was heißt und ?" in questions
     secrets = [str(READER_ID), *READER_NAMES.values(), MAIL, "example.org", PHONE, "9876543"]
+    secrets += [TOKEN, TOKEN.split(":")[1]]
     files = [path for path in data.rglob("*") if path.is_file()]
     assert files  # newsbot.sqlite3 at least
     for path in files:

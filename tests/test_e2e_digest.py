@@ -193,7 +193,7 @@ def test_blocked_chats_are_unsubscribed_and_a_429_is_waited_out(
     refused = next(c for c in fake.recorded("sendMessage") if c.status == 429)
     retried = next(c for c in fake.sent(refused.chat_id) if c.ok)
     assert retried.params == refused.params and retried.at - refused.at >= 1
-    assert "Rate limit hit" in output and "5 unsubscribed (blocked)" in output
+    assert "rate limit hit (429)" in output and "5 unsubscribed (blocked)" in output
 
 
 def test_nothing_is_sent_in_quiet_hours(tmp_path: Path, server: FakeTelegramServer) -> None:

@@ -195,6 +195,58 @@ def test_a_link_out_of_the_knowledge_folder_is_refused(kb_copy: Path, tmp_path: 
     assert any("link to outside" in line for line in lines(kb_copy))
 
 
+@pytest.mark.parametrize(
+    ("links", "problem"),
+    [
+        ({"articles/loop.yaml": "loop.yaml"}, "articles/loop.yaml:1: the file is a link in"),
+        ({"articles/a.yaml": "b.yaml", "articles/b.yaml": "a.yaml"}, "articles/a.yaml:1: the file"),
+        ({"glossary": "glossary"}, None),  # a folder that is a link to itself: nothing in it
+    ],
+)
+def test_links_in_a_circle_are_problems_not_crashes(
+    kb_copy: Path, links: dict[str, str], problem: str | None
+) -> None:
+    for name, target in links.items():
+        if (kb_copy / name).is_dir():
+            shutil.rmtree(kb_copy / name)
+        (kb_copy / name).symlink_to(target)
+    found = lines(kb_copy)  # raised RuntimeError("Symlink loop") before
+    if problem is not None:
+        assert any(line.startswith(f"knowledge/{problem}") for line in found), found
+
+
+@pytest.mark.parametrize("command", ["check", "run"])
+def test_a_link_in_a_circle_stops_check_and_run_with_file_and_line(
+    kb_copy: Path, command: str
+) -> None:
+    (kb_copy / "articles" / "loop.yaml").symlink_to("loop.yaml")
+    env = {"PATH": "", "TELEGRAM_BOT_TOKEN": "123:not-used-the-knowledge-fails-first"}
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", command, "--kb", str(kb_copy)],
+        capture_output=True,
+        text=True,
+        check=False,
+        env=env,
+        cwd=kb_copy,
+        timeout=60,
+    )
+    assert done.returncode == 1
+    output = done.stdout + done.stderr
+    assert "Traceback" not in output
+    assert "knowledge/articles/loop.yaml:1: the file is a link in a circle" in output
+
+
+def test_a_folder_linked_to_outside_is_not_read(kb_copy: Path, tmp_path: Path) -> None:
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    (outside / "secret.yaml").write_text(GLOSSARY_OK, encoding="utf-8")
+    shutil.rmtree(kb_copy / "glossary")
+    (kb_copy / "glossary").symlink_to(outside)
+    assert "knowledge/glossary/secret.yaml:1: the file is a link to outside" in "\n".join(
+        lines(kb_copy)
+    )
+
+
 def test_check_exit_codes(kb_copy: Path) -> None:
     def check(*args: str) -> int:
         return subprocess.run(

@@ -42,6 +42,17 @@ async def test_records_are_written_after_the_call_returns(database: Database) ->
     }
 
 
+async def test_the_bots_own_secrets_never_reach_the_store(database: Database) -> None:
+    token, secret = "123456:TEST-token-for-the-fake-api", "webhook-secret-of-the-bot"
+    recorder = Recorder(database.stats, secrets=(token, secret))
+    recorder.replied(f"was ist {token}", NONE)
+    recorder.nothing("was heißt test-token-for-the-fake-api")  # the secret half, any case
+    recorder.feedback("t:sanktionen", helpful=False, question=f"und {secret.upper()}?")
+    await recorder.flush()
+    asked = {(a.reason, a.question) for a in await database.stats.asked(7)}
+    assert asked == {("unanswered", "was ist"), ("nothing", "was heißt"), ("thumbs_down", "und ?")}
+
+
 async def test_a_failing_store_is_logged_and_nobody_waits(
     database: Database, caplog: pytest.LogCaptureFixture
 ) -> None:

@@ -57,6 +57,16 @@ def test_a_vanished_folder_keeps_the_last_good_knowledge(kb_copy: Path) -> None:
     assert reloader.engine.answer("Was sind Sanktionen?").title == "Sanktionen"
 
 
+def test_a_link_in_a_circle_is_reported_with_its_file_and_line(kb_copy: Path) -> None:
+    reloader = Reloader(kb_copy, Engine.load(kb_copy))
+    (kb_copy / "articles" / "loop.yaml").symlink_to("loop.yaml")
+    result = reloader.check()
+    assert result.changed and not result.swapped
+    assert [str(p).split(" - ")[0] for p in result.problems] == [
+        "knowledge/articles/loop.yaml:1: the file is a link in a circle (it leads back to itself)"
+    ]
+
+
 def test_questions_are_answered_throughout_edits(kb_copy: Path) -> None:
     reloader = Reloader(kb_copy, Engine.load(kb_copy))
     stop = threading.Event()

@@ -55,6 +55,18 @@ def store(database: Database) -> StatsStore:
         ("frag @lisa_2014 mal", "frag mal"),
         ("siehe https://example.org/x?y=1 oder www.test.de", "siehe oder"),
         ("\x00\u200bwas ist das", "was ist das"),
+        # A bot token, whole or its secret half alone, and a webhook secret (issue 17).
+        ("geht 1234567890:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw so?", "geht so?"),
+        ("was heißt bot987654:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw", "was heißt bot"),
+        ("und AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw?", "und ?"),
+        ("und AAHdqTcvCHvGWJxfSeofSAsKPALDsawx?", "und ?"),  # no digit: a case change
+        ("geheim: Hk3_x-9QpLr2vV8yTgN0aBcDeFgHiJkLmNoPqRs", "geheim:"),
+        # Long words are no keys: a compound, a hyphenated name.
+        (
+            "was ist das Rindfleischetikettierungsueberwachungsaufgabenuebertragungsgesetz",
+            "was ist das Rindfleischetikettierungsueberwachungsaufgabenuebertragungsgesetz",
+        ),
+        ("wer ist Karl-Theodor-Maria-Nikolaus", "wer ist Karl-Theodor-Maria-Nikolaus"),
     ],
 )
 def test_questions_are_cleaned_of_personal_data(raw: str, clean: str) -> None:

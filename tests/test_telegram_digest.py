@@ -110,6 +110,25 @@ async def test_in_groups_there_is_no_abo(abo_bot: Bot) -> None:
     assert await digest(abo_bot).subscriptions.count() == 0
 
 
+@pytest.mark.parametrize("command", ["/abo", "/abo 17:30", "/abo_aus"])
+async def test_a_storage_error_gets_one_kind_answer_and_nothing_else(
+    abo_bot: Bot, command: str
+) -> None:
+    assert abo_bot.database is not None
+    await abo_bot.database.close()  # from now on every call raises StoreError
+    replies = await abo_bot.say(abo_bot.fake.private_chat(7), command)
+    assert [text_of(reply) for reply in replies] == [texts(abo_bot).text("error")]
+
+
+async def test_a_storage_error_on_an_abo_button_gets_one_kind_answer(abo_bot: Bot) -> None:
+    (started,) = await abo_bot.say(abo_bot.fake.private_chat(8), "/abo")
+    assert abo_bot.database is not None
+    await abo_bot.database.close()
+    replies = await abo_bot.press(started, "17:30")
+    assert [text_of(reply) for reply in replies] == [texts(abo_bot).text("error")]
+    assert abo_bot.fake.unanswered_queries() == []
+
+
 def test_the_digest_job_looks_for_due_chats_every_minute(abo_bot: Bot) -> None:
     job_queue = abo_bot.application.job_queue
     assert job_queue is not None

@@ -4,18 +4,25 @@ A backup, `newsbot report` or a second bot by mistake may lock the file; the bot
 then wait up to the busy timeout (5 s). They wait in the database's own thread, beside the
 replies: real Updates through the Application and the in-process fake Bot API, as in
 test_telegram_app.py, with another sqlite3 connection holding BEGIN EXCLUSIVE meanwhile.
+The three ways a locked file held up readers before the storage layer moved off the event
+loop (issue 17, point 3): /abo, an answer's statistics, and a digest run writing its records.
 """
 
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import time
 from pathlib import Path
 
-from conftest import Bot, write_lock
+from conftest import TODAY, Bot, add_article, start_bot, stop_bot, write_lock
 from test_telegram_app import state, text_of
 
+from bot.engine import Engine
+from bot.schedule import TIMEZONE
+from bot.storage.backend import open_database
 from bot.storage.sqlite.database import SQLiteDatabase
+from bot.telegram.digest import send_digests
 
 LOCK_SECONDS = 3.5  # the other connection holds the write lock this long
 ANSWER_WITHIN = 1.0  # a reader's answer arrives within this, lock or not
@@ -57,3 +64,32 @@ async def test_abo_waiting_for_the_lock_holds_up_no_other_chats_answer(bot: Bot)
     assert digest is not None
     subscription = await digest.subscriptions.get(91)
     assert subscription is not None
+
+
+async def test_readers_are_answered_while_a_digest_run_waits_for_the_lock(
+    kb_copy: Path, tmp_path: Path
+) -> None:
+    add_article(kb_copy, "rakete-mond", TODAY, "Eine Rakete fliegt zum Mond")
+    engine = Engine.load(kb_copy, today=TODAY)
+    morning = dt.datetime(2026, 11, 24, 7, 16, tzinfo=TIMEZONE)
+    bot = await start_bot(
+        engine, store=await open_database(tmp_path), data_dir=tmp_path, clock_start=morning
+    )
+    try:
+        subscribers = range(300, 316)
+        for chat_id in subscribers:
+            bot.fake.private_chat(chat_id)
+            await state(bot).digest.subscriptions.subscribe(chat_id, dt.time(7, 15), "")
+        reader = bot.fake.private_chat(93)
+        async with write_lock(database_file(bot), LOCK_SECONDS):
+            run = asyncio.create_task(send_digests(bot.application, lambda: True))
+            while not bot.fake.sent(300):  # the run is under way: its records wait for the lock
+                await asyncio.sleep(0.01)
+            asked = time.monotonic()
+            (answer,) = await bot.say(reader, QUESTION)
+        report = await run
+    finally:
+        await stop_bot(bot)
+    assert text_of(answer).startswith("Sanktionen\n")
+    assert answer.at - asked < ANSWER_WITHIN  # the reader did not wait for the digest's writes
+    assert report.sent == len(subscribers) and not report.stopped  # which all got through

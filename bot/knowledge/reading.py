@@ -79,15 +79,29 @@ class Reading:
             return str(path)
 
     def read(self, path: Path) -> YamlDocument:
-        """Read one YAML file of the folder; a link to outside the folder is a problem."""
-        doc = read_yaml(path, self.display(path))
-        if path.is_symlink():
-            target = path.resolve()
-            if not target.is_relative_to(self.root.resolve()):
-                doc = YamlDocument(self.display(path))
-                doc.problem((), "the file is a link to outside the knowledge folder - copy it in")
+        """Read one YAML file of the folder. A link out of the folder, or in a circle, is a
+        problem, and is never followed: nothing outside the folder is read."""
+        wrong = self._wrong_link(path)
+        if wrong is None:
+            doc = read_yaml(path, self.display(path))
+        else:
+            doc = YamlDocument(self.display(path))
+            doc.problem((), wrong)
         self.docs.append(doc)
         return doc
+
+    def _wrong_link(self, path: Path) -> str | None:
+        """What is wrong with where a path leads (through links of its own or of its
+        folders), or None if it stays inside the knowledge folder."""
+        try:
+            target = path.resolve(strict=True)
+        except FileNotFoundError:
+            return None  # read_yaml says that the file cannot be read
+        except (OSError, RuntimeError):  # Python 3.11 raises RuntimeError for a loop
+            return "the file is a link in a circle (it leads back to itself) - put the file here"
+        if not target.is_relative_to(self.root.resolve()):
+            return "the file is a link to outside the knowledge folder - copy it in"
+        return None
 
 
 def items(doc: YamlDocument, field_name: str) -> list[tuple[int, object]]:

@@ -1,8 +1,9 @@
 """What the newsroom learns from readers: questions without an answer, "Nichts davon", 👍/👎.
 
 The rules of what is counted live here, apart from Telegram; a StatsStore of bot.storage keeps
-it without personal data (it cleans every question of numbers, addresses, @names and links,
-and never sees who asked). Logs never hold a question.
+it without personal data (it cleans every question of numbers, addresses, @names, links and
+anything shaped like a key, and never sees who asked); the bot's own secrets (its token, the
+webhook secret) are taken out here, before a question leaves. Logs never hold a question.
 
 A reader's reply never waits for a statistics write: each record is written beside the
 reply, in a task of its own, and a store that fails (a full disk, a locked file) costs the
@@ -13,11 +14,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 
 from bot.models import Reply
 from bot.search.analysis import MAX_MESSAGE_CHARS
 from bot.storage.interface import StatsStore, StoreError
+from bot.storage.scrub import without_secrets
 
 logger = logging.getLogger(__name__)
 
@@ -31,9 +33,15 @@ Write = Callable[[StatsStore], Awaitable[None]]
 class Recorder:
     """Counts replies and keeps unanswered questions in a StatsStore; without one, does nothing."""
 
-    def __init__(self, stats: StatsStore | None = None, max_pending: int = MAX_PENDING) -> None:
+    def __init__(
+        self,
+        stats: StatsStore | None = None,
+        max_pending: int = MAX_PENDING,
+        secrets: Iterable[str] = (),
+    ) -> None:
         self.stats = stats
         self.max_pending = max_pending
+        self.secrets = tuple(secrets)
         self._pending: set[asyncio.Task[None]] = set()
         self._dropping = False
 
@@ -45,6 +53,7 @@ class Recorder:
     def replied(self, question: str, reply: Reply) -> None:
         """Count the reply to a typed question; a reply without an answer keeps the question."""
         answered = reply.kind != "none"
+        question = without_secrets(question, self.secrets)
 
         async def write(stats: StatsStore) -> None:
             await stats.record_reply(answered, reply.ref)
@@ -57,6 +66,7 @@ class Recorder:
 
     def nothing(self, question: str) -> None:
         """A reader found none of the offered answers fitting ("Nichts davon")."""
+        question = without_secrets(question, self.secrets)
 
         async def write(stats: StatsStore) -> None:
             await stats.record_question(question, "nothing")
@@ -66,6 +76,8 @@ class Recorder:
 
     def feedback(self, ref: str, helpful: bool, question: str | None = None) -> None:
         """A 👍 or 👎 for an entry; a 👎 keeps the question that led to the answer, if known."""
+        if question is not None:
+            question = without_secrets(question, self.secrets)
 
         async def write(stats: StatsStore) -> None:
             await stats.record_feedback(ref, helpful, question)

@@ -35,8 +35,11 @@ def fingerprint(root: Path) -> Fingerprint:
                 path = os.path.join(directory, name)
                 try:
                     info = os.stat(path)
-                except OSError:
-                    continue
+                except OSError:  # a link to nothing or in a circle: loading reports it
+                    try:
+                        info = os.lstat(path)
+                    except OSError:
+                        continue
                 rows.append((path, info.st_size, info.st_mtime_ns))
     except OSError:
         return ()

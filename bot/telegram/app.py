@@ -4,43 +4,44 @@ This is the one module that wires the others: the adapter's state (state.py) in 
 reached through the typed context (context.py); the handler groups in the order they see
 an update: flood control (gate.py), the digest's /abo (digest.py), then the moderators'
 admin commands and the readers' 👍/👎 (admin.py) ahead of the readers' other handlers
-(readers.py); the jobs; one error handler; and polling or a webhook.
+(readers.py); the jobs; one error handler; and updates coming in by polling (poller.py) or
+a webhook (webhook.py), each read on its own by the intake (intake.py), not by
+python-telegram-bot's Updater.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import os
 import signal
 from typing import Any
 
 from telegram import LinkPreviewOptions, Update
 from telegram.constants import ParseMode
-from telegram.error import Forbidden, InvalidToken, NetworkError, TelegramError
+from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError, TelegramError
 from telegram.ext import Application, ApplicationBuilder, Defaults
 from telegram.request import BaseRequest
 
-from bot.config import Settings
+from bot.config import Settings, WebhookSettings
 from bot.engine import Engine
 from bot.logs import redact
 from bot.newsroom.recorder import Recorder
 from bot.storage.backend import open_database
 from bot.storage.interface import Database, StoreError
+from bot.storage.recent import RecentUpdates
 from bot.telegram import admin, digest, readers
 from bot.telegram.context import CONTEXT_TYPES, STATE_KEY, NewsbotApplication, NewsbotContext
 from bot.telegram.gate import FloodGate, Gate
+from bot.telegram.intake import Intake
 from bot.telegram.menu import register_commands
+from bot.telegram.poller import Fatal, Poller
 from bot.telegram.processor import ChatOrderedProcessor
 from bot.telegram.retry import RetryingRateLimiter
 from bot.telegram.send import send_reply, text_reply
 from bot.telegram.state import Newsbot
+from bot.telegram.webhook import WebhookServer
 
 logger = logging.getLogger(__name__)
-
-# Opt in to python-telegram-bot's coming behaviour (time periods as timedelta): otherwise
-# every RetryAfter (HTTP 429) emits a deprecation warning. We read none of those attributes.
-os.environ.setdefault("PTB_TIMEDELTA", "true")
 
 ALLOWED_UPDATES = [
     Update.MESSAGE,
@@ -49,15 +50,15 @@ ALLOWED_UPDATES = [
     Update.INLINE_QUERY,
     Update.MY_CHAT_MEMBER,  # the bot added to a group: it says hello
 ]
-RATE_LIMIT_RETRIES = 3  # after a 429, wait retry_after and try again this often
 # Handler groups, in the order python-telegram-bot runs them for an update.
 GATE_GROUP = -2  # flood control, before every handler
 DIGEST_GROUP = -1  # /abo and its buttons, which group 0 would take for something else
 HANDLER_GROUP = 0  # the moderators' handlers first, then the readers'
 
 
-class StartError(Exception):
-    """The bot cannot start: Telegram refuses the token, cannot be reached, or the port is taken."""
+class RunError(Exception):
+    """The bot cannot start (Telegram refuses the token or cannot be reached, the port is
+    taken) or cannot go on (Telegram refuses the token while polling)."""
 
 
 def defaults() -> Defaults:
@@ -92,23 +93,20 @@ def build_application(
         .context_types(CONTEXT_TYPES)
         .concurrent_updates(ChatOrderedProcessor())
         .post_init(register_commands)
+        .updater(None)  # updates come in through intake.py, by poller.py or webhook.py
     )
     if request is not None:
         builder = builder.request(request)
     if get_updates_request is not None:
         builder = builder.get_updates_request(get_updates_request)
     if rate_limiter:
-        builder = builder.rate_limiter(
-            RetryingRateLimiter(
-                max_retries=RATE_LIMIT_RETRIES, overall_max_rate=settings.rate_limit
-            )
-        )
+        builder = builder.rate_limiter(RetryingRateLimiter(overall_max_rate=settings.rate_limit))
     application = builder.build()
     application.bot_data[STATE_KEY] = Newsbot(
         engine,
         newsroom=admin.open_newsroom(settings, engine),
         digest=digest.open_digest(settings, store.subscriptions) if store else None,
-        recorder=Recorder(store.stats if store else None),
+        recorder=Recorder(store.stats if store else None, secrets=settings.secrets),
     )
     moderators = admin.handlers(settings.admin_ids)
     gate = Gate(flood or FloodGate(), GATE_GROUP, exempt=moderators)
@@ -135,7 +133,18 @@ async def on_error(update: object, context: NewsbotContext) -> None:
     if isinstance(error, Forbidden):
         logger.info("a chat blocked the bot or removed it: %s", error)
         return
-    logger.error("handling an update failed", exc_info=error)
+    if isinstance(error, NetworkError) and not isinstance(error, BadRequest):
+        # Retried already where that was safe (retry.py); another message would fare no better.
+        logger.warning(
+            "an answer did not reach Telegram, or may have (%s: %s); it is not sent again",
+            type(error).__name__,
+            error,
+        )
+        return
+    if isinstance(error, StoreError):  # a locked or full file: no bug, no traceback
+        logger.warning("handling an update failed, the database cannot be used: %s", error)
+    else:
+        logger.error("handling an update failed", exc_info=error)
     if not isinstance(update, Update) or update.effective_chat is None:
         return
     if update.inline_query is not None:
@@ -164,7 +173,7 @@ async def serve(settings: Settings, engine: Engine, stop: asyncio.Event | None =
     try:
         store = await open_database(settings.data_dir, settings.retention_days)
     except StoreError as exc:
-        raise StartError(f"cannot keep data in {settings.data_dir}: {exc}") from None
+        raise RunError(f"cannot keep data in {settings.data_dir}: {exc}") from None
     try:
         await _serve(settings, engine, store, stop)
     finally:
@@ -172,64 +181,95 @@ async def serve(settings: Settings, engine: Engine, stop: asyncio.Event | None =
 
 
 async def _serve(settings: Settings, engine: Engine, store: Database, stop: asyncio.Event) -> None:
-    """Run the application over an open store until stop is set."""
+    """Run the application over an open store until stop is set (or polling cannot go on)."""
     application = build_application(settings, engine, store=store)
     try:
         await application.initialize()
     except InvalidToken:
-        raise StartError(
+        raise RunError(
             "Telegram did not accept TELEGRAM_BOT_TOKEN - copy the token again from @BotFather"
         ) from None
     except NetworkError as exc:
-        raise StartError(
+        raise RunError(
             f"cannot reach the Telegram Bot API at {settings.api_base_url}:"
             f" {redact(str(exc), settings.secrets)}"
         ) from None
+    intake = Intake(application.bot, application.update_queue, RecentUpdates())
+    polling: asyncio.Task[None] | None = None
+    webhook: WebhookServer | None = None
     try:
         if application.post_init is not None:
             await application.post_init(application)
-        mode = await _start_updates(application, settings)
         await application.start()
+        if settings.webhook is None:
+            polling = await _start_polling(application, intake, stop)
+            mode = "polling"
+        else:
+            webhook = await _start_webhook(application, intake, settings.webhook)
+            mode = f"webhook on {settings.webhook.listen}:{settings.webhook.port}"
         logger.info("newsbot runs as @%s (%s)", application.bot.username, mode)
-        await stop.wait()
+        await _until_stopped(stop, polling)
         logger.info("newsbot stops")
     finally:
-        updater = application.updater
-        if updater is not None and updater.running:
-            await updater.stop()
+        stop.set()  # polling ends too when something else ended the run
+        limiter = application.bot.rate_limiter
+        if isinstance(limiter, RetryingRateLimiter):
+            limiter.stop()  # answers waiting for another try give up: the bot stops
+        if polling is not None:
+            await asyncio.gather(polling, return_exceptions=True)  # confirms what it took
+        if webhook is not None:
+            await webhook.stop()
         if application.running:
-            await application.stop()
+            await application.stop()  # the updates taken are handled first
         await application.shutdown()
         state = application.bot_data[STATE_KEY]
         assert isinstance(state, Newsbot)
         await state.recorder.flush()  # the last records reach the file before it is closed
 
 
-async def _start_updates(application: NewsbotApplication, settings: Settings) -> str:
-    updater = application.updater
-    assert updater is not None
-    webhook = settings.webhook
-    if webhook is None:
-        await updater.start_polling(allowed_updates=ALLOWED_UPDATES, error_callback=_poll_error)
-        return "polling"
+async def _until_stopped(stop: asyncio.Event, polling: asyncio.Task[None] | None) -> None:
+    """Wait for stop; RunError if polling ended first (Telegram refused the token)."""
+    stopped = asyncio.ensure_future(stop.wait())
+    waiting: list[asyncio.Future[Any]] = [stopped] if polling is None else [stopped, polling]
+    await asyncio.wait(waiting, return_when=asyncio.FIRST_COMPLETED)
+    stopped.cancel()
+    if polling is not None and polling.done() and not stop.is_set():
+        error = polling.exception()
+        if isinstance(error, Fatal):
+            logger.error("polling cannot go on: %s", error)
+            raise RunError(str(error))
+        logger.error("polling ended", exc_info=error)
+        raise RunError(f"polling ended: {type(error).__name__}: {error}")
+
+
+async def _start_polling(
+    application: NewsbotApplication, intake: Intake, stop: asyncio.Event
+) -> asyncio.Task[None]:
+    """Long polling in a task of its own (poller.py), after removing any webhook."""
     try:
-        await updater.start_webhook(
-            listen=webhook.listen,
-            port=webhook.port,
-            url_path=webhook.path,
-            webhook_url=webhook.url,
-            secret_token=webhook.secret,
-            allowed_updates=ALLOWED_UPDATES,
-        )
+        await application.bot.delete_webhook()
+    except TelegramError as exc:
+        raise RunError(f"Telegram did not switch the bot to polling: {exc}") from None
+    poller = Poller(application.bot.base_url, intake, ALLOWED_UPDATES)
+    return asyncio.create_task(poller.run(stop), name="newsbot polling")
+
+
+async def _start_webhook(
+    application: NewsbotApplication, intake: Intake, webhook: WebhookSettings
+) -> WebhookServer:
+    """Listen for Telegram's posts (webhook.py), then tell Telegram where to post."""
+    server = WebhookServer(intake, webhook.path, webhook.secret)
+    try:
+        server.listen(webhook.listen, webhook.port)
     except OSError as exc:
-        raise StartError(
+        raise RunError(
             f"cannot listen on {webhook.listen}:{webhook.port} for the webhook ({exc.strerror})"
         ) from None
+    try:
+        await application.bot.set_webhook(
+            webhook.url, allowed_updates=ALLOWED_UPDATES, secret_token=webhook.secret
+        )
     except TelegramError as exc:
-        raise StartError(f"Telegram refused the webhook {webhook.url}: {exc}") from None
-    return f"webhook on {webhook.listen}:{webhook.port}/{webhook.path}"
-
-
-def _poll_error(error: TelegramError) -> None:
-    """Polling retries on its own; one line per failure is enough."""
-    logger.warning("getting updates failed, trying again: %s: %s", type(error).__name__, error)
+        await server.stop()
+        raise RunError(f"Telegram refused the webhook {webhook.url}: {exc}") from None
+    return server

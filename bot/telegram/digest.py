@@ -81,21 +81,34 @@ def schedule(jobs: JobQueue[NewsbotContext], settings: Settings) -> None:
 # ---- readers -------------------------------------------------------------------------------
 
 
+async def _finally_stop(update: Update, context: NewsbotContext, work: Awaitable[None]) -> None:
+    """Run a subscription handler and end the update here, whatever happens: a failure goes
+    to the error handler (which tells the reader), and no later group answers it again."""
+    try:
+        await work
+    except Exception as exc:  # a locked or full database, Telegram refusing the answer
+        await context.application.process_error(update, exc)
+    raise ApplicationHandlerStop
+
+
 async def _in_private(
     update: Update,
     context: NewsbotContext,
     act: Callable[[Engine, Digest, int], Awaitable[Reply]],
 ) -> None:
     """Run a subscription command in a private chat; groups get a kind refusal."""
-    chat = update.effective_chat
-    if chat is not None:
-        engine = context.engine
-        if chat.type != ChatType.PRIVATE:
-            reply = text_reply(engine.kb.texts.text("abo_private"))
-        else:
-            reply = await act(engine, context.digest, chat.id)
-        await answer_message(update, context, reply)
-    raise ApplicationHandlerStop
+
+    async def work() -> None:
+        chat = update.effective_chat
+        if chat is not None:
+            engine = context.engine
+            if chat.type != ChatType.PRIVATE:
+                reply = text_reply(engine.kb.texts.text("abo_private"))
+            else:
+                reply = await act(engine, context.digest, chat.id)
+            await answer_message(update, context, reply)
+
+    await _finally_stop(update, context, work())
 
 
 async def on_abo(update: Update, context: NewsbotContext) -> None:
@@ -130,16 +143,19 @@ async def on_abo_button(update: Update, context: NewsbotContext) -> None:
     """An "abo:" button: pick a time, end the subscription, or show the setting."""
     query = update.callback_query
     assert query is not None
-    await acknowledge(query)
-    message = query.message
-    if message is not None and query.data:
-        engine = context.engine
-        if message.chat.type != ChatType.PRIVATE:
-            reply = text_reply(engine.kb.texts.text("abo_private"))
-        else:
-            reply = await context.digest.press(engine, message.chat.id, query.data)
-        await send_reply(context, message.chat.id, reply)
-    raise ApplicationHandlerStop
+
+    async def work() -> None:
+        await acknowledge(query)
+        message = query.message
+        if message is not None and query.data:
+            engine = context.engine
+            if message.chat.type != ChatType.PRIVATE:
+                reply = text_reply(engine.kb.texts.text("abo_private"))
+            else:
+                reply = await context.digest.press(engine, message.chat.id, query.data)
+            await send_reply(context, message.chat.id, reply)
+
+    await _finally_stop(update, context, work())
 
 
 # ---- the job -------------------------------------------------------------------------------

@@ -1,0 +1,162 @@
+"""Where updates come in, from long polling or the webhook: read one by one, bad ones skipped.
+
+python-telegram-bot reads a whole getUpdates batch at once, and one update it cannot read
+(a date far beyond the year 9999, a field of the wrong type) fails the batch: the poll never
+gets past it, and the library logs the batch, readers' names and texts included. Here each
+update is read on its own. One that cannot be read, or whose fields the handlers could not
+use, is skipped: counted, and logged with its id and the kind of fault, never its content.
+An update that comes again (Telegram delivers a webhook update once more when our answer to
+it got lost) is skipped too: SeenUpdates remembers the recent ids.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+from typing import Any
+
+from telegram import Bot, Message, MessageEntity, Update
+
+from bot.storage.interface import SeenUpdates
+
+logger = logging.getLogger(__name__)
+
+Raw = dict[str, Any]
+
+
+class Unreadable(Exception):
+    """An update the bot cannot read; the message says which field, never its value."""
+
+
+def read_update(data: object, bot: Bot) -> Update:
+    """The update in Telegram's JSON; Unreadable if it cannot be read or used."""
+    if not isinstance(data, dict):
+        raise Unreadable(f"an update must be an object, not {type(data).__name__}")
+    try:
+        update = Update.de_json(data, bot)
+    except Exception as exc:  # whatever the library trips over: a date, a type, a shape
+        raise Unreadable(f"{type(exc).__name__} while reading it") from None
+    try:
+        _check(update)
+    except Unreadable:
+        raise
+    except Exception as exc:  # a part missing that the checks expect
+        raise Unreadable(f"{type(exc).__name__} while checking its fields") from None
+    return update
+
+
+def update_id(data: object) -> int | None:
+    """The update_id of an update in JSON, if it has a usable one."""
+    found = data.get("update_id") if isinstance(data, dict) else None
+    return found if _is_int(found) else None
+
+
+class Intake:
+    """Reads updates and hands each readable, new one to the application's queue."""
+
+    def __init__(self, bot: Bot, queue: asyncio.Queue[object], seen: SeenUpdates) -> None:
+        self.bot = bot
+        self.queue = queue
+        self.seen = seen
+        self.unreadable = 0
+        self.repeated = 0
+
+    async def take(self, data: object) -> None:
+        """Queue one update for the handlers, unless it cannot be read or came before."""
+        try:
+            update = read_update(data, self.bot)
+        except Unreadable as exc:
+            self.unreadable += 1
+            logger.warning(
+                "update %s cannot be read and is skipped (%d so far): %s",
+                update_id(data),
+                self.unreadable,
+                exc,
+            )
+            return
+        if not await self.seen.first_time(update.update_id):
+            self.repeated += 1
+            logger.info(
+                "update %d came again and is skipped (%d so far)", update.update_id, self.repeated
+            )
+            return
+        await self.queue.put(update)
+
+
+# ---- what the handlers rely on -----------------------------------------------------------------
+
+
+def _is_int(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _check(update: Update) -> None:
+    """Raise Unreadable unless every field the handlers read has the type Telegram gives it."""
+    if not _is_int(update.update_id):
+        raise Unreadable("update_id is not a number")
+    for message in (
+        update.message,
+        update.edited_message,
+        update.channel_post,
+        update.edited_channel_post,
+    ):
+        if message is not None:
+            _check_message(message, "message")
+    query = update.callback_query
+    if query is not None:
+        _check_user(query.from_user, "callback_query.from")
+        _need(isinstance(query.id, str), "callback_query.id")
+        _need(query.data is None or isinstance(query.data, str), "callback_query.data")
+        if isinstance(query.message, Message):
+            _check_message(query.message, "callback_query.message")
+    inline = update.inline_query
+    if inline is not None:
+        _check_user(inline.from_user, "inline_query.from")
+        _need(isinstance(inline.id, str), "inline_query.id")
+        _need(isinstance(inline.query, str), "inline_query.query")
+
+
+def _check_message(message: Message, where: str, depth: int = 0) -> None:
+    _need(_is_int(message.message_id), f"{where}.message_id")
+    _need(isinstance(message.date, dt.datetime), f"{where}.date")
+    chat = message.chat
+    _need(chat is not None and _is_int(chat.id) and isinstance(chat.type, str), f"{where}.chat")
+    _need(message.message_thread_id is None or _is_int(message.message_thread_id), where)
+    if message.from_user is not None:
+        _check_user(message.from_user, f"{where}.from")
+    for name in ("text", "caption"):
+        value = getattr(message, name)
+        _need(value is None or (isinstance(value, str) and _unicode(value)), f"{where}.{name}")
+    for entity in (*message.entities, *message.caption_entities):
+        _check_entity(entity, where)
+    replied = message.reply_to_message
+    if replied is not None and depth == 0:
+        _check_message(replied, f"{where}.reply_to_message", depth + 1)
+
+
+def _check_entity(entity: MessageEntity, where: str) -> None:
+    fine = _is_int(entity.offset) and _is_int(entity.length) and isinstance(entity.type, str)
+    _need(fine and entity.offset >= 0 and entity.length >= 0, f"{where}.entities")
+    if entity.user is not None:
+        _check_user(entity.user, f"{where}.entities.user")
+
+
+def _check_user(user: object, where: str) -> None:
+    _need(_is_int(getattr(user, "id", None)), where)
+    _need(isinstance(getattr(user, "username", None), str | None), f"{where}.username")
+
+
+def _unicode(text: str) -> bool:
+    """True unless the text holds a lone surrogate (JSON allows "\\ud800", Unicode does
+    not), which entities, counted in UTF-16, cannot be read from."""
+    try:
+        text.encode("utf-16-le")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _need(fine: bool, field: str) -> None:
+    if not fine:
+        raise Unreadable(f"{field} has the wrong type or value")

@@ -1,0 +1,189 @@
+"""Updates coming in: each read on its own, unreadable ones and repeats skipped (issue 17).
+
+The end-to-end tests (test_e2e_faults.py) send such updates through the real `newsbot run`;
+these check the rules one by one, and the poller against Telegram's answers in process.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from typing import Any
+
+import httpx
+import pytest
+from fake_telegram import TOKEN
+from telegram import Bot, Update
+
+from bot.storage.recent import RecentUpdates
+from bot.telegram.intake import Intake, Unreadable, read_update
+from bot.telegram.poller import Fatal, Poller
+
+BOT = Bot(TOKEN)
+URL = "http://telegram.invalid/botX"  # never reached: an httpx transport answers in process
+NAME, TEXT = "Xqvzrtlp", "mein geheimer text"
+
+
+def update(update_id: int = 1, **fields: Any) -> dict[str, Any]:
+    """A message update as Telegram sends it, with some fields replaced."""
+    message: dict[str, Any] = {
+        "message_id": 5,
+        "date": 1_764_000_000,
+        "chat": {"id": 77, "type": "private", "first_name": NAME},
+        "from": {"id": 77, "is_bot": False, "first_name": NAME},
+        "text": TEXT,
+    }
+    message.update(fields)
+    return {"update_id": update_id, "message": message}
+
+
+def test_an_update_as_telegram_sends_it_is_read() -> None:
+    read = read_update(update(), BOT)
+    assert isinstance(read, Update) and read.message is not None and read.message.text == TEXT
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        update(date=10**20),  # the year 3 trillion: what stalled polling before
+        update(date=-(10**20)),
+        update(date="gestern"),
+        update(date=None),
+        update(text=42),
+        update(text="was ist \ud800"),  # a lone surrogate: JSON allows it, UTF-16 does not
+        update(text=["a"]),
+        update(message_id="fünf"),
+        update(message_thread_id="x"),
+        update(chat={"id": "77", "type": "private"}),
+        update(chat={"id": 77, "type": 5}),
+        update(chat="77"),
+        update(**{"from": {"id": "77", "is_bot": False, "first_name": NAME}}),
+        update(**{"from": {"id": 77, "is_bot": False, "first_name": NAME, "username": 5}}),
+        update(entities=[{"type": "bot_command", "offset": -1, "length": 5}]),
+        update(entities=[{"type": "bot_command", "offset": "0", "length": 5}]),
+        update(entities="viele"),
+        update(reply_to_message={"message_id": 1, "date": 10**20, "chat": {"id": 1}}),
+        {"update_id": "1", "message": update()["message"]},
+        {"update_id": True, "message": update()["message"]},
+        {"update_id": 1, "message": "hallo"},
+        {"update_id": 1, "callback_query": {"id": 5, "from": {"id": 1}, "chat_instance": "x"}},
+        {
+            "update_id": 1,
+            "callback_query": {
+                "id": "5",
+                "from": {"id": 1, "is_bot": False, "first_name": NAME},
+                "chat_instance": "x",
+                "data": 12,
+            },
+        },
+        {
+            "update_id": 1,
+            "inline_query": {
+                "id": "5",
+                "from": {"id": 1, "is_bot": False, "first_name": NAME},
+                "query": None,
+                "offset": "",
+            },
+        },
+        [update()],
+        "update",
+        None,
+    ],
+)
+def test_an_update_the_handlers_could_not_use_is_unreadable(data: Any) -> None:
+    with pytest.raises(Unreadable) as raised:
+        read_update(data, BOT)
+    assert NAME not in str(raised.value) and TEXT not in str(raised.value)
+
+
+async def test_the_intake_queues_what_it_can_read_once(caplog: pytest.LogCaptureFixture) -> None:
+    queue: asyncio.Queue[object] = asyncio.Queue()
+    intake = Intake(BOT, queue, RecentUpdates())
+    for data in (update(1), update(2, date=10**20), update(1), update(3), update(3)):
+        await intake.take(data)
+    taken = [queue.get_nowait() for _ in range(queue.qsize())]
+    assert [u.update_id for u in taken if isinstance(u, Update)] == [1, 3]
+    assert (intake.unreadable, intake.repeated) == (1, 2)
+    assert "update 2 cannot be read and is skipped (1 so far): OverflowError" in caplog.text
+    assert NAME not in caplog.text and TEXT not in caplog.text
+
+
+async def test_recent_update_ids_are_bounded() -> None:
+    seen = RecentUpdates(max_ids=3)
+    assert [await seen.first_time(n) for n in (1, 2, 3, 1)] == [True, True, True, False]
+    assert await seen.first_time(4) and len(seen) == 3
+    assert await seen.first_time(1)  # the oldest was forgotten
+
+
+# ---- the poller against Telegram's answers -----------------------------------------------------
+
+
+def telegram(answers: list[httpx.Response], asked: list[dict[str, Any]]) -> httpx.MockTransport:
+    """getUpdates answered with these responses, one per call; the requests are kept."""
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        asked.append(json.loads(request.content))
+        return answers.pop(0) if answers else httpx.Response(200, json={"ok": True, "result": []})
+
+    return httpx.MockTransport(answer)
+
+
+async def test_the_poller_moves_past_an_unreadable_update() -> None:
+    queue: asyncio.Queue[object] = asyncio.Queue()
+    stop = asyncio.Event()
+    asked: list[dict[str, Any]] = []
+    batch = [update(10), update(11, date=10**20), update(12)]
+    answers = [httpx.Response(200, json={"ok": True, "result": batch})]
+    poller = Poller(
+        "http://telegram.invalid/botX", Intake(BOT, queue, RecentUpdates()), ["message"]
+    )
+    poller.transport = telegram(answers, asked)
+    running = asyncio.create_task(poller.run(stop))
+    while len(asked) < 2:
+        await asyncio.sleep(0.01)
+    stop.set()
+    await running
+    assert queue.qsize() == 2 and poller.offset == 13
+    assert asked[1]["offset"] == 13  # the unreadable one is confirmed with the rest
+
+
+@pytest.mark.parametrize("status", [401, 404])
+async def test_a_refused_token_ends_the_poller(status: int) -> None:
+    answers = [httpx.Response(status, json={"ok": False, "description": "Unauthorized"})]
+    poller = Poller(
+        "http://telegram.invalid/botX", Intake(BOT, asyncio.Queue(), RecentUpdates()), []
+    )
+    poller.transport = telegram(answers, [])
+    with pytest.raises(Fatal, match="no longer accepts TELEGRAM_BOT_TOKEN"):
+        await asyncio.wait_for(poller.run(asyncio.Event()), 5)
+
+
+async def test_the_poller_tries_again_after_what_telegram_may_recover_from(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    queue: asyncio.Queue[object] = asyncio.Queue()
+    stop = asyncio.Event()
+    asked: list[dict[str, Any]] = []
+    answers = [
+        httpx.Response(502, text="<html>Bad Gateway</html>"),
+        httpx.Response(409, json={"ok": False, "description": "Conflict: terminated by other"}),
+        httpx.Response(
+            429, json={"ok": False, "description": "Too Many", "parameters": {"retry_after": 0}}
+        ),
+        httpx.Response(500, json={"ok": False, "description": "Internal Server Error"}),
+        httpx.Response(200, json={"ok": True, "result": [update(20)]}),
+    ]
+    intake = Intake(BOT, queue, RecentUpdates())
+    poller = Poller(URL, intake, [], transport=telegram(answers, asked), first_pause=0.01)
+    running = asyncio.create_task(poller.run(stop))
+    await asyncio.wait_for(queue.get(), 5)
+    stop.set()
+    await running
+    failures = [r.getMessage() for r in caplog.records if "getting updates failed" in r.message]
+    assert [line.split(": ", 1)[1] for line in failures] == [
+        "HTTP 502, and the answer is no JSON object",
+        "409 Conflict: terminated by other",
+        "429 Too Many",
+        "500 Internal Server Error",
+    ]
+    assert all("trying again in 0.0" in line for line in failures)  # pauses grow from 0.01
