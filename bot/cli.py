@@ -52,11 +52,21 @@ def cmd_ask(args: argparse.Namespace, settings: Settings, out: TextIO, err: Text
     engine = load_engine(settings.knowledge_dir, err, settings.fresh_days)
     if engine is None:
         return 1
-    if args.question:
-        _emit(engine.answer(" ".join(args.question), Conversation()), args.json, out)
-        return 0
-    for line in sys.stdin:
-        _emit(engine.answer(line.rstrip("\r\n"), Conversation()), args.json, out)
+    questions = (
+        [" ".join(args.question)] if args.question else (line.rstrip("\r\n") for line in sys.stdin)
+    )
+    for question in questions:
+        reply = engine.answer(question, Conversation())
+        if not args.explain:
+            _emit(reply, args.json, out)
+        elif args.json:
+            data = reply.to_json()
+            data["explain"] = engine.matcher.explain(question).to_json()
+            out.write(json.dumps(data, ensure_ascii=False) + "\n")
+        else:
+            out.write("\n".join(engine.matcher.explain(question).lines()) + "\n")
+            out.write(f"reply: {render_text(reply)}\n\n")
+        out.flush()
     return 0
 
 
@@ -145,6 +155,14 @@ def build_parser() -> argparse.ArgumentParser:
     ask = commands.add_parser("ask", help="answer questions (one per line on stdin)")
     kb_option(ask)
     ask.add_argument("--json", action="store_true", help="one JSON object per line")
+    ask.add_argument(
+        "--explain",
+        action="store_true",
+        help="why each question goes where it goes: for every word its analysed form, how it"
+        " was found and which entries and fields explain it with what weight; the top entries"
+        " with their scores and the rule behind each; the band and the rule that decided"
+        ' (with --json: an "explain" object in each line)',
+    )
     ask.add_argument("question", nargs="*", help="the question; without it, read stdin")
     ask.set_defaults(handler=cmd_ask)
 

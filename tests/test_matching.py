@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pytest
 import yaml
-from public_eval import load, relabelled
 
 from bot.engine import Engine
 from bot.models import Reply
@@ -90,9 +89,21 @@ def test_close_candidates_ask_which_one_was_meant(engine: Engine) -> None:
         assert reply.suggestions
 
 
-@pytest.mark.parametrize("name", ["questions_heldout.yaml", "questions_fresh.yaml"])
+# Question sets and what each must reach: (least share right, most share wrong). The team's
+# own sets were written apart from the knowledge by people who did not see it; the real ones
+# are questions children asked on public pages (tests/data/questions_real*.yaml, with their
+# pages), labelled before the bot was run on them.
+QUESTION_SETS = {
+    "questions_heldout.yaml": (0.97, 0.01),
+    "questions_fresh.yaml": (0.97, 0.01),
+    "questions_real.yaml": (0.60, 0.10),
+}
+
+
+@pytest.mark.parametrize("name", sorted(QUESTION_SETS))
 def test_question_sets_written_apart_from_the_knowledge(engine: Engine, name: str) -> None:
     """Question sets written without seeing the knowledge: accuracy and wrong answers."""
+    least_right, most_wrong = QUESTION_SETS[name]
     items = yaml.safe_load((DATA / name).read_text(encoding="utf-8"))
     right = wrong = 0
     misses = []
@@ -105,22 +116,5 @@ def test_question_sets_written_apart_from_the_knowledge(engine: Engine, name: st
             wrong += got != "none"
             misses.append((item["q"], got, item["accept"]))
     accuracy = right / len(items)
-    assert accuracy >= 0.95, misses
-    assert wrong / len(items) <= 0.02, misses
-
-
-@pytest.mark.parametrize("item", load(RELABELS), ids=lambda item: item["q"])
-def test_public_eval_relabels_are_answered_as_relabelled(engine: Engine, item: dict) -> None:
-    """Each relabel of the public set says why, and the bot gives the relabelled answer."""
-    assert str(item["why"]).strip()
-    accept = [str(a).casefold() for a in item["accept"]]
-    assert label(engine.answer(item["q"])).casefold() in accept
-
-
-def test_public_eval_relabels_each_name_one_item_of_the_public_set() -> None:
-    if not PUBLIC_EVAL.exists():
-        pytest.skip(f"{PUBLIC_EVAL} not found")
-    public = load(PUBLIC_EVAL)
-    relabels = load(RELABELS)
-    changed = [a for a, b in zip(public, relabelled(public, relabels), strict=True) if a != b]
-    assert sorted(item["q"] for item in changed) == sorted(item["q"] for item in relabels)
+    assert accuracy >= least_right, misses
+    assert wrong / len(items) <= most_wrong, misses
