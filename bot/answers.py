@@ -9,10 +9,11 @@ from dataclasses import replace
 
 from bot import lists
 from bot.aspects import Aspects
+from bot.cards import Cards
 from bot.conversation import Conversation
 from bot.followup import follow_up
 from bot.knowledge.base import KnowledgeBase
-from bot.models import Article, Button, Entry, Link, Reply, Source, Suggestion, Term
+from bot.models import Article, Button, Entry, Reply, Suggestion
 from bot.refs import (
     ENTRY_KINDS,
     GLOSSARY_ACTION,
@@ -23,16 +24,12 @@ from bot.refs import (
     SOURCES_ACTION,
     entry_ref,
     glossary_page,
-    more_action,
-    sources_action,
 )
 from bot.search.analysis import analyze, fold
 from bot.search.matcher import Matcher
 from bot.search.results import Match, Result, Target
-from bot.sites import site_label
 from bot.unknown import NotKnown
 
-MAX_BUTTONS = 4  # under an answer, besides 👍/👎: the most useful first
 MAX_SUGGESTIONS = 3
 MAX_SEARCH_RESULTS = 5
 SEARCH_MIN_SCORE = 0.3
@@ -56,15 +53,7 @@ class Composer:
         self.matcher = matcher
         self.today = today
         self.fresh_days = fresh_days
-        self._term_names = _term_name_table(kb.terms)
-        # The same table keyed by folded name, so that finding the names in a text costs
-        # a lookup per run of words instead of a scan of every name (100 ms at 100,000).
-        self._term_lookup: dict[str, list[tuple[int, Term]]] = {}
-        for position, (name_folded, term) in enumerate(self._term_names):
-            self._term_lookup.setdefault(name_folded, []).append((position, term))
-        self._longest_name = max((len(n.split()) for n, _ in self._term_names), default=0)
-        # entry() depends on nothing but the (immutable) knowledge: compose each once.
-        self._entries: dict[str, Reply] = {}
+        self.cards = Cards(kb)
         self.aspects = Aspects(matcher.index.key)
         self.not_known = NotKnown(kb)
 
@@ -198,69 +187,7 @@ class Composer:
 
     def entry(self, entry: Entry) -> Reply:
         """The short answer for an entry, with its link and follow-up buttons."""
-        reply = self._entries.get(entry.ref)
-        if reply is None:
-            reply = self._entries[entry.ref] = self._compose_entry(entry)
-        return reply
-
-    def _compose_entry(self, entry: Entry) -> Reply:
-        texts = self.kb.texts
-        if isinstance(entry, Article):
-            text = entry.summary + "\n\n" + texts.text("stand", date=texts.month_year(entry.date))
-            buttons = [Button(texts.buttons["more"], more_action(entry.ref))]
-            buttons.append(Button(texts.buttons["sources"], sources_action(entry.id)))
-            buttons += self._term_buttons(entry.summary, entry.terms, exclude=None)
-            return Reply(
-                kind="article",
-                id=entry.id,
-                title=entry.title,
-                text=text,
-                links=(Link(texts.buttons["article"], entry.url),),
-                buttons=tuple(buttons[:MAX_BUTTONS]),
-                image=entry.image,
-            )
-        text = entry.short
-        if isinstance(entry, Term) and entry.date is not None:
-            text += "\n\n" + texts.text("stand", date=texts.month_year(entry.date))
-        buttons = []
-        if entry.more:
-            buttons.append(Button(texts.buttons["more"], more_action(entry.ref)))
-        see = entry.see if isinstance(entry, Term) else ()
-        buttons += self._term_buttons(entry.short, see, exclude=entry.ref)
-        title = entry.name
-        if isinstance(entry, Source):
-            text = f"{entry.full_name} ({entry.source_kind}): {text}"
-        return Reply(
-            kind=entry.kind,
-            id=entry.id,
-            title=title,
-            text=text,
-            links=(self._link(entry),),
-            buttons=tuple(buttons[:MAX_BUTTONS]),
-        )
-
-    def _term_buttons(self, text: str, listed: Sequence[str], exclude: str | None) -> list[Button]:
-        """Buttons for the glossary words that occur in a text, then the listed ones."""
-        words = fold(text).split()
-        hits: list[tuple[int, Term]] = []
-        for start in range(len(words)):
-            for end in range(start + 1, min(len(words), start + self._longest_name) + 1):
-                hits += self._term_lookup.get(" ".join(words[start:end]), ())
-        # In the order of the name table (longest names first), as a scan of it would find.
-        hits.sort(key=lambda hit: hit[0])
-        found: list[Term] = []
-        for _, term in hits:
-            if term not in found:
-                found.append(term)
-        for name in listed:
-            entry = self.kb.by_name(name)
-            if isinstance(entry, Term) and entry not in found:
-                found.append(entry)
-        return [Button(term.name, term.ref) for term in found if term.ref != exclude][:MAX_BUTTONS]
-
-    def _link(self, entry: Term | Source) -> Link:
-        """The link of a term or source, labelled with the site's name."""
-        return Link(site_label(entry.link, self.kb.texts.sites), entry.link)
+        return self.cards.entry(entry)
 
     def _more(self, conversation: Conversation) -> Reply:
         """More about the entry in view; asked again right after, that there is no more."""
@@ -272,71 +199,16 @@ class Composer:
         return self.more(ref)
 
     def nothing_more(self, entry: Entry) -> Reply:
-        """There is no more to say about an entry: say so, and offer where it comes from."""
-        texts = self.kb.texts
-        if isinstance(entry, Article):
-            link = Link(texts.buttons["article"], entry.url)
-            buttons: tuple[Button, ...] = (
-                Button(texts.buttons["sources"], sources_action(entry.id)),
-            )
-        else:
-            link, buttons = self._link(entry), ()
-        text = texts.text("no_more")
-        return Reply(entry.kind, text, title=entry.name, links=(link,), buttons=buttons)
+        """There is no more to say about an entry (bot/cards.py)."""
+        return self.cards.nothing_more(entry)
 
     def more(self, ref: str | None) -> Reply:
-        """The longer explanation of the entry in view."""
-        texts = self.kb.texts
-        entry = self.kb.get(ref) if ref else None
-        if entry is None:
-            return Reply(kind="help", text=texts.text("no_context"))
-        if isinstance(entry, Article):
-            text = entry.details
-            if entry.points:
-                text += "\n\n" + "\n".join(f"• {point}" for point in entry.points)
-            buttons = [Button(texts.buttons["sources"], sources_action(entry.id))]
-            buttons += self._term_buttons(entry.details, entry.terms, exclude=None)
-            return Reply(
-                kind="article",
-                id=entry.id,
-                title=entry.title,
-                text=text,
-                links=(Link(texts.buttons["article"], entry.url),),
-                buttons=tuple(buttons[:MAX_BUTTONS]),
-            )
-        if not entry.more:
-            return self.nothing_more(entry)
-        see = entry.see if isinstance(entry, Term) else ()
-        return Reply(
-            kind=entry.kind,
-            id=entry.id,
-            title=entry.name,
-            text=entry.more,
-            links=(self._link(entry),),
-            buttons=tuple(self._term_buttons(entry.more, see, exclude=entry.ref)),
-        )
+        """The longer explanation of the entry in view (bot/cards.py)."""
+        return self.cards.more(ref)
 
     def sources(self, ref: str | None) -> Reply:
-        """Where the news comes from: an article's sources, or the general Quellencheck."""
-        texts = self.kb.texts
-        entry = self.kb.get(ref) if ref else None
-        if not isinstance(entry, Article):
-            buttons = [Button(s.name, s.ref) for s in self.kb.sources]
-            return Reply(kind="sources", text=texts.text("sources_check"), buttons=tuple(buttons))
-        lines = [texts.text("article_sources", title=entry.title)]
-        buttons = []
-        for name in entry.sources:
-            source = self.kb.by_name(name)
-            if isinstance(source, Source):
-                lines.append(f"• {source.name} ({source.full_name}): {source.short}")
-                buttons.append(Button(source.name, source.ref))
-        return Reply(
-            kind="sources",
-            id=entry.id,
-            title=entry.title,
-            text="\n\n".join(lines),
-            buttons=tuple(buttons),
-        )
+        """An article's sources, or the general Quellencheck (bot/cards.py)."""
+        return self.cards.sources(ref)
 
     def news(self) -> Reply:
         """The current articles, newest first: "the newest" only while they are fresh."""
@@ -381,14 +253,3 @@ class Composer:
             return Reply(kind="none", text=self.kb.texts.text("no_context"))
         conversation.last_ref, conversation.more_of = entry.ref, None
         return self.entry(entry)
-
-
-def _term_name_table(terms: Sequence[Term]) -> list[tuple[str, Term]]:
-    table = []
-    for term in terms:
-        for name in (term.name, *term.aliases):
-            folded = fold(name)
-            if len(folded) >= 3:
-                table.append((folded, term))
-    table.sort(key=lambda row: -len(row[0]))
-    return table

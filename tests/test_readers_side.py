@@ -12,7 +12,7 @@ from conftest import TODAY, Bot, add_article, open_store, start_bot, stop_bot
 from fake_telegram import BOT_USERNAME
 from test_telegram_app import buttons_of, state, text_of
 
-from bot.answers import MAX_BUTTONS
+from bot.cards import MAX_BUTTONS
 from bot.conversation import Conversation
 from bot.engine import Engine
 from bot.lists import DEFAULT_FRESH_DAYS

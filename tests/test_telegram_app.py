@@ -93,7 +93,10 @@ async def test_quellen_lists_every_source_as_a_button(bot: Bot) -> None:
     sources = state(bot).engine.kb.sources
     assert buttons_of(reply) == [(s.name, s.ref) for s in sources]
     (dpa,) = await bot.press(reply, "dpa")
-    assert text_of(dpa).startswith("dpa\nDeutsche Presse-Agentur")
+    source = state(bot).engine.kb.by_name("dpa")
+    # The title, then what dpa is in simple words; its full name only after that.
+    assert text_of(dpa).startswith(f"dpa\n{source.short}")
+    assert "Deutsche Presse-Agentur" in text_of(dpa).split(source.short, 1)[1]
 
 
 @pytest.mark.parametrize(

@@ -31,6 +31,9 @@ class TextsFile(Strict):
         description="Ein Wort führt zu einem Eintrag, ist aber nicht sein Name; {word} ist das Wort"
         " aus `related`, {name} der Eintrag. Danach kommt seine kurze Antwort."
     )
+    source_full_name: Text = Field(
+        description="Unter der kurzen Antwort zu einer Quelle: ihr voller Name; {full_name}."
+    )
     aspect_unknown: Text = Field(
         description="Eine Frage zu einem Eintrag fragt etwas, das der Eintrag nicht sagt; {name}"
         " ist der Eintrag. Danach kommt seine kurze Antwort."
