@@ -44,7 +44,10 @@ ROOT = Path(__file__).resolve().parent.parent
 KNOWLEDGE = ROOT / "knowledge"
 sys.path.insert(0, str(ROOT / "tests"))
 
-from fake_telegram import TOKEN, FakeTelegram, FakeTelegramServer, LocalRequest  # noqa: E402
+from helpers.api import TOKEN  # noqa: E402
+from helpers.fake import FakeTelegram  # noqa: E402
+from helpers.requests import LocalRequest  # noqa: E402
+from helpers.server import FakeTelegramServer  # noqa: E402
 
 QUESTIONS = [
     "Was sind Sanktionen?",

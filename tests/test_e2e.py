@@ -8,9 +8,7 @@ recorded) with bounded timeouts; only "nothing else arrives" needs a short settl
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import signal
 import socket
 import sqlite3
 import subprocess
@@ -18,88 +16,21 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import pytest
-from conftest import KNOWLEDGE
-from fake_telegram import (
-    BOT_USERNAME,
-    CLIENT_GONE,
-    TOKEN,
-    Call,
-    FakeTelegram,
-    FakeTelegramServer,
-    parse_html,
-    scope_key,
-)
+from helpers.api import BOT_USERNAME, CLIENT_GONE, TOKEN, Call, scope_key
+from helpers.fake import FakeTelegram
+from helpers.knowledge import KNOWLEDGE, NEW_TERM
+from helpers.process import START_TIMEOUT, BotProcess, clean_env, launch, wait
+from helpers.replies import button, text_of
+from helpers.server import FakeTelegramServer
 
-T = TypeVar("T")
-NEW_TERM = """
-  - term: Weltraumschrott
-    aliases: [Raumschrott]
-    short: Weltraumschrott sind alte Teile von Raketen und Satelliten, die um die Erde fliegen.
-    link: https://example.org/weltraumschrott
-"""
-START_TIMEOUT = 20.0
 SETTLE = 0.5
 QUESTION = "was sind sanktionen"
-
-
-@dataclass
-class BotProcess:
-    """A running `newsbot run`, its output in a file."""
-
-    process: subprocess.Popen[bytes]
-    log: Path
-
-    def output(self) -> str:
-        return self.log.read_text(encoding="utf-8", errors="replace")
-
-    def stop(self) -> int:
-        """SIGTERM, then SIGKILL if it does not end within 10 s; the exit code."""
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=10)
-        return self.process.returncode
-
-
-def clean_env(**extra: str) -> dict[str, str]:
-    """The environment without any bot settings of the machine, plus these."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "NEWSBOT_"))}
-    env["NEWSBOT_KNOWLEDGE"] = str(KNOWLEDGE)
-    env.update(extra)
-    return env
-
-
-def launch(tmp_path: Path, name: str, **env: str) -> BotProcess:
-    """Start `python -m bot run` in tmp_path (so no .env of the checkout is read)."""
-    log = tmp_path / f"{name}.log"
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "bot", "run"],
-            cwd=tmp_path,
-            env=clean_env(**env),
-            stdin=subprocess.DEVNULL,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    return BotProcess(process, log)
-
-
-def wait(bot: BotProcess, fake: FakeTelegram, predicate: Callable[[], T], timeout: float = 10) -> T:
-    """Wait for a condition on the fake, failing early (with the log) if the bot died."""
-    fake.wait_for(lambda: predicate() or bot.process.poll() is not None, timeout)
-    result = predicate()
-    if not result:
-        pytest.fail(f"the bot exited with {bot.process.returncode}:\n{bot.output()}")
-    return result
 
 
 def started(bot: BotProcess, fake: FakeTelegram, mode: str) -> None:
@@ -116,18 +47,6 @@ def stored(data_dir: Path, table: str = "questions") -> list[tuple[Any, ...]]:
         return []
     with sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5) as db:
         return db.execute(f"SELECT * FROM {table}").fetchall()
-
-
-def text_of(call: Call) -> str:
-    return parse_html(call.params.get("text") or call.params.get("caption") or "")
-
-
-def button(call: Call, label: str) -> str:
-    for row in call.params["reply_markup"]["inline_keyboard"]:
-        for key in row:
-            if key["text"] == label:
-                return str(key["callback_data"])
-    raise AssertionError(f"no button {label!r}")
 
 
 @dataclass

@@ -21,9 +21,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from conftest import KNOWLEDGE, add_article
-from fake_telegram import CLIENT_GONE, TOKEN, FakeTelegram, FakeTelegramServer
-from test_e2e import START_TIMEOUT, BotProcess, launch, text_of, wait
+from helpers.api import CLIENT_GONE, TOKEN
+from helpers.fake import FakeTelegram
+from helpers.knowledge import KNOWLEDGE, add_article
+from helpers.process import START_TIMEOUT, BotProcess, launch, wait
+from helpers.replies import text_of
+from helpers.server import FakeTelegramServer
 
 from bot.digest import CONCURRENCY
 from bot.storage.backend import open_database

@@ -12,8 +12,9 @@ import asyncio
 import time
 from pathlib import Path
 
-from conftest import Bot, write_lock
-from test_telegram_app import state, text_of
+from helpers.application import Bot, state
+from helpers.locks import write_lock
+from helpers.replies import text_of
 
 from bot.storage.sqlite.database import SQLiteDatabase
 
