@@ -122,7 +122,7 @@ def public(message: JSON) -> JSON:
 
 def check_markup(params: JSON) -> JSON | None:
     """The reply_markup of a call if Telegram would take it; raises ApiError like Telegram."""
-    markup = params.get("reply_markup")
+    markup: JSON | None = params.get("reply_markup")
     if markup is None:
         return None
     rows = markup.get("inline_keyboard") if isinstance(markup, dict) else None

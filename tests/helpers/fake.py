@@ -102,7 +102,7 @@ class FakeTelegram(ReaderSide, UpdateDelivery, BotApiMethods):
     def wait_for_sent(self, chat_id: int, count: int = 1, timeout: float = 10.0) -> list[Call]:
         """The first `count` messages sent to a chat, once there are that many."""
         return self.wait_for(
-            lambda: len(self.sent(chat_id)) >= count and self.sent(chat_id), timeout
+            lambda: self.sent(chat_id) if len(self.sent(chat_id)) >= count else [], timeout
         )[:count]
 
     def _summary(self) -> str:
