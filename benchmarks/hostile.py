@@ -152,7 +152,9 @@ class HostileOutcome:
 
 async def run_hostile(engine: Engine, count: int, seed: int) -> HostileOutcome:
     """Send count hostile updates through the intake and the handlers; what went wrong."""
-    from fake_telegram import TOKEN, FakeBotApiRequest, FakeTelegram, OfflineRequest
+    from helpers.api import TOKEN
+    from helpers.fake import FakeTelegram
+    from helpers.requests import FakeBotApiRequest, OfflineRequest
     from telegram import Update
     from telegram.error import TelegramError
 

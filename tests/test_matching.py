@@ -6,22 +6,14 @@ from pathlib import Path
 
 import pytest
 import yaml
+from helpers.answers import label
 from public_eval import load, relabelled
 
 from bot.engine import Engine
-from bot.models import Reply
 
 DATA = Path(__file__).parent / "data"
 PUBLIC_EVAL = Path(__file__).resolve().parents[2] / "shared" / "eval" / "questions.yaml"
 RELABELS = DATA / "public_eval_relabels.yaml"
-
-
-def label(reply: Reply) -> str:
-    if reply.kind in ("term", "source"):
-        return f"{reply.kind}:{reply.title}"
-    if reply.kind == "article":
-        return f"article:{reply.id}"
-    return reply.kind
 
 
 @pytest.mark.parametrize(
