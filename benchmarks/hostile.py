@@ -182,7 +182,7 @@ async def run_hostile(engine: Engine, count: int, seed: int) -> HostileOutcome:
         request=FakeBotApiRequest(fake, base_url),
         get_updates_request=OfflineRequest(),
         rate_limiter=False,
-        flood=FloodGate(limit=10**9),
+        flood=FloodGate(capacity=10**9),
     )
     outcome = HostileOutcome()
     current: list[str] = [""]
