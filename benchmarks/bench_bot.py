@@ -11,6 +11,14 @@ Three ways in, all in one run so the ratios compare like with like:
 * polling and webhook: the real `newsbot run` process against the fake Bot API of the test
   tree on 127.0.0.1. Answers to inline queries are not rate limited, messages are: Telegram
   allows about 30 messages a second per bot, and the rate limiter keeps the bot below that.
+
+To compare two commits in the same conditions, save runs of each with --json (alternating,
+on the same machine), then write the section from the median of this commit's runs with
+--runs and set those of the other commit beside it with --before:
+
+    .venv/bin/python -m benchmarks.bench_bot --json after-1.json          # and again, ...
+    .venv/bin/python -m benchmarks.bench_bot --runs after-*.json \
+        --before before-*.json --before-name "8517731, before the change" --write docs/benchmarks.md
 """
 
 from __future__ import annotations
@@ -22,6 +30,7 @@ import json
 import os
 import platform
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -44,7 +53,10 @@ ROOT = Path(__file__).resolve().parent.parent
 KNOWLEDGE = ROOT / "knowledge"
 sys.path.insert(0, str(ROOT / "tests"))
 
-from fake_telegram import TOKEN, FakeTelegram, FakeTelegramServer, LocalRequest  # noqa: E402
+from helpers.api import TOKEN  # noqa: E402
+from helpers.fake import FakeTelegram  # noqa: E402
+from helpers.requests import LocalRequest  # noqa: E402
+from helpers.server import FakeTelegramServer  # noqa: E402
 
 QUESTIONS = [
     "Was sind Sanktionen?",
@@ -138,22 +150,24 @@ class CannedRequest(LocalRequest):
         return 200, json.dumps({"ok": True, "result": result}).encode()
 
 
-def settings_for(base_url: str) -> Settings:
+def settings_for(base_url: str, knowledge: Path) -> Settings:
     return Settings(
         token=TOKEN,
         api_base_url=base_url,
-        knowledge_dir=KNOWLEDGE,
+        knowledge_dir=knowledge,
         data_dir=Path("data"),
         admin_ids=frozenset(),
         log_level="WARNING",
     )
 
 
-async def bench_handlers(engine: Engine, updates: list[dict[str, Any]]) -> tuple[float, int]:
+async def bench_handlers(
+    engine: Engine, updates: list[dict[str, Any]], knowledge: Path
+) -> tuple[float, int]:
     """Updates per second through Application.process_update; and the API calls made."""
     request = CannedRequest()
     application = build_application(
-        settings_for("http://canned.invalid/bot"),
+        settings_for("http://canned.invalid/bot", knowledge),
         engine,
         request=request,
         get_updates_request=CannedRequest(),
@@ -180,7 +194,7 @@ def free_port() -> int:
 
 
 @contextmanager
-def bot_process(mode: str) -> Iterator[FakeTelegram]:
+def bot_process(mode: str, knowledge: Path) -> Iterator[FakeTelegram]:
     """A started `newsbot run` (polling or webhook) and the fake it talks to."""
     with FakeTelegramServer() as server, tempfile.TemporaryDirectory() as tmp:
         fake = server.fake
@@ -188,7 +202,7 @@ def bot_process(mode: str) -> Iterator[FakeTelegram]:
         env.update(
             TELEGRAM_BOT_TOKEN=TOKEN,
             TELEGRAM_API_BASE_URL=server.base_url,
-            NEWSBOT_KNOWLEDGE=str(KNOWLEDGE),
+            NEWSBOT_KNOWLEDGE=str(knowledge),
             NEWSBOT_LOG_LEVEL="WARNING",
         )
         if mode == "webhook":
@@ -230,9 +244,11 @@ def through_process(
     return count / (time.perf_counter() - started)
 
 
-def bench_process(mode: str, inline_count: int, message_count: int) -> tuple[float, float]:
+def bench_process(
+    mode: str, inline_count: int, message_count: int, knowledge: Path
+) -> tuple[float, float]:
     """(inline queries per second, questions per second) through a real bot process."""
-    with bot_process(mode) as fake:
+    with bot_process(mode, knowledge) as fake:
         users = [fake.user(5000 + n) for n in range(100)]
         chats = [fake.private_chat(6000 + n) for n in range(message_count)]
         inline = through_process(
@@ -253,53 +269,104 @@ def bench_process(mode: str, inline_count: int, message_count: int) -> tuple[flo
 # ---- report -------------------------------------------------------------------------------------
 
 
-def report(results: dict[str, Any]) -> str:
-    """The "Telegram adapter" section of docs/benchmarks.md."""
+RATES = [
+    "engine",
+    "handlers",
+    "polling_inline",
+    "webhook_inline",
+    "polling_questions",
+    "webhook_questions",
+    "engine_cpu",
+    "handlers_cpu",
+]
+
+
+def median_of(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    """One result from several runs: the first run's details, each rate's median."""
+    merged = dict(runs[0])
+    for key in RATES:
+        if all(key in run for run in runs):
+            merged[key] = statistics.median(run[key] for run in runs)
+            merged[f"{key}_range"] = (min(r[key] for r in runs), max(r[key] for r in runs))
+    merged["runs"] = len(runs)
+    return merged
+
+
+def report(results: dict[str, Any], before: dict[str, Any] | None = None) -> str:
+    """The "Telegram adapter" section of docs/benchmarks.md (beside another commit's runs)."""
     base = results["engine"]
 
-    def row(name: str, rate: float, note: str) -> str:
-        return f"| {name} | {rate:,.0f} | {rate / base:.2f} | {note} |"
+    def row(name: str, key: str, note: str) -> str:
+        rate = results[key]
+        cells = f"| {name} | {rate:,.0f} | {rate / base:.2f} |"
+        if before is not None:
+            cells += f" {before[key]:,.0f} | {rate / before[key]:.2f} |"
+        return f"{cells} {note} |"
 
+    runs = results.get("runs", 1)
+    how = "`.venv/bin/python -m benchmarks.bench_bot --write docs/benchmarks.md`"
+    if runs > 1:
+        how = (
+            f"`.venv/bin/python -m benchmarks.bench_bot --json FILE`, {runs} runs from"
+            f" {results['date']} on; each rate is their median"
+        )
+    header = "| path | updates/s | ratio to engine |"
+    rule = "|---|---:|---:|"
+    compared: list[str] = []
+    if before is not None:
+        name = before.get("name", "the other commit")
+        header += " before: updates/s | now / before |"
+        rule += "---:|---:|"
+        compared = [
+            "",
+            f"Before: the median of {before.get('runs', 1)} runs of {name} (with its own"
+            " bench_bot.py, which measures the same way), taken in turns with this commit's on"
+            ' the same machine, with the same options and knowledge; "now / before" above 1.00'
+            " means faster now.",
+            *spread(results, before),
+        ]
     lines = [
         "## Telegram adapter",
         "",
-        "Measured with `.venv/bin/python -m benchmarks.bench_bot --write docs/benchmarks.md`"
-        f" on {results['date']}.",
+        f"Measured with {how}.",
         "",
         f"- Machine: {results['machine']}",
         f"- Python {results['python']}, python-telegram-bot {results['ptb']}",
         f"- Update mix: {results['updates']:,} updates, questions, button presses and inline"
         f" queries 6:3:1, from {CHATS:,} chats (flood control never steps in)",
+        f"- Knowledge: {results.get('knowledge', 'knowledge/ of the checkout')}",
+        *compared,
         "",
-        "| path | updates/s | ratio to engine | what it includes |",
-        "|---|---:|---:|---|",
-        row("engine alone (baseline)", base, "Engine.answer / press / search"),
+        f"{header} what it includes |",
+        f"{rule}---|",
+        row("engine alone (baseline)", "engine", "Engine.answer / press / search"),
         row(
             "handlers, `process_update`",
-            results["handlers"],
+            "handlers",
             f"Update.de_json, handlers, rendering, PTB's request layer ({results['calls']:,}"
             " API calls answered in process); one core",
         ),
         row(
             "polling, inline queries",
-            results["polling_inline"],
+            "polling_inline",
             "real `newsbot run` + fake Bot API over HTTP (getUpdates, answerInlineQuery)",
         ),
         row(
             "webhook, inline queries",
-            results["webhook_inline"],
+            "webhook_inline",
             "real `newsbot run` + fake Bot API; the fake posts one update at a time",
         ),
         row(
             "polling, questions",
-            results["polling_questions"],
+            "polling_questions",
             "sendMessage: kept at Telegram's ~30 messages/s by the rate limiter",
         ),
         row(
             "webhook, questions",
-            results["webhook_questions"],
+            "webhook_questions",
             "sendMessage: kept at Telegram's ~30 messages/s by the rate limiter",
         ),
+        *cpu_table(results, before),
         "",
         f"Target: at least 1,000 updates/s through the handlers on one core:"
         f" {'met' if results['handlers'] >= 1000 else 'NOT met'}"
@@ -317,16 +384,47 @@ def report(results: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def main() -> None:
-    """Run every measurement and print (or write) the report."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--updates", type=int, default=20_000, help="updates for engine/handlers")
-    parser.add_argument("--inline", type=int, default=2_000, help="inline queries per mode")
-    parser.add_argument("--questions", type=int, default=300, help="questions per mode")
-    parser.add_argument("--write", type=Path, metavar="FILE", help="update this Markdown file")
-    args = parser.parse_args()
+def spread(results: dict[str, Any], before: dict[str, Any]) -> list[str]:
+    """How far single runs of the handlers path lay apart, by wall and by CPU time."""
+    parts = []
+    for key, unit in (("handlers", "updates/s"), ("handlers_cpu", "updates per CPU second")):
+        now, then = results.get(f"{key}_range"), before.get(f"{key}_range")
+        if now and then:
+            parts.append(
+                f"{now[0]:,.0f}-{now[1]:,.0f} {unit} now and {then[0]:,.0f}-{then[1]:,.0f} before"
+            )
+    if not parts:
+        return []
+    return ["", f"Single runs of the handlers path lay between {'; by CPU time, '.join(parts)}."]
 
-    engine = Engine.load(KNOWLEDGE)
+
+def cpu_table(results: dict[str, Any], before: dict[str, Any] | None) -> list[str]:
+    """The in-process paths by the CPU time the process used, if the runs measured it."""
+    keys = ("engine_cpu", "handlers_cpu")
+    if not all(key in results for key in keys):
+        return []
+    beside = before is not None and all(key in before for key in keys)
+    lines = [
+        "",
+        "The same in-process paths by the CPU time the benchmark's process used (all its"
+        " threads), which depends far less than wall time on what else the shared machine runs:",
+        "",
+        "| path | updates per CPU second |"
+        + (" before: updates per CPU second | now / before |" if beside else ""),
+        "|---|---:|" + ("---:|---:|" if beside else ""),
+    ]
+    for label, key in (("engine alone", "engine_cpu"), ("handlers, `process_update`", keys[1])):
+        row = f"| {label} | {results[key]:,.0f} |"
+        if beside:
+            assert before is not None
+            row += f" {before[key]:,.0f} | {results[key] / before[key]:.2f} |"
+        lines.append(row)
+    return lines
+
+
+def measure(args: argparse.Namespace) -> dict[str, Any]:
+    """Every measurement of one run."""
+    engine = Engine.load(args.kb)
     updates = update_mix(args.updates)
     bench_engine(engine, updates[:1000])  # warm up caches
     results: dict[str, Any] = {
@@ -335,15 +433,62 @@ def main() -> None:
         "python": platform.python_version(),
         "ptb": telegram.__version__,
         "updates": args.updates,
-        "engine": bench_engine(engine, updates),
+        "knowledge": describe(engine),
     }
-    asyncio.run(bench_handlers(engine, updates[:1000]))  # warm up
-    results["handlers"], results["calls"] = asyncio.run(bench_handlers(engine, updates))
+    # Wall time, and CPU time of the process (all its threads): on a shared machine the first
+    # depends on what else runs, the second far less.
+    cpu = time.process_time()
+    results["engine"] = bench_engine(engine, updates)
+    results["engine_cpu"] = args.updates / (time.process_time() - cpu)
+    asyncio.run(bench_handlers(engine, updates[:1000], args.kb))  # warm up
+    cpu = time.process_time()
+    results["handlers"], results["calls"] = asyncio.run(bench_handlers(engine, updates, args.kb))
+    results["handlers_cpu"] = args.updates / (time.process_time() - cpu)
     results["questions"] = args.questions
     for mode in ("polling", "webhook"):
-        inline, questions = bench_process(mode, args.inline, args.questions)
+        inline, questions = bench_process(mode, args.inline, args.questions, args.kb)
         results[f"{mode}_inline"], results[f"{mode}_questions"] = inline, questions
-    section = report(results)
+    return results
+
+
+def describe(engine: Engine) -> str:
+    """What the engine knows, in numbers."""
+    kb = engine.kb
+    return f"{len(kb.articles)} articles, {len(kb.terms)} terms, {len(kb.sources)} sources"
+
+
+def load_runs(paths: list[Path]) -> dict[str, Any]:
+    """The median of runs saved with --json."""
+    return median_of([json.loads(path.read_text(encoding="utf-8")) for path in paths])
+
+
+def main() -> None:
+    """Run every measurement (or read saved runs) and print (or write) the report."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--updates", type=int, default=20_000, help="updates for engine/handlers")
+    parser.add_argument("--inline", type=int, default=2_000, help="inline queries per mode")
+    parser.add_argument("--questions", type=int, default=300, help="questions per mode")
+    parser.add_argument("--kb", type=Path, default=KNOWLEDGE, help="the knowledge directory")
+    parser.add_argument("--write", type=Path, metavar="FILE", help="update this Markdown file")
+    parser.add_argument("--json", type=Path, metavar="FILE", help="also save this run as JSON")
+    parser.add_argument(
+        "--runs", type=Path, nargs="+", metavar="FILE", help="report these saved runs' median"
+    )
+    parser.add_argument(
+        "--before", type=Path, nargs="+", metavar="FILE", help="another commit's saved runs"
+    )
+    parser.add_argument(
+        "--before-name", default="the other commit", help="what that commit is, in words"
+    )
+    args = parser.parse_args()
+
+    results = load_runs(args.runs) if args.runs else measure(args)
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    before = None
+    if args.before:
+        before = {**load_runs(args.before), "name": args.before_name}
+    section = report(results, before)
     print(section)
     if args.write:
         write_section(args.write, "## Telegram adapter", section)

@@ -42,7 +42,9 @@ ROOT = Path(__file__).resolve().parent.parent
 KNOWLEDGE = ROOT / "knowledge"
 sys.path.insert(0, str(ROOT / "tests"))
 
-from fake_telegram import TOKEN, FakeTelegram, FakeTelegramServer  # noqa: E402
+from helpers.api import TOKEN  # noqa: E402
+from helpers.fake import FakeTelegram  # noqa: E402
+from helpers.server import FakeTelegramServer  # noqa: E402
 
 FIRST_CHAT = 1_000_000
 READER_CHAT = 9_000_000

@@ -169,7 +169,9 @@ def run_cli(kb: Path, texts: list[str]) -> list[str]:
 
 async def run_handlers(engine: Engine, texts: list[str]) -> Outcome:
     """Send texts as messages through the Telegram handlers to the strict fake Bot API."""
-    from fake_telegram import TOKEN, FakeBotApiRequest, FakeTelegram, OfflineRequest
+    from helpers.api import TOKEN
+    from helpers.fake import FakeTelegram
+    from helpers.requests import FakeBotApiRequest, OfflineRequest
     from telegram import Update
 
     from bot.config import Settings

@@ -152,7 +152,9 @@ class HostileOutcome:
 
 async def run_hostile(engine: Engine, count: int, seed: int) -> HostileOutcome:
     """Send count hostile updates through the intake and the handlers; what went wrong."""
-    from fake_telegram import TOKEN, FakeBotApiRequest, FakeTelegram, OfflineRequest
+    from helpers.api import TOKEN
+    from helpers.fake import FakeTelegram
+    from helpers.requests import FakeBotApiRequest, OfflineRequest
     from telegram import Update
     from telegram.error import TelegramError
 
@@ -180,7 +182,7 @@ async def run_hostile(engine: Engine, count: int, seed: int) -> HostileOutcome:
         request=FakeBotApiRequest(fake, base_url),
         get_updates_request=OfflineRequest(),
         rate_limiter=False,
-        flood=FloodGate(limit=10**9),
+        flood=FloodGate(capacity=10**9),
     )
     outcome = HostileOutcome()
     current: list[str] = [""]

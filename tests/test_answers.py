@@ -4,14 +4,13 @@ composes them."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import replace
 
 import pytest
+from helpers.knowledge import article
 
 from bot.conversation import Conversation
 from bot.engine import Engine
 from bot.lists import DIGEST_MAX_ARTICLES, GLOSSARY_PAGE_SIZE
-from bot.models import Article
 from bot.search.analysis import fold
 from bot.sentences import teaser
 
@@ -68,12 +67,6 @@ def test_search_ranks_the_named_entry_first(engine: Engine, query: str, first: s
 def test_an_empty_search_offers_the_news_and_nonsense_offers_nothing(engine: Engine) -> None:
     assert [r.kind for r in engine.search("  ")] == ["article"]
     assert engine.search("xyzzy qwrtz") == ()
-
-
-def article(engine: Engine, id_: str, day: dt.date, title: str | None = None) -> Article:
-    """A copy of the shipped article under another id, date and title."""
-    base = engine.kb.articles[0]
-    return replace(base, id=id_, date=day, title=title or f"Neu: {id_}", expires=None)
 
 
 def test_the_digest_lists_title_and_first_sentences_with_a_button_each(engine: Engine) -> None:

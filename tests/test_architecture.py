@@ -1,5 +1,6 @@
 """The shape of bot/: no import circle, no borrowed private names, small modules that say
-their job, and an engine that never imports telegram."""
+their job, and an engine that never imports telegram. The shape of tests/: helpers in
+tests/helpers/ (small modules that say their job), fixtures alone in conftest.py."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from pathlib import Path
 import pytest
 
 BOT = Path(__file__).resolve().parent.parent / "bot"
+TESTS = Path(__file__).resolve().parent
 MAX_LINES = 400
 
 
@@ -167,3 +169,52 @@ def test_the_engine_runs_without_telegram_in_a_fresh_interpreter() -> None:
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert run.returncode == 0, run.stderr
     assert run.stdout.strip() == "False"
+
+
+# ---- tests/ ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", sorted((TESTS / "helpers").glob("*.py")), ids=lambda p: p.name)
+def test_each_helper_module_is_small_and_says_its_job(path: Path) -> None:
+    source = path.read_text(encoding="utf-8")
+    docstring = ast.get_docstring(ast.parse(source))
+    assert docstring and docstring.strip(), f"{path.name} has no docstring saying its job"
+    assert len(source.splitlines()) <= MAX_LINES, f"{path.name} has more than {MAX_LINES} lines"
+
+
+def test_tests_take_their_helpers_from_the_helpers_package() -> None:
+    borrowed = []
+    for path in sorted(TESTS.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = (
+                [alias.name for alias in node.names]
+                if isinstance(node, ast.Import)
+                else [node.module or ""]
+                if isinstance(node, ast.ImportFrom) and not node.level
+                else []
+            )
+            for name in names:
+                top = name.split(".")[0]
+                if top in ("conftest", "fake_telegram") or top.startswith("test_"):
+                    borrowed.append(f"{path.relative_to(TESTS)}:{node.lineno} imports {name}")
+    assert borrowed == []
+
+
+def is_fixture(decorator: ast.expr) -> bool:
+    target = decorator.func if isinstance(decorator, ast.Call) else decorator
+    return isinstance(target, ast.Attribute) and target.attr == "fixture"
+
+
+def test_conftest_holds_fixtures_and_nothing_else() -> None:
+    tree = ast.parse((TESTS / "conftest.py").read_text(encoding="utf-8"))
+    others = [
+        f"conftest.py:{node.lineno}"
+        for node in tree.body
+        if not isinstance(node, ast.Import | ast.ImportFrom)
+        and not (isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant))
+        and not (
+            isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+            and (node.name.startswith("pytest_") or any(map(is_fixture, node.decorator_list)))
+        )
+    ]
+    assert others == []

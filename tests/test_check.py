@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import KNOWLEDGE, ROOT
+from helpers.knowledge import KNOWLEDGE, ROOT
 
 from bot.knowledge.base import KnowledgeError
 from bot.knowledge.load import load_knowledge

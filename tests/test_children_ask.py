@@ -4,26 +4,14 @@ personal questions, follow-ups, narrations, near misses, and replies when nothin
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
+from helpers.answers import label
+from helpers.knowledge import copy_knowledge
 
 from bot.conversation import Conversation
 from bot.engine import Engine
-from bot.models import Reply
-
-KNOWLEDGE = Path(__file__).resolve().parent.parent / "knowledge"
-
-
-def label(reply: Reply) -> str:
-    if reply.kind in ("term", "source"):
-        return f"{reply.kind}:{reply.title}"
-    if reply.kind == "article":
-        return f"article:{reply.id}"
-    if reply.kind in ("comfort", "smalltalk"):
-        return f"{reply.kind}:{reply.id}"
-    return reply.kind
 
 
 @pytest.mark.parametrize(
@@ -67,7 +55,7 @@ def label(reply: Reply) -> str:
 def test_how_the_matcher_reads_childrens_questions(
     engine: Engine, question: str, expected: str
 ) -> None:
-    assert label(engine.answer(question)) == expected
+    assert label(engine.answer(question), which=True) == expected
 
 
 def test_an_insult_word_about_something_else_is_no_insult(engine: Engine) -> None:
@@ -95,8 +83,7 @@ def test_a_name_next_to_an_entrys_name_keeps_it_from_being_answered(
 
 def test_what_the_knowledge_does_not_have_is_not_answered(tmp_path: Path) -> None:
     """ "Was ist die NATO?" is no question about anything else while NATO has no entry."""
-    knowledge = tmp_path / "knowledge"
-    shutil.copytree(KNOWLEDGE, knowledge, ignore=shutil.ignore_patterns("README.md", "schema"))
+    knowledge = copy_knowledge(tmp_path / "knowledge")
     world = knowledge / "glossary" / "welt.yaml"
     text = world.read_text(encoding="utf-8")
     start = text.index("  - term: NATO")
@@ -129,7 +116,9 @@ def test_a_follow_up_names_a_part_of_what_the_last_answer_links(engine: Engine) 
     conversation = Conversation()
     first = engine.answer("Schickt Nordkorea jetzt Waffen nach Russland?", conversation)
     assert first.kind == "article"
-    assert label(engine.answer("und das Abkommen?", conversation)) == "term:Getreideabkommen"
+    assert label(engine.answer("und das Abkommen?", conversation), which=True) == (
+        "term:Getreideabkommen"
+    )
     fresh = Conversation()
     assert engine.answer("und das Abkommen?", fresh).kind == "none"  # nothing to follow
 

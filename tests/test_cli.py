@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from helpers.knowledge import copy_knowledge
 
 KINDS = {"article", "term", "source", "sources", "news", "help", "smalltalk", "comfort", "none"}
-KNOWLEDGE = Path(__file__).resolve().parent.parent / "knowledge"
 FIELDS = {"kind", "id", "title", "score", "text", "links", "buttons", "suggestions"}
 
 
@@ -113,7 +112,7 @@ def test_importing_the_engine_does_not_import_telegram() -> None:
 def test_every_command_reads_the_knowledge_folder_from_dot_env(tmp_path: Path) -> None:
     """A NEWSBOT_KNOWLEDGE set only in .env counts for ask and check, not only for run."""
     knowledge = tmp_path / "elsewhere"
-    shutil.copytree(KNOWLEDGE, knowledge, ignore=shutil.ignore_patterns("README.md", "schema"))
+    copy_knowledge(knowledge)
     glossary = knowledge / "glossary.yaml"
     glossary.write_text(
         glossary.read_text(encoding="utf-8").replace("term: FYI", "term: Quallenpudding"),

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pytest
+from helpers.clock import MORNING, Clock
+from helpers.knowledge import article
 
 from bot.digest import Digest, Outcome, article_key, newest_key
 from bot.engine import Engine
@@ -19,8 +21,6 @@ from bot.schedule import TIMEZONE, clock_from
 from bot.storage.backend import open_database
 from bot.storage.interface import Database, StoreError, Subscription, SubscriptionStore
 
-MORNING = dt.datetime(2026, 11, 24, 7, 16, tzinfo=TIMEZONE)
-
 
 def with_articles(engine: Engine, *articles: Article) -> Engine:
     """The engine over the shipped knowledge plus these articles."""
@@ -28,27 +28,11 @@ def with_articles(engine: Engine, *articles: Article) -> Engine:
     return Engine.build(kb, today=MORNING.date())
 
 
-def article(engine: Engine, id_: str, day: dt.date, title: str | None = None) -> Article:
-    """A copy of the shipped article under another id, date and title."""
-    base = engine.kb.articles[0]
-    return replace(base, id=id_, date=day, title=title or f"Neu: {id_}", expires=None)
-
-
 @pytest.fixture
 def fresh(engine: Engine) -> tuple[Engine, Article]:
     """An engine with one article newer than the shipped one."""
     new = article(engine, "neu", dt.date(2026, 11, 23), "Was Neues aus dem Weltall")
     return with_articles(engine, new), new
-
-
-class Clock:
-    """The digest's clock, moved by the test."""
-
-    def __init__(self, now: dt.datetime = MORNING) -> None:
-        self.now = now
-
-    def __call__(self) -> dt.datetime:
-        return self.now
 
 
 @dataclass
@@ -93,7 +77,7 @@ async def database(tmp_path: Path) -> AsyncIterator[Database]:
 async def subscribed(database: Database, chats: range, at: dt.time, last_key: str) -> Digest:
     for chat_id in chats:
         await database.subscriptions.subscribe(chat_id, at, last_key)
-    return Digest(database.subscriptions, clock=Clock())
+    return Digest(database.subscriptions, clock=Clock(MORNING))
 
 
 # ---- /abo and /abo_aus -------------------------------------------------------------------------
@@ -320,7 +304,7 @@ async def test_a_stopped_run_goes_on_where_it_stopped_without_repeats(
     await database.close()
     reopened = await open_database(tmp_path)
     try:
-        restarted = Digest(reopened.subscriptions, clock=Clock())
+        restarted = Digest(reopened.subscriptions, clock=Clock(MORNING))
         await restarted.run(lambda: engine, telegram.send)
     finally:
         await reopened.close()
@@ -407,7 +391,7 @@ async def test_a_full_disk_stops_the_run_and_no_digest_is_sent_twice(
     engine, _ = fresh
     await subscribed(database, range(1, 41), dt.time(7, 15), "")
     disk = FullDisk(database.subscriptions, writes_before_full=4)
-    digest = Digest(disk, clock=Clock())
+    digest = Digest(disk, clock=Clock(MORNING))
     telegram = Telegram(seconds=0.01, outcomes=dict.fromkeys(gone, "gone"))
     first = await digest.run(lambda: engine, telegram.send)  # raised and ended the run before
     assert first.store_failed and first.stopped
@@ -499,7 +483,7 @@ async def test_a_new_subscriber_counts_what_the_bot_has_seen_as_seen(
     database: Database, fresh: tuple[Engine, Article]
 ) -> None:
     engine, new = fresh
-    digest = Digest(database.subscriptions, clock=Clock())
+    digest = Digest(database.subscriptions, clock=Clock(MORNING))
     await digest.subscribe(engine, 1)
     late = article(engine, "spaet", dt.date(2020, 1, 1), "Spät gesehen, früh datiert")
     digest.clock = Clock(MORNING + dt.timedelta(days=1))

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import KNOWLEDGE, ROOT
+from helpers.knowledge import KNOWLEDGE, ROOT
 
 from bot.engine import Engine
 from bot.knowledge.base import KnowledgeBase

@@ -8,160 +8,32 @@ recorded) with bounded timeouts; only "nothing else arrives" needs a short settl
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import signal
-import socket
-import sqlite3
 import subprocess
 import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import pytest
-from conftest import KNOWLEDGE
-from fake_telegram import (
-    BOT_USERNAME,
-    CLIENT_GONE,
-    TOKEN,
-    Call,
-    FakeTelegram,
-    FakeTelegramServer,
-    parse_html,
-    scope_key,
+from helpers.api import BOT_USERNAME, CLIENT_GONE, TOKEN, Call, scope_key
+from helpers.knowledge import NEW_TERM, copy_knowledge
+from helpers.process import (
+    START_TIMEOUT,
+    Running,
+    clean_env,
+    free_port,
+    launch,
+    started,
+    stored,
+    wait,
 )
+from helpers.replies import button, text_of
+from helpers.server import FakeTelegramServer
 
-T = TypeVar("T")
-NEW_TERM = """
-  - term: Weltraumschrott
-    aliases: [Raumschrott]
-    short: Weltraumschrott sind alte Teile von Raketen und Satelliten, die um die Erde fliegen.
-    link: https://example.org/weltraumschrott
-"""
-START_TIMEOUT = 20.0
-SETTLE = 0.5
 QUESTION = "was sind sanktionen"
-
-
-@dataclass
-class BotProcess:
-    """A running `newsbot run`, its output in a file."""
-
-    process: subprocess.Popen[bytes]
-    log: Path
-
-    def output(self) -> str:
-        return self.log.read_text(encoding="utf-8", errors="replace")
-
-    def stop(self) -> int:
-        """SIGTERM, then SIGKILL if it does not end within 10 s; the exit code."""
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=10)
-        return self.process.returncode
-
-
-def clean_env(**extra: str) -> dict[str, str]:
-    """The environment without any bot settings of the machine, plus these."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "NEWSBOT_"))}
-    env["NEWSBOT_KNOWLEDGE"] = str(KNOWLEDGE)
-    env.update(extra)
-    return env
-
-
-def launch(tmp_path: Path, name: str, **env: str) -> BotProcess:
-    """Start `python -m bot run` in tmp_path (so no .env of the checkout is read)."""
-    log = tmp_path / f"{name}.log"
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "bot", "run"],
-            cwd=tmp_path,
-            env=clean_env(**env),
-            stdin=subprocess.DEVNULL,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    return BotProcess(process, log)
-
-
-def wait(bot: BotProcess, fake: FakeTelegram, predicate: Callable[[], T], timeout: float = 10) -> T:
-    """Wait for a condition on the fake, failing early (with the log) if the bot died."""
-    fake.wait_for(lambda: predicate() or bot.process.poll() is not None, timeout)
-    result = predicate()
-    if not result:
-        pytest.fail(f"the bot exited with {bot.process.returncode}:\n{bot.output()}")
-    return result
-
-
-def started(bot: BotProcess, fake: FakeTelegram, mode: str) -> None:
-    """Wait until the bot registered its commands and polls (or set its webhook)."""
-    wait(bot, fake, lambda: fake.recorded("setMyCommands"), START_TIMEOUT)
-    method = "getUpdates" if mode == "polling" else "setWebhook"
-    wait(bot, fake, lambda: method in fake.received, START_TIMEOUT)
-
-
-def stored(data_dir: Path, table: str = "questions") -> list[tuple[Any, ...]]:
-    """The rows of a table of the bot's store, read while the bot may be writing."""
-    path = data_dir / "newsbot.sqlite3"
-    if not path.exists():
-        return []
-    with sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5) as db:
-        return db.execute(f"SELECT * FROM {table}").fetchall()
-
-
-def text_of(call: Call) -> str:
-    return parse_html(call.params.get("text") or call.params.get("caption") or "")
-
-
-def button(call: Call, label: str) -> str:
-    for row in call.params["reply_markup"]["inline_keyboard"]:
-        for key in row:
-            if key["text"] == label:
-                return str(key["callback_data"])
-    raise AssertionError(f"no button {label!r}")
-
-
-@dataclass
-class Running:
-    """A bot process with its fake Telegram, and helpers to talk to it as a reader."""
-
-    bot: BotProcess
-    fake: FakeTelegram
-    data: Path
-
-    def ask(self, chat_id: int, text: str, count: int = 1, timeout: float = 10) -> list[Call]:
-        """Send text from a private chat and wait for `count` new messages in return."""
-        before = len(self.fake.sent(chat_id))
-        self.fake.send_text(self.fake.private_chat(chat_id), text)
-        return self.new_messages(chat_id, before, count, timeout)
-
-    def press(self, message: Call, label: str, count: int = 1) -> list[Call]:
-        """Press a button of a message and wait for `count` new messages."""
-        chat_id = message.result["chat"]["id"]
-        before = len(self.fake.sent(chat_id))
-        query = self.fake.press(message.result, button(message, label))
-        wait(self.bot, self.fake, lambda: query not in self.fake.unanswered_queries())
-        return self.new_messages(chat_id, before, count)
-
-    def new_messages(
-        self, chat_id: int, before: int, count: int, timeout: float = 10
-    ) -> list[Call]:
-        wait(self.bot, self.fake, lambda: len(self.fake.sent(chat_id)) >= before + count, timeout)
-        return self.fake.sent(chat_id)[before:]
-
-    def settled(self, chat_id: int, count: int) -> None:
-        """Nothing more arrives in a chat (a short settle time: silence has no event)."""
-        time.sleep(SETTLE)
-        assert len(self.fake.sent(chat_id)) == count
 
 
 @pytest.fixture(scope="module")
@@ -385,12 +257,6 @@ def test_old_buttons_work_after_a_restart_and_no_update_is_lost(tmp_path: Path) 
 # ---- webhook ----------------------------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 def post_update(port: int, update: dict[str, Any], secret: str | None) -> int:
     headers = {"Content-Type": "application/json"}
     if secret is not None:
@@ -565,7 +431,7 @@ ADMIN = 42
 
 def test_knowledge_edited_broken_and_fixed_while_the_bot_runs(tmp_path: Path) -> None:
     knowledge = tmp_path / "knowledge"
-    shutil.copytree(KNOWLEDGE, knowledge, ignore=shutil.ignore_patterns("README.md", "schema"))
+    copy_knowledge(knowledge)
     glossary = knowledge / "glossary.yaml"
     good = glossary.read_text(encoding="utf-8")
     with FakeTelegramServer() as server:

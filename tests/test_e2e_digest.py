@@ -10,108 +10,31 @@ real limit. benchmarks/bench_digest.py measures 10,000 at the real limit.
 
 from __future__ import annotations
 
-import asyncio
-import datetime as dt
-import shutil
 import signal
 import time
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from conftest import KNOWLEDGE, add_article
-from fake_telegram import CLIENT_GONE, TOKEN, FakeTelegram, FakeTelegramServer
-from test_e2e import START_TIMEOUT, BotProcess, launch, text_of, wait
+from helpers.api import CLIENT_GONE
+from helpers.digest import CHECK_SECONDS, NEW_KEY, NEW_TITLE, OLD_KEY, prepare
+from helpers.fake import FakeTelegram
+from helpers.process import START_TIMEOUT, stopped, wait
+from helpers.replies import text_of
+from helpers.server import FakeTelegramServer
 
 from bot.digest import CONCURRENCY
-from bot.storage.backend import open_database
-from bot.storage.interface import Subscription
 
-NEW_ID, NEW_TITLE, NEW_DAY = "rakete-mond", "Eine Rakete fliegt zum Mond", dt.date(2026, 11, 23)
 OLD_TITLE = "Schickt Nordkorea jetzt Waffen nach Russland?"
-# article_key() of the shipped article and of the new one
-OLD_KEY, NEW_KEY = "2023-09-13/putin-kim-treffen", f"{NEW_DAY.isoformat()}/{NEW_ID}"
-AFTER_TIME = "2026-11-24T07:15:30+01:00"  # the subscriptions are for 07:15
-CHECK_SECONDS = 0.25
 SETTLE = 4 * CHECK_SECONDS  # four more checks: long enough for a second digest to show
 FAST = {"NEWSBOT_RATE_LIMIT": "100000"}  # a testing aid: 1,000 digests in seconds
-
-
-@dataclass
-class Setup:
-    """A data directory with subscriptions, a knowledge copy, and the fake Telegram."""
-
-    tmp: Path
-    fake: FakeTelegram
-    base_url: str
-    chats: list[int]
-
-    def env(self, clock: str = AFTER_TIME, **extra: str) -> dict[str, str]:
-        return {
-            "TELEGRAM_BOT_TOKEN": TOKEN,
-            "TELEGRAM_API_BASE_URL": self.base_url,
-            "NEWSBOT_KNOWLEDGE": str(self.tmp / "knowledge"),
-            "NEWSBOT_DATA_DIR": str(self.tmp / "data"),
-            "NEWSBOT_CLOCK_START": clock,
-            "NEWSBOT_DIGEST_CHECK_SECONDS": str(CHECK_SECONDS),
-            "NEWSBOT_LOG_LEVEL": "INFO",
-            **extra,
-        }
-
-    def start(self, name: str, clock: str = AFTER_TIME, **extra: str) -> BotProcess:
-        return launch(self.tmp, name, **self.env(clock, **extra))
-
-    def delivered(self) -> Counter[int]:
-        """Digests Telegram accepted, per chat."""
-        return Counter(c.chat_id for c in self.fake.recorded("sendMessage") if c.ok)
-
-    def subscriptions(self) -> dict[int, Subscription]:
-        async def read() -> dict[int, Subscription | None]:
-            database = await open_database(self.tmp / "data")
-            try:
-                return {c: await database.subscriptions.get(c) for c in self.chats}
-            finally:
-                await database.close()
-
-        found = asyncio.run(read())
-        return {chat_id: s for chat_id, s in found.items() if s is not None}
-
-
-def prepare(tmp: Path, server: FakeTelegramServer, count: int, last_key: str) -> Setup:
-    knowledge = tmp / "knowledge"
-    shutil.copytree(KNOWLEDGE, knowledge, ignore=shutil.ignore_patterns("README.md"))
-    add_article(knowledge, NEW_ID, NEW_DAY, NEW_TITLE)
-    chats = list(range(500_000, 500_000 + count))
-    for chat_id in chats:
-        server.fake.private_chat(chat_id)
-
-    async def write() -> None:
-        database = await open_database(tmp / "data")
-        try:
-            for chat_id in chats:
-                await database.subscriptions.subscribe(chat_id, dt.time(7, 15), last_key)
-        finally:
-            await database.close()
-
-    asyncio.run(write())
-    return Setup(tmp, server.fake, server.base_url, chats)
 
 
 @pytest.fixture
 def server() -> Iterator[FakeTelegramServer]:
     with FakeTelegramServer() as started:
         yield started
-
-
-def stopped(bot: BotProcess) -> str:
-    """Stop the bot with SIGTERM; it must end cleanly. Its log."""
-    code = bot.stop()
-    output = bot.output()
-    assert code == 0, output
-    assert TOKEN not in output
-    return output
 
 
 def test_a_thousand_subscribers_get_exactly_one_digest_each(

@@ -22,20 +22,23 @@ from pathlib import Path
 from typing import IO, Any
 
 import pytest
-from fake_telegram import JSON, TOKEN, FakeTelegram, FakeTelegramServer
-from test_e2e import (
-    QUESTION,
+from helpers.api import JSON, TOKEN
+from helpers.digest import OLD_KEY, prepare
+from helpers.fake import FakeTelegram
+from helpers.process import (
     BotProcess,
     Running,
     clean_env,
     free_port,
     launch,
     started,
-    text_of,
+    stopped,
     wait,
 )
-from test_e2e_digest import OLD_KEY, prepare, stopped
+from helpers.replies import text_of
+from helpers.server import FakeTelegramServer
 
+QUESTION = "was sind sanktionen"
 DISK_LIMIT = 64 * 1024  # bytes a file of the bot may grow to: the database file is 48 kB
 
 

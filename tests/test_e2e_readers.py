@@ -9,40 +9,26 @@ shipped knowledge with one more article that is already past its `expires` date.
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import KNOWLEDGE, add_article
-from fake_telegram import BOT_USERNAME, TOKEN, Call, FakeTelegramServer
-from test_e2e import (
-    QUESTION,
-    START_TIMEOUT,
-    Running,
-    button,
-    launch,
-    started,
-    stored,
-    text_of,
-    wait,
-)
+from helpers.api import BOT_USERNAME, TOKEN
+from helpers.knowledge import add_article, copy_knowledge
+from helpers.process import START_TIMEOUT, Running, launch, started, stored, wait
+from helpers.replies import button, button_rows, buttons_of, text_of
+from helpers.server import FakeTelegramServer
 
 from bot.telegram.gate import CAPACITY, COOLDOWN
 
 TODAY = dt.date.today()
+QUESTION = "was sind sanktionen"
 EXPIRED_TITLE = "Ein Fest im Weltall ist vorbei"
 
 
-def labels(call: Call) -> list[list[str]]:
-    markup = call.params.get("reply_markup") or {"inline_keyboard": []}
-    return [[key["text"] for key in row] for row in markup["inline_keyboard"]]
-
-
 def knowledge_with_an_expired_article(tmp: Path) -> Path:
-    knowledge = tmp / "knowledge"
-    shutil.copytree(KNOWLEDGE, knowledge, ignore=shutil.ignore_patterns("README.md", "schema"))
+    knowledge = copy_knowledge(tmp / "knowledge")
     add_article(knowledge, "fest-weltall", TODAY - dt.timedelta(days=3), EXPIRED_TITLE)
     path = knowledge / "articles" / "fest-weltall.yaml"
     yesterday = TODAY - dt.timedelta(days=1)
@@ -93,12 +79,10 @@ def test_tapping_word_after_word_is_never_stopped(reader: Running) -> None:
     answers = reader.new_messages(600, 1, taps, timeout=20)
     reader.settled(600, 1 + taps)
     assert not any(text_of(a).startswith("Puh") for a in answers)
-    assert all(text_of(a).split("\n")[0] in {w["text"] for w in _keys(glossary)} for a in answers)
+    assert all(
+        text_of(a).split("\n")[0] in {label for label, _ in buttons_of(glossary)} for a in answers
+    )
     assert fake.unanswered_queries() == []
-
-
-def _keys(call: Call) -> list[dict[str, str]]:
-    return [key for row in call.params["reply_markup"]["inline_keyboard"] for key in row]
 
 
 def test_a_flood_gets_one_notice_a_cooldown_and_then_simply_works(reader: Running) -> None:
@@ -179,8 +163,7 @@ def test_news_from_2023_is_not_called_the_newest_and_shows_full_dates(reader: Ru
 
 
 def test_fresh_news_is_the_newest(tmp_path: Path) -> None:
-    knowledge = tmp_path / "knowledge"
-    shutil.copytree(KNOWLEDGE, knowledge, ignore=shutil.ignore_patterns("README.md", "schema"))
+    knowledge = copy_knowledge(tmp_path / "knowledge")
     add_article(knowledge, "frisch", TODAY - dt.timedelta(days=2), "Eine Rakete fliegt zum Mond")
     with FakeTelegramServer() as server:
         bot = launch(
@@ -221,7 +204,7 @@ def test_an_answer_has_four_buttons_a_site_name_and_one_small_preview(reader: Ru
     options = term.params["link_preview_options"]
     assert options["prefer_small_media"] is True and options["url"].startswith("https://www.")
     (article,) = reader.ask(606, "Putin Kim Treffen")
-    rows = labels(article)
+    rows = button_rows(article)
     assert rows[-1] == ["👍", "👎"]
     others = [label for row in rows[:-1] for label in row]
     assert len(others) <= 4 and others[:2] == ["Mehr erfahren", "Woher wissen wir das?"]
@@ -234,7 +217,7 @@ def test_noch_mehr_after_mehr_says_so_and_offers_the_sources(reader: Running) ->
     (nothing,) = reader.ask(607, "noch mehr davon")
     assert "Mehr weiß ich dazu gerade nicht." in text_of(nothing)
     assert "Wostotschny" not in text_of(nothing)
-    assert labels(nothing) == [["Woher wissen wir das?"]]  # the sources, and no 👍/👎
+    assert button_rows(nothing) == [["Woher wissen wir das?"]]  # the sources, and no 👍/👎
     (sources,) = reader.press(nothing, "Woher wissen wir das?")
     assert "Das sind die Quellen" in text_of(sources)
 
@@ -247,15 +230,15 @@ def test_abo_refusals_keep_the_time_and_abo_works_without_the_slash(reader: Runn
     (refused,) = reader.ask(608, "/abo 22:00")
     assert "Von 20:00 bis 07:00 Uhr ist Ruhezeit." in text_of(refused)
     assert "Dein Abo bleibt bei 17:30 Uhr." in text_of(refused)
-    assert any("✓ 17:30" in row for row in labels(refused))
-    assert any("Abo beenden" in row for row in labels(refused))
+    assert any("✓ 17:30" in row for row in button_rows(refused))
+    assert any("Abo beenden" in row for row in button_rows(refused))
     (status,) = reader.ask(608, "abo")
     assert text_of(status).startswith("Du hast ein Abo. Ich schicke dir jeden Tag um 17:30 Uhr")
     (stopped,) = reader.ask(608, "Abo aus")
     assert text_of(stopped).startswith("Dein Abo ist beendet.")
     (none,) = reader.ask(608, "/abo_aus")
     assert text_of(none).startswith("Du hast kein Abo.")
-    assert labels(none) == []  # no "Wieder abonnieren"
+    assert button_rows(none) == []  # no "Wieder abonnieren"
 
 
 # ---- inline mode, stickers, photos --------------------------------------------------------------

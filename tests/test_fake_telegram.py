@@ -7,14 +7,11 @@ import time
 from typing import Any
 
 import pytest
-from fake_telegram import (
-    TOKEN,
-    ApiError,
-    FakeBotApiRequest,
-    FakeTelegram,
-    FakeTelegramServer,
-    parse_html,
-)
+from helpers.api import TOKEN, ApiError
+from helpers.fake import FakeTelegram
+from helpers.html import parse_html
+from helpers.requests import FakeBotApiRequest
+from helpers.server import FakeTelegramServer
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import BadRequest, Conflict, InvalidToken, RetryAfter
 

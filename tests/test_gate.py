@@ -8,23 +8,18 @@ and through the real Application with real Updates against the in-process FakeTe
 from __future__ import annotations
 
 import pytest
-from conftest import Bot
-from test_telegram_app import buttons_of, state, text_of
+from helpers.application import Bot, state
+from helpers.clock import Clock
+from helpers.replies import buttons_of, text_of
 
 from bot.telegram.gate import CAPACITY, COOLDOWN, COSTS, NOTICE_EVERY, REFILL, FloodGate
 
 QUESTION = "was sind sanktionen"
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = 0.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
-def paced(gate: FloodGate, clock: Clock, kind: str, every: float, seconds: float) -> list[str]:
+def paced(
+    gate: FloodGate, clock: Clock[float], kind: str, every: float, seconds: float
+) -> list[str]:
     """Send one update of a kind every `every` seconds for `seconds`; the verdicts."""
     verdicts = []
     while clock.now < seconds:
@@ -47,13 +42,13 @@ def paced(gate: FloodGate, clock: Clock, kind: str, every: float, seconds: float
     ],
 )
 def test_a_human_pace_is_never_stopped_for_ten_minutes(kind: str, every: float) -> None:
-    clock = Clock()
+    clock = Clock(0.0)
     verdicts = paced(FloodGate(clock=clock), clock, kind, every, seconds=600)
     assert set(verdicts) == {"answer"} and len(verdicts) >= 300
 
 
 def test_taps_and_questions_mixed_at_a_human_pace_are_never_stopped() -> None:
-    clock = Clock()
+    clock = Clock(0.0)
     gate = FloodGate(clock=clock)
     verdicts = []
     for second in range(600):  # a tap every second, a question every four
@@ -67,7 +62,7 @@ def test_taps_and_questions_mixed_at_a_human_pace_are_never_stopped() -> None:
 def test_buttons_and_commands_cost_less_than_questions() -> None:
     assert COSTS["tap"] < COSTS["command"] < COSTS["text"]
     for kind, cost in COSTS.items():  # how many fit into a full bucket at once
-        gate = FloodGate(clock=Clock())
+        gate = FloodGate(clock=Clock(0.0))
         answered = 0
         while gate.check(1, kind) == "answer":  # type: ignore[arg-type]
             answered += 1
@@ -75,7 +70,7 @@ def test_buttons_and_commands_cost_less_than_questions() -> None:
 
 
 def test_a_flood_gets_one_notice_then_a_cooldown_then_the_next_message_works() -> None:
-    clock = Clock()
+    clock = Clock(0.0)
     gate = FloodGate(clock=clock)
     verdicts = [gate.check(1) for _ in range(40)]  # forty questions within a moment
     assert verdicts[: int(CAPACITY)] == ["answer"] * int(CAPACITY)
@@ -89,7 +84,7 @@ def test_a_flood_gets_one_notice_then_a_cooldown_then_the_next_message_works() -
 
 
 def test_a_flood_that_goes_on_gets_at_most_one_notice_a_minute() -> None:
-    clock = Clock()
+    clock = Clock(0.0)
     gate = FloodGate(clock=clock)
     verdicts = paced(gate, clock, "text", 0.1, seconds=180)  # ten a second for three minutes
     assert verdicts.count("warn") == 3
@@ -98,7 +93,7 @@ def test_a_flood_that_goes_on_gets_at_most_one_notice_a_minute() -> None:
 
 
 def test_updates_held_back_in_the_cooldown_cost_nothing() -> None:
-    clock = Clock()
+    clock = Clock(0.0)
     gate = FloodGate(clock=clock)
     while gate.check(1) != "warn":
         pass
@@ -120,7 +115,7 @@ def test_the_numbers_keep_their_promises() -> None:
 
 
 def test_the_gate_forgets_the_least_recent_chats_beyond_its_bound() -> None:
-    clock = Clock()
+    clock = Clock(0.0)
     gate = FloodGate(clock=clock, max_chats=2)
     while gate.check(1) != "warn":
         pass

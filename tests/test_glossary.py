@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
-from test_matching import label
+from helpers.answers import label
 
 from bot.engine import Engine
 from bot.models import Term

@@ -6,21 +6,14 @@ from pathlib import Path
 
 import pytest
 import yaml
+from helpers.answers import label
+from public_eval import load, relabelled
 
 from bot.engine import Engine
-from bot.models import Reply
 
 DATA = Path(__file__).parent / "data"
 PUBLIC_EVAL = Path(__file__).resolve().parents[2] / "shared" / "eval" / "questions.yaml"
 RELABELS = DATA / "public_eval_relabels.yaml"
-
-
-def label(reply: Reply) -> str:
-    if reply.kind in ("term", "source"):
-        return f"{reply.kind}:{reply.title}"
-    if reply.kind == "article":
-        return f"article:{reply.id}"
-    return reply.kind
 
 
 @pytest.mark.parametrize(
@@ -118,3 +111,20 @@ def test_question_sets_written_apart_from_the_knowledge(engine: Engine, name: st
     accuracy = right / len(items)
     assert accuracy >= least_right, misses
     assert wrong / len(items) <= most_wrong, misses
+
+
+@pytest.mark.parametrize("item", load(RELABELS), ids=lambda item: item["q"])
+def test_public_eval_relabels_are_answered_as_relabelled(engine: Engine, item: dict) -> None:
+    """Each relabel of the public set says why, and the bot gives the relabelled answer."""
+    assert str(item["why"]).strip()
+    accept = [str(a).casefold() for a in item["accept"]]
+    assert label(engine.answer(item["q"])).casefold() in accept
+
+
+def test_public_eval_relabels_each_name_one_item_of_the_public_set() -> None:
+    if not PUBLIC_EVAL.exists():
+        pytest.skip(f"{PUBLIC_EVAL} not found")
+    public = load(PUBLIC_EVAL)
+    relabels = load(RELABELS)
+    changed = [a for a, b in zip(public, relabelled(public, relabels), strict=True) if a != b]
+    assert sorted(item["q"] for item in changed) == sorted(item["q"] for item in relabels)

@@ -8,9 +8,11 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from conftest import TODAY, Bot, add_article, open_store, start_bot, stop_bot
-from fake_telegram import BOT_USERNAME
-from test_telegram_app import buttons_of, state, text_of
+from helpers.api import BOT_USERNAME
+from helpers.application import Bot, open_store, start_bot, state, stop_bot
+from helpers.clock import TODAY
+from helpers.knowledge import add_article
+from helpers.replies import buttons_of, text_of
 
 from bot.cards import MAX_BUTTONS
 from bot.conversation import Conversation

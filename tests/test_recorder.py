@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from conftest import TODAY
+from helpers.clock import TODAY
 
 from bot.models import Reply
 from bot.newsroom.recorder import Recorder

@@ -6,20 +6,10 @@ import shutil
 import threading
 from pathlib import Path
 
+from helpers.knowledge import add_term
+
 from bot.engine import Engine
 from bot.newsroom.reload import Reloader
-
-NEW_TERM = """
-  - term: Weltraumschrott
-    aliases: [Raumschrott]
-    short: Weltraumschrott sind alte Teile von Raketen und Satelliten, die um die Erde fliegen.
-    link: https://example.org/weltraumschrott
-"""
-
-
-def add_term(root: Path) -> None:
-    path = root / "glossary.yaml"
-    path.write_text(path.read_text(encoding="utf-8") + NEW_TERM, encoding="utf-8")
 
 
 def break_glossary(root: Path) -> None:

@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import ROOT
+from helpers.knowledge import ROOT
 
 from bot.engine import Engine
 from bot.newsroom.report import build_report, render

@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import write_lock
+from helpers.locks import write_lock
 
 from bot.storage.interface import Asked, DayStats, StoreError, Subscription
 from bot.storage.sqlite.database import SQLiteDatabase

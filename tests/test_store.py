@@ -11,6 +11,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+from helpers.clock import TODAY, Clock
 
 from bot.engine import Engine
 from bot.newsroom.report import build_report, group_questions, render
@@ -21,21 +22,13 @@ from bot.storage.sqlite.database import SQLiteDatabase
 from bot.storage.sqlite.migrations import SCHEMA_VERSION
 
 
-class Clock:
-    def __init__(self, day: dt.date) -> None:
-        self.day = day
-
-    def __call__(self) -> dt.date:
-        return self.day
+@pytest.fixture
+def clock() -> Clock[dt.date]:
+    return Clock(TODAY)
 
 
 @pytest.fixture
-def clock() -> Clock:
-    return Clock(dt.date(2026, 11, 23))
-
-
-@pytest.fixture
-async def database(tmp_path: Path, clock: Clock) -> AsyncIterator[Database]:
+async def database(tmp_path: Path, clock: Clock[dt.date]) -> AsyncIterator[Database]:
     opened = await open_database(tmp_path / "data", retention_days=90, today=clock)
     yield opened
     await opened.close()
@@ -94,9 +87,9 @@ async def test_feedback_and_stats(store: StatsStore) -> None:
     assert await store.asked(7) == [Asked("sanktionen", 1, "thumbs_down", "t:sanktionen")]
 
 
-async def test_old_records_are_deleted(store: StatsStore, clock: Clock) -> None:
+async def test_old_records_are_deleted(store: StatsStore, clock: Clock[dt.date]) -> None:
     await store.record_question("alt", "unanswered")
-    clock.day += dt.timedelta(days=91)
+    clock.now += dt.timedelta(days=91)
     await store.record_question("neu", "unanswered")
     assert await store.purge() == 1
     assert [a.question for a in await store.asked(365)] == ["neu"]
@@ -119,7 +112,7 @@ async def test_nothing_identifying_is_stored(
     assert not columns & {"user_id", "chat_id", "user", "chat", "name", "username"}
 
 
-async def test_schema_is_versioned(tmp_path: Path, clock: Clock) -> None:
+async def test_schema_is_versioned(tmp_path: Path, clock: Clock[dt.date]) -> None:
     path = tmp_path / "s.sqlite3"
     await (await SQLiteDatabase.open(path, today=clock)).close()
     with sqlite3.connect(path) as db:
@@ -157,7 +150,7 @@ def test_report_suggests_alias_or_new_entry(engine: Engine) -> None:
     assert render(groups, "csv").splitlines()[0].startswith("count,question")
 
 
-async def test_report_command(tmp_path: Path, clock: Clock) -> None:
+async def test_report_command(tmp_path: Path, clock: Clock[dt.date]) -> None:
     database = await open_database(tmp_path)
     await database.stats.record_question("Was ist Fortnite?", "unanswered")
     await database.close()

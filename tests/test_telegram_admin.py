@@ -16,9 +16,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import KNOWLEDGE, TODAY, Bot, open_store, start_bot, stop_bot
-from fake_telegram import scope_key, utf16_length
-from test_telegram_app import buttons_of, state, text_of, unsure_question
+from helpers.answers import unsure_question
+from helpers.api import scope_key
+from helpers.application import Bot, open_store, start_bot, state, stop_bot
+from helpers.clock import TODAY
+from helpers.html import utf16_length
+from helpers.knowledge import KNOWLEDGE, add_term, copy_knowledge
+from helpers.replies import buttons_of, text_of
 
 from bot.engine import Engine
 from bot.newsroom.reload import ReloadResult
@@ -32,12 +36,6 @@ from bot.telegram.state import Newsroom
 
 ADMIN, OTHER_ADMIN, GONE_ADMIN = 42, 43, 45  # GONE_ADMIN never started the bot
 READER = 44
-NEW_TERM = """
-  - term: Weltraumschrott
-    aliases: [Raumschrott]
-    short: Weltraumschrott sind alte Teile von Raketen und Satelliten, die um die Erde fliegen.
-    link: https://example.org/weltraumschrott
-"""
 
 
 @pytest.fixture
@@ -69,11 +67,6 @@ async def run_job(bot: Bot, name: str) -> None:
 
 def texts_to(bot: Bot, chat_id: int) -> list[str]:
     return [text_of(call) for call in bot.fake.sent(chat_id)]
-
-
-def add_term(root: Path) -> None:
-    path = root / "glossary.yaml"
-    path.write_text(path.read_text(encoding="utf-8") + NEW_TERM, encoding="utf-8")
 
 
 def edit(path: Path, old: str, new: str) -> None:
@@ -503,7 +496,7 @@ async def test_questions_are_answered_while_knowledge_is_edited_broken_fixed_and
 
         shutil.rmtree(kb_copy)  # the whole folder
         assert (await reload_and_ask("Was ist Weltraumschrott?")).startswith("Weltraumschrott\n")
-        shutil.copytree(KNOWLEDGE, kb_copy, ignore=shutil.ignore_patterns("README.md", "schema"))
+        copy_knowledge(kb_copy)
         reply = await reload_and_ask("Was ist Weltraumschrott?")  # the shipped knowledge
         assert reply.startswith("Darüber weiß ich noch nichts")
         # How many questions fit in between depends on the machine's load; wait (bounded)

@@ -13,8 +13,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import TODAY, Bot, settings_for, start_bot
-from fake_telegram import BOT_USERNAME, parse_html
+from helpers.answers import unsure_question
+from helpers.api import BOT_USERNAME
+from helpers.application import Bot, settings_for, start_bot, state
+from helpers.clock import TODAY
+from helpers.replies import buttons_of, text_of
 from telegram import Update
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 
@@ -24,32 +27,11 @@ from bot.telegram.app import build_application
 from bot.telegram.context import STATE_KEY
 from bot.telegram.processor import ChatOrderedProcessor
 from bot.telegram.retry import RetryingRateLimiter
-from bot.telegram.state import Chats, ChatState, Newsbot
-
-
-def text_of(call: Any) -> str:
-    """What the reader reads: the message text or photo caption without HTML."""
-    return parse_html(call.params.get("text") or call.params.get("caption") or "")
-
-
-def buttons_of(call: Any) -> list[tuple[str, str]]:
-    """(label, callback_data or url) of every button under a message."""
-    markup = call.params.get("reply_markup") or {"inline_keyboard": []}
-    return [
-        (b["text"], b.get("callback_data") or b.get("url"))
-        for row in markup["inline_keyboard"]
-        for b in row
-    ]
+from bot.telegram.state import Chats, ChatState
 
 
 def welcome_text(bot: Bot) -> str:
     return state(bot).engine.kb.texts.text("welcome", bot=f"@{BOT_USERNAME}")
-
-
-def state(bot: Bot) -> Newsbot:
-    found = bot.application.bot_data[STATE_KEY]
-    assert isinstance(found, Newsbot)
-    return found
 
 
 # ---- commands ----------------------------------------------------------------------------------
@@ -162,14 +144,6 @@ async def test_typed_follow_ups_refer_to_what_the_chat_saw_last(bot: Bot) -> Non
     assert "Wostotschny" in text_of(more)
     (lost,) = await bot.say(other, "mehr")
     assert text_of(lost) == state(bot).engine.kb.texts.text("no_context")
-
-
-MEINST_DU = ["Wladimir", "Nord", "Vereinte", "krieg", "agentur", "Atom"]
-
-
-def unsure_question(engine: Engine) -> str:
-    """A question the engine answers with "Meinst du ...?" (the matcher may change)."""
-    return next(q for q in MEINST_DU if engine.answer(q).suggestions)
 
 
 async def test_meinst_du_offers_the_candidates_and_nichts_davon(bot: Bot) -> None:

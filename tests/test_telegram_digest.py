@@ -10,34 +10,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import TODAY, Bot, add_article, start_bot, stop_bot
-from fake_telegram import Call, parse_html
+from helpers.application import Bot, start_bot, state, stop_bot
+from helpers.clock import MORNING, TODAY
+from helpers.knowledge import add_article
+from helpers.replies import buttons_of, text_of
 
 from bot.digest import Digest, article_key
 from bot.engine import Engine
-from bot.schedule import TIMEZONE
 from bot.storage.backend import open_database
-from bot.telegram.context import STATE_KEY
 from bot.telegram.digest import JOB_NAME, send_digests
-from bot.telegram.state import Newsbot
 
-MORNING = dt.datetime(2026, 11, 24, 7, 16, tzinfo=TIMEZONE)
 NEW_TITLE = "Eine Rakete fliegt zum Mond"
-
-
-def text_of(call: Call) -> str:
-    return parse_html(call.params.get("text") or call.params.get("caption") or "")
-
-
-def buttons_of(call: Call) -> list[tuple[str, str]]:
-    markup = call.params.get("reply_markup") or {"inline_keyboard": []}
-    return [(b["text"], b["callback_data"]) for row in markup["inline_keyboard"] for b in row]
-
-
-def state(bot: Bot) -> Newsbot:
-    found = bot.application.bot_data[STATE_KEY]
-    assert isinstance(found, Newsbot)
-    return found
 
 
 def texts(bot: Bot) -> Any:

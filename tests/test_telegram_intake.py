@@ -12,7 +12,7 @@ from typing import Any
 
 import httpx
 import pytest
-from fake_telegram import TOKEN
+from helpers.api import TOKEN
 from telegram import Bot, Update
 
 from bot.storage.recent import RecentUpdates

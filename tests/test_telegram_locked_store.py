@@ -15,11 +15,13 @@ import datetime as dt
 import time
 from pathlib import Path
 
-from conftest import TODAY, Bot, add_article, start_bot, stop_bot, write_lock
-from test_telegram_app import state, text_of
+from helpers.application import Bot, start_bot, state, stop_bot
+from helpers.clock import MORNING, TODAY
+from helpers.knowledge import add_article
+from helpers.locks import write_lock
+from helpers.replies import text_of
 
 from bot.engine import Engine
-from bot.schedule import TIMEZONE
 from bot.storage.backend import open_database
 from bot.storage.sqlite.database import SQLiteDatabase
 from bot.telegram.digest import send_digests
@@ -71,9 +73,8 @@ async def test_readers_are_answered_while_a_digest_run_waits_for_the_lock(
 ) -> None:
     add_article(kb_copy, "rakete-mond", TODAY, "Eine Rakete fliegt zum Mond")
     engine = Engine.load(kb_copy, today=TODAY)
-    morning = dt.datetime(2026, 11, 24, 7, 16, tzinfo=TIMEZONE)
     bot = await start_bot(
-        engine, store=await open_database(tmp_path), data_dir=tmp_path, clock_start=morning
+        engine, store=await open_database(tmp_path), data_dir=tmp_path, clock_start=MORNING
     )
     try:
         subscribers = range(300, 316)

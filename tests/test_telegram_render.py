@@ -6,7 +6,7 @@ import dataclasses
 import re
 
 import pytest
-from fake_telegram import parse_html
+from helpers.html import parse_html
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
