@@ -126,6 +126,20 @@ def test_editor_and_check_read_yes_no_on_off_alike(
     assert (check_errors(kb_copy, text) == []) is valid
 
 
+@pytest.mark.parametrize(
+    ("draft", "valid"),
+    [("", False), ("draft: true\n", True), ("draft: false\n", False)],
+)
+def test_editor_and_check_agree_that_only_a_draft_may_lack_its_date(
+    kb_copy: Path, draft: str, valid: bool
+) -> None:
+    """newsbot draft leaves the date out when the raw text has none; a finished article
+    needs one, in the editor as in check."""
+    text = SHIPPED.replace("date: 2023-09-13\n", draft)
+    assert (editor_errors(text) == []) is valid
+    assert (check_errors(kb_copy, text) == []) is valid
+
+
 def test_every_hover_text_is_german() -> None:
     english = re.compile(r"\b(the|of|and|which|what|is|are|with)\b")
     for name, schema in SCHEMAS.items():

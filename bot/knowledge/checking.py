@@ -12,6 +12,7 @@ from pathlib import Path
 from bot.engine import Engine
 from bot.knowledge.base import KnowledgeBase, KnowledgeError, known_names
 from bot.knowledge.editor import stale_schemas
+from bot.knowledge.load import DRAFTS
 from bot.knowledge.readability import check_readability
 from bot.knowledge.selftest import self_test
 from bot.models import Location, Problem
@@ -83,6 +84,8 @@ def run_check(
 ) -> CheckResult:
     """Check a knowledge folder; with files, report only what stands in them."""
     wanted = {f.resolve() for f in files}
+    # An article's glossary candidates (drafts/<id>.yaml) belong to its check.
+    wanted |= {root.resolve() / DRAFTS / f.name for f in wanted if f.parent.name == "articles"}
 
     def keep(where: Location) -> bool:
         if not wanted:

@@ -6,6 +6,7 @@ records in the Reading what the cross-file rules (check.py) need afterwards.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 
@@ -115,6 +116,13 @@ def article_from(reading: Reading, path: Path) -> tuple[Article, YamlDocument] |
         return None
     if item.id != path.stem:
         doc.problem(("id",), f'the id "{item.id}" differs from the file name - rename one of them')
+    if item.date is None and not item.draft:
+        doc.problem(
+            ("id",),
+            f'{name} has no "date" - add the day of its Stand, "date: YYYY-MM-DD" (today at'
+            " the latest)",
+        )
+        return None
     words = len(item.summary.split())
     if words > SUMMARY_MAX_WORDS:
         doc.problem(
@@ -129,7 +137,8 @@ def article_from(reading: Reading, path: Path) -> tuple[Article, YamlDocument] |
     article = Article(
         id=item.id,
         title=item.title,
-        date=item.date,
+        # A draft may wait for its date; readers never see a draft, so it sorts as oldest.
+        date=item.date or dt.date.min,
         url=item.url,
         authors=tuple(item.authors),
         summary=item.summary,

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from bot.knowledge.botfile import BotFile
 from bot.knowledge.fields import Day, Name, Slug, Strict, Text, Url
@@ -33,12 +33,24 @@ class ImageFile(Strict):
 class ArticleFile(Strict):
     """knowledge/articles/<id>.yaml: one news article for young readers."""
 
+    # `date` is required, except in a draft (the editor's schema says the same).
+    model_config = ConfigDict(
+        extra="forbid",
+        frozen=True,
+        json_schema_extra={
+            "if": {"properties": {"draft": {"const": True}}, "required": ["draft"]},
+            "else": {"required": ["date"]},
+        },
+    )
+
     id: Slug = Field(
         description="Kleinbuchstaben, Ziffern und Bindestriche; gleich dem Dateinamen ohne .yaml."
     )
     title: Name = Field(description="Die Überschrift des Artikels.")
-    date: Day = Field(
+    date: Day | None = Field(
+        None,
         description="„Stand“ des Artikels, JJJJ-MM-TT, höchstens heute (nicht fürs Abo)."
+        " Pflicht, nur ein Entwurf (draft: true) darf noch ohne sein.",
     )
     url: Url = Field(
         description="Die Adresse des Original-Artikels (Knopf „Zum Artikel“), mit https://."

@@ -91,18 +91,26 @@ def draft(text: str, kb: KnowledgeBase, today: dt.date, origin: str = "") -> Dra
         f" on {today.isoformat()}.",
         "# The marked lines below are the steps left to do; `newsbot check` lists them. The",
         "# texts are the original's own sentences: write them in your own words for young readers",
-        '# (knowledge/README.md, "Schreiben für junge Leserinnen und Leser").',
+        '# (knowledge/README.md, "Schreiben für junge Leserinnen und Leser"). Delete these',
+        "# comment lines when you are done.",
         f"id: {article_id}",
         "draft: true",
         f"title: {_scalar(raw.headline or 'TODO: the headline')}",
     ]
     if raw.headline and raw.headline.isupper():
         lines.insert(-1, "# TODO: write the headline in normal upper and lower case")
+    if raw.kicker:
+        lines.insert(
+            -1,
+            f"# TODO: the headline began with {_quote(raw.kicker + ':')} - add it"
+            " back if it belongs to the title",
+        )
     if raw.date is not None:
         lines.append(f"date: {raw.date.isoformat()}")
     else:
-        lines.append("# TODO: the text names no date - write the day of the article's Stand")
-        lines.append(f"date: {today.isoformat()}")
+        # No date rather than a plausible wrong one: check fails once the draft mark is gone.
+        lines.append("# TODO: the text names no date - write the day of the article's Stand:")
+        lines.append("# date: JJJJ-MM-TT")
     if raw.url:
         lines.append(f"url: {_scalar(raw.url)}")
     else:
@@ -118,6 +126,8 @@ def draft(text: str, kb: KnowledgeBase, today: dt.date, origin: str = "") -> Dra
             f"#   caption: {_scalar(raw.picture)}",
             "#   url: https://",
         ]
+        if raw.credit:
+            lines.append(f"#   credit: {_scalar(raw.credit)}")
     lines.append(
         "# TODO: in your own words, at most 60 words; the first sentence answers the title"
     )
@@ -134,7 +144,8 @@ def draft(text: str, kb: KnowledgeBase, today: dt.date, origin: str = "") -> Dra
     lines.append("# TODO: names and words readers use for the topic; delete what does not fit")
     lines.append(f"keywords: [{', '.join(_scalar(k) for k in _keywords(raw, terms))}]")
     lines.append(f"terms: [{', '.join(_scalar(t) for t in terms)}]")
-    sources = _sources(text, kb)
+    # Sources named by the article and its Quellencheck; a picture's credit is not one.
+    sources = _sources("\n".join([body, *raw.subheadings, raw.sources_part]), kb)
     if not sources:
         lines.append("# TODO: the text names no known source - list them (names in sources.yaml)")
     lines.append(f"sources: [{', '.join(_scalar(s) for s in sources)}]")
@@ -194,10 +205,29 @@ def _points(raw: RawArticle) -> list[str]:
     return points[:MAX_POINTS]
 
 
+# Subheadings that state what a question would ask: "Das ist das Artemis-Programm".
+_STATED = tuple(
+    (re.compile(pattern, re.I), question)
+    for pattern, question in (
+        (r"^(?:das|dies) ist (?P<rest>.+)$", "Was ist {rest}?"),
+        (r"^(?:das|dies) sind (?P<rest>.+)$", "Was sind {rest}?"),
+        (r"^so funktioniert (?P<rest>.+)$", "Wie funktioniert {rest}?"),
+        (r"^so funktionieren (?P<rest>.+)$", "Wie funktionieren {rest}?"),
+        (r"^darum geht es bei (?P<rest>.+)$", "Worum geht es bei {rest}?"),
+    )
+)
+
+
 def _questions(raw: RawArticle) -> list[str]:
+    """Questions from the headline and subheadings: as asked, or as a subheading states them."""
     questions = []
     for heading in [raw.headline, *raw.subheadings]:
-        asked = heading.split(": ")[-1].strip()
+        asked = heading.split(": ")[-1].strip().rstrip(".")
+        for pattern, question in _STATED:
+            stated = pattern.match(asked)
+            if stated:
+                asked = question.format(rest=stated.group("rest"))
+                break
         if asked.endswith("?") and asked not in questions:
             questions.append(asked)
     if questions:

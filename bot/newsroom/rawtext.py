@@ -28,6 +28,14 @@ _FIELD = re.compile(
     re.I,
 )
 _BY = re.compile(r"^(?:von|text:?|autor(?:in|en)?:?)\s+(?P<names>[A-ZÄÖÜ].*)$", re.I)
+# The last line of a picture's caption: who took it ("Quelle: dpa", "Foto: Max Muster", "© AFP").
+_CREDIT = re.compile(
+    r"^(?:(?:quelle|foto|fotos|bild|bilder|copyright)\s*[:|]|©)\s*(?P<credit>\S[^.!?]{0,60})$",
+    re.I,
+)
+MAX_CAPTION_LINES = 3
+# A headline's kicker before a question ("logo!: Warum fliegt ...?"): one or two words.
+_KICKER = re.compile(r"^(?P<kicker>[^\s:]+(?:\s[^\s:]+)?):\s+(?P<rest>\S.*)$")
 _PICTURE = re.compile(r"^(das bild zeigt|bild:|foto:|auf dem (bild|foto))", re.I)
 _SOURCES = re.compile(
     r"^(quellencheck|quellen\b|unsere quellen|wo haben wir unsere infos her|woher wir das wissen)",
@@ -58,10 +66,12 @@ class RawArticle:
     """What a raw text says, part by part, as written."""
 
     headline: str = ""
+    kicker: str = ""  # what stood before the headline's colon, if it was a kicker
     authors: list[str] = field(default_factory=list)
     url: str | None = None
     date: dt.date | None = None
     picture: str | None = None
+    credit: str | None = None  # who took the picture
     lead: str = ""
     paragraphs: list[str] = field(default_factory=list)
     subheadings: list[str] = field(default_factory=list)
@@ -72,7 +82,7 @@ class RawArticle:
 
     def body(self) -> str:
         """The article's own text: headline, lead, paragraphs and bullet points."""
-        return "\n".join([self.headline, self.lead, *self.paragraphs, *self.bullets])
+        return "\n".join([self.kicker, self.headline, self.lead, *self.paragraphs, *self.bullets])
 
 
 def parse(text: str) -> RawArticle:
@@ -111,6 +121,10 @@ def parse(text: str) -> RawArticle:
         _content(raw, remaining)
     if raw.date is None:
         raw.date = _day(text[:600])
+    kicker = _KICKER.match(raw.headline)
+    if kicker and len(kicker.group("rest").split()) >= 3 and kicker.group("rest").endswith("?"):
+        # The question is the headline; the label before it (a page's name) is not.
+        raw.kicker, raw.headline = kicker.group("kicker"), kicker.group("rest")
     raw.explained = _explanations(raw.body())
     return raw
 
@@ -189,6 +203,13 @@ def _content(raw: RawArticle, lines: list[str]) -> None:
     text = " ".join(line.removeprefix("## ") for line in lines)
     if _PICTURE.match(first) and not raw.lead:
         raw.picture = raw.picture or text
+        return
+    credit = _CREDIT.match(lines[-1])
+    if credit and len(lines) <= MAX_CAPTION_LINES + 1:
+        # A picture's caption and credit, not the article's text (only the first is kept).
+        if raw.picture is None and len(lines) > 1:
+            raw.picture = " ".join(line.removeprefix("## ") for line in lines[:-1])
+            raw.credit = credit.group("credit").strip()
         return
     if not raw.headline:
         words = re.findall(r"[A-Za-zÄÖÜäöüß]{2,}", first)
