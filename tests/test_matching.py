@@ -90,6 +90,10 @@ QUESTION_SETS = {
     "questions_heldout.yaml": (0.97, 0.01),
     "questions_fresh.yaml": (0.97, 0.01),
     "questions_real.yaml": (0.60, 0.10),
+    # The held-out half, scored once at the end of issue 11 (58 right, 29 unanswered, 22 wrong
+    # of 109; most "wrong" are a neighbouring entry: Soldat for Militär, Politik for
+    # Abgeordnete, Bundeskanzler for a personal question to the chancellor). Not tuned on.
+    "questions_real_heldout.yaml": (0.52, 0.21),
 }
 
 
