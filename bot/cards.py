@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 from bot.knowledge.base import KnowledgeBase
 from bot.models import Article, Button, Entry, Link, Reply, Source, Term
@@ -44,15 +45,7 @@ class Cards:
             buttons = [Button(texts.buttons["more"], more_action(entry.ref))]
             buttons.append(Button(texts.buttons["sources"], sources_action(entry.id)))
             buttons += self.term_buttons(entry.summary, entry.terms, exclude=None)
-            return Reply(
-                kind="article",
-                id=entry.id,
-                title=entry.title,
-                text=text,
-                links=(Link(texts.buttons["article"], entry.url),),
-                buttons=tuple(buttons[:MAX_BUTTONS]),
-                image=entry.image,
-            )
+            return replace(self._article(entry, text, buttons), image=entry.image)
         text = entry.short
         if isinstance(entry, Term) and entry.date is not None:
             text += "\n\n" + texts.text("stand", date=texts.month_year(entry.date))
@@ -71,6 +64,17 @@ class Cards:
             title=title,
             text=text,
             links=(self.link(entry),),
+            buttons=tuple(buttons[:MAX_BUTTONS]),
+        )
+
+    def _article(self, article: Article, text: str, buttons: Sequence[Button]) -> Reply:
+        """An article's card: its title, a text, the link to the original, the buttons."""
+        return Reply(
+            kind="article",
+            id=article.id,
+            title=article.title,
+            text=text,
+            links=(Link(self.kb.texts.buttons["article"], article.url),),
             buttons=tuple(buttons[:MAX_BUTTONS]),
         )
 
@@ -122,14 +126,7 @@ class Cards:
                 text += "\n\n" + "\n".join(f"• {point}" for point in entry.points)
             buttons = [Button(texts.buttons["sources"], sources_action(entry.id))]
             buttons += self.term_buttons(entry.details, entry.terms, exclude=None)
-            return Reply(
-                kind="article",
-                id=entry.id,
-                title=entry.title,
-                text=text,
-                links=(Link(texts.buttons["article"], entry.url),),
-                buttons=tuple(buttons[:MAX_BUTTONS]),
-            )
+            return self._article(entry, text, buttons)
         if not entry.more:
             return self.nothing_more(entry)
         see = entry.see if isinstance(entry, Term) else ()
