@@ -21,4 +21,5 @@ Around it:
     knowledge    the shipped knowledge, a writable copy of it, and small edits to a copy
     answers      looking at the engine's answers: labels for tables, an unsure question
     locks        another connection holding the SQLite file's write lock
+    servers      the real PostgreSQL and Redis of the scaled mode's tests, or a plain skip
 """
