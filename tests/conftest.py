@@ -1,5 +1,6 @@
-"""Shared fixtures: an engine over the shipped knowledge, a writable copy of the knowledge, and
-the Telegram application over the in-process fake Bot API. Helpers live in tests/helpers/."""
+"""Shared fixtures: an engine over the shipped knowledge, one over the sample knowledge (the
+shipped knowledge with the sample article only), a writable copy of the sample knowledge, and the
+Telegram application over the in-process fake Bot API. Helpers live in tests/helpers/."""
 
 from __future__ import annotations
 
@@ -20,15 +21,23 @@ def engine() -> Engine:
     return Engine.load(KNOWLEDGE, today=TODAY)
 
 
+@pytest.fixture(scope="session")
+def sample_engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
+    """An engine over the sample knowledge, for tests that count or list the articles."""
+    knowledge = copy_knowledge(tmp_path_factory.mktemp("sample") / "knowledge")
+    return Engine.load(knowledge, today=TODAY)
+
+
 @pytest.fixture
 def kb_copy(tmp_path: Path) -> Path:
-    """A writable copy of the shipped knowledge, for tests that break it."""
+    """A writable copy of the sample knowledge, for tests that break it."""
     return copy_knowledge(tmp_path / "knowledge")
 
 
 @pytest.fixture
-async def bot(engine: Engine, tmp_path: Path) -> AsyncIterator[Bot]:
-    """The real Application with every handler, its API calls answered by a FakeTelegram."""
-    started = await start_bot(engine, store=await open_store(tmp_path))
+async def bot(sample_engine: Engine, tmp_path: Path) -> AsyncIterator[Bot]:
+    """The real Application with every handler over the sample knowledge, its API calls answered
+    by a FakeTelegram."""
+    started = await start_bot(sample_engine, store=await open_store(tmp_path))
     yield started
     await stop_bot(started)

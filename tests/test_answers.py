@@ -64,12 +64,17 @@ def test_search_ranks_the_named_entry_first(engine: Engine, query: str, first: s
     assert all(r.kind in ("article", "term", "source") for r in results)
 
 
-def test_an_empty_search_offers_the_news_and_nonsense_offers_nothing(engine: Engine) -> None:
-    assert [r.kind for r in engine.search("  ")] == ["article"]
-    assert engine.search("xyzzy qwrtz") == ()
+def test_an_empty_search_offers_the_news_and_nonsense_offers_nothing(
+    sample_engine: Engine,
+) -> None:
+    assert [r.kind for r in sample_engine.search("  ")] == ["article"]
+    assert sample_engine.search("xyzzy qwrtz") == ()
 
 
-def test_the_digest_lists_title_and_first_sentences_with_a_button_each(engine: Engine) -> None:
+def test_the_digest_lists_title_and_first_sentences_with_a_button_each(
+    sample_engine: Engine,
+) -> None:
+    engine = sample_engine
     new = article(engine, "neu", dt.date(2026, 11, 23), "Was Neues aus dem Weltall")
     old = engine.kb.articles[0]
     reply = engine.composer.digest([new, old])

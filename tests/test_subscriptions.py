@@ -79,7 +79,8 @@ async def test_subscriptions_survive_a_restart_and_end_on_request(
         await restarted.close()
 
 
-def test_only_new_articles_newest_first(engine: Engine) -> None:
+def test_only_new_articles_newest_first(sample_engine: Engine) -> None:
+    engine = sample_engine
     base = engine.kb.articles[0]
     older = replace(base, id="aelter", date=dt.date(2023, 9, 1))
     newer = replace(base, id="neuer", date=dt.date(2023, 9, 20))

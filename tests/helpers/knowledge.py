@@ -1,5 +1,8 @@
 """The shipped knowledge, a writable copy of it, and the small edits tests make to a copy: a new
-term, a new article, a copy of the shipped article under another id and date."""
+term, a new article, a copy of the sample article under another id and date.
+
+The tests that count or list articles are written against one sample article; the copy keeps
+only that one, so articles the newsroom adds change the question sets, not those tests."""
 
 from __future__ import annotations
 
@@ -13,6 +16,7 @@ from bot.models import Article
 
 ROOT = Path(__file__).resolve().parents[2]
 KNOWLEDGE = ROOT / "knowledge"
+SAMPLE_ARTICLE = "putin-kim-treffen"
 
 NEW_TERM = """
   - term: Weltraumschrott
@@ -23,8 +27,12 @@ NEW_TERM = """
 
 
 def copy_knowledge(target: Path) -> Path:
-    """A writable copy of the shipped knowledge at `target` (without README.md and schema/)."""
+    """A writable copy of the shipped knowledge at `target` (without README.md and schema/), with
+    the sample article as its only article."""
     shutil.copytree(KNOWLEDGE, target, ignore=shutil.ignore_patterns("README.md", "schema"))
+    for path in (target / "articles").glob("*.yaml"):
+        if path.stem != SAMPLE_ARTICLE:
+            path.unlink()
     return target
 
 
@@ -47,6 +55,6 @@ def add_article(knowledge: Path, id_: str, day: dt.date, title: str) -> None:
 
 
 def article(engine: Engine, id_: str, day: dt.date, title: str | None = None) -> Article:
-    """A copy of the shipped article under another id, date and title."""
-    base = engine.kb.articles[0]
+    """A copy of the sample article under another id, date and title."""
+    (base,) = (a for a in engine.kb.articles if a.id == SAMPLE_ARTICLE)
     return replace(base, id=id_, date=day, title=title or f"Neu: {id_}", expires=None)
