@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -54,12 +55,10 @@ print(json.dumps({"bot": bot.__file__, "load_s": loaded, "load_peak_mb": peak_lo
 """
 
 
-def run_child(argv: list[str], pythonpath: Path | None) -> tuple[float, float, int, str]:
-    """Run a child process: (wall seconds, peak RSS MB of its largest process, exit status,
-    its standard output)."""
-    env = dict(os.environ)
-    if pythonpath is not None:
-        env["PYTHONPATH"] = str(pythonpath)
+def run_child(argv: list[str], pythonpath: Path) -> tuple[float, float, float, int, str]:
+    """Run a child process: (wall seconds, CPU seconds of it and its workers, peak RSS MB of
+    its largest process, exit status, its standard output)."""
+    env = {**os.environ, "PYTHONPATH": str(pythonpath)}
     with tempfile.TemporaryFile() as out:
         start = time.perf_counter()
         process = subprocess.Popen(argv, stdout=out, stderr=subprocess.DEVNULL, env=env)
@@ -68,24 +67,37 @@ def run_child(argv: list[str], pythonpath: Path | None) -> tuple[float, float, i
         process.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
         text = out.read().decode("utf-8")
-    return wall, usage.ru_maxrss / 1024, process.returncode, text
+    cpu = usage.ru_utime + usage.ru_stime
+    return wall, cpu, usage.ru_maxrss / 1024, process.returncode, text
 
 
-def measure(code: Path | None, kb: Path) -> dict[str, Any]:
-    """Load and check one knowledge folder with one version of the code (None: this one)."""
-    _, _, status, text = run_child([sys.executable, "-c", _LOAD, str(kb)], code)
+def measure_load(code: Path, kb: Path) -> dict[str, Any]:
+    """Load and index one knowledge folder with one version of the code (a folder holding
+    its bot/ package): times and peak RSS."""
+    _, _, _, status, text = run_child([sys.executable, "-c", _LOAD, str(kb)], code)
     if status != 0:
         raise SystemExit(f"bench_check: loading {kb} failed (status {status})")
     result: dict[str, Any] = json.loads(text)
-    wall, peak, status, report = run_child(
+    return result
+
+
+def measure_check(code: Path, kb: Path) -> dict[str, Any]:
+    """A real `newsbot check` of one knowledge folder with one version of the code."""
+    wall, cpu, peak, status, report = run_child(
         [sys.executable, "-m", "bot", "check", "--kb", str(kb)], code
     )
-    result.update(check_s=wall, check_peak_mb=peak, check_status=status, report=report)
-    return result
+    return {
+        "check_s": wall,
+        "check_cpu_s": cpu,
+        "check_peak_mb": peak,
+        "check_status": status,
+        "report": report,
+    }
 
 
 def baseline_code(revision: str, into: Path) -> Path:
     """The bot/ package of a git revision, unpacked into a folder; that folder."""
+    into.mkdir(parents=True)
     archive = subprocess.run(
         ["git", "-C", str(ROOT), "archive", revision, "bot"], check=True, capture_output=True
     ).stdout
@@ -116,9 +128,9 @@ def ratio(new: float, old: float | None) -> str:
 def table(results: list[dict[str, Any]], revision: str | None) -> list[str]:
     """The results as a Markdown table."""
     rows = [
-        "| entries | code | load s | load peak MB | + index peak MB | check s | check peak MB"
-        " | check / baseline | load peak / baseline | same report |",
-        "|---:|---|---:|---:|---:|---:|---:|---:|---:|---|",
+        "| entries | code | load s | load peak MB | + index peak MB | check s | check CPU s"
+        " | check peak MB | check / baseline | load peak / baseline | same report |",
+        "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     for item in results:
         for name in ("baseline", "new"):
@@ -130,7 +142,7 @@ def table(results: list[dict[str, Any]], revision: str | None) -> list[str]:
             rows.append(
                 f"| {item['size']:,} | {revision if name == 'baseline' else 'this branch'}"
                 f" | {got['load_s']:.2f} | {got['load_peak_mb']:.0f}"
-                f" | {got['build_peak_mb']:.0f} | {got['check_s']:.1f}"
+                f" | {got['build_peak_mb']:.0f} | {got['check_s']:.1f} | {got['check_cpu_s']:.1f}"
                 f" | {got['check_peak_mb']:.0f}"
                 f" | {ratio(got['check_s'], old and old['check_s'])}"
                 f" | {ratio(got['load_peak_mb'], old and old['load_peak_mb'])} | {same} |"
@@ -150,20 +162,29 @@ def main() -> int:
     revision = None if args.baseline == "none" else args.baseline
     results: list[dict[str, Any]] = []
     with tempfile.TemporaryDirectory() as tmp:
-        old_code = baseline_code(revision, Path(tmp)) if revision else None
+        old_code = baseline_code(revision, Path(tmp, "old")) if revision else None
+        # This checkout's bot/ as it is now: edits during a long run do not change it.
+        new_code = Path(tmp, "new")
+        shutil.copytree(
+            ROOT / "bot", new_code / "bot", ignore=shutil.ignore_patterns("__pycache__")
+        )
         for size in args.sizes:
             kb = knowledge(args.data, size)
             item: dict[str, Any] = {"size": size}
+            results.append(item)
+            # Loading first, then the checks, the new one first: each step is printed and
+            # saved as it ends, so a long run that is stopped still says what it measured.
+            steps = [("new", new_code, measure_load), ("new", new_code, measure_check)]
             if old_code is not None:
-                item["baseline"] = measure(old_code, kb)
-                print(f"{size}: baseline {_brief(item['baseline'])}", flush=True)
-            item["new"] = measure(None, kb)
-            print(f"{size}: new {_brief(item['new'])}", flush=True)
+                steps.insert(0, ("baseline", old_code, measure_load))
+                steps.append(("baseline", old_code, measure_check))
+            for name, code, step in steps:
+                item.setdefault(name, {}).update(step(code, kb))
+                print(f"{size}: {name} {step.__name__}: {_brief(item[name])}", flush=True)
+                if args.json:
+                    args.json.write_text(json.dumps(results, indent=1), encoding="utf-8")
             if old_code is not None:
                 item["same_report"] = item["baseline"]["report"] == item["new"]["report"]
-            results.append(item)
-    if args.json:
-        args.json.write_text(json.dumps(results, indent=1), encoding="utf-8")
     rows = table(results, revision)
     print("\n".join(rows))
     if args.write:
@@ -188,11 +209,18 @@ def main() -> int:
 
 
 def _brief(result: dict[str, Any]) -> str:
-    return (
-        f"load {result['load_s']:.2f} s, peak {result['load_peak_mb']:.0f} MB"
-        f" (+index {result['build_peak_mb']:.0f} MB); check {result['check_s']:.1f} s,"
-        f" peak {result['check_peak_mb']:.0f} MB, status {result['check_status']}"
-    )
+    parts = []
+    if "load_s" in result:
+        parts.append(
+            f"load {result['load_s']:.2f} s, peak {result['load_peak_mb']:.0f} MB"
+            f" (+index {result['build_peak_mb']:.0f} MB)"
+        )
+    if "check_s" in result:
+        parts.append(
+            f"check {result['check_s']:.1f} s ({result['check_cpu_s']:.1f} s CPU),"
+            f" peak {result['check_peak_mb']:.0f} MB, status {result['check_status']}"
+        )
+    return "; ".join(parts)
 
 
 if __name__ == "__main__":
