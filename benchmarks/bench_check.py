@@ -24,6 +24,7 @@ import os
 import shutil
 import subprocess
 import sys
+import sysconfig
 import tempfile
 import time
 from pathlib import Path
@@ -58,10 +59,18 @@ print(json.dumps({"bot": bot.__file__, "load_s": loaded, "load_peak_mb": peak_lo
 def run_child(argv: list[str], pythonpath: Path) -> tuple[float, float, float, int, str]:
     """Run a child process: (wall seconds, CPU seconds of it and its workers, peak RSS MB of
     its largest process, exit status, its standard output)."""
-    env = {**os.environ, "PYTHONPATH": str(pythonpath)}
+    # -S: no .pth files, so the editable install's finder (which would hand out this
+    # checkout's bot/ whatever PYTHONPATH says) stays out; the libraries come from the path.
+    libraries = {sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]}
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(pythonpath), *sorted(libraries)])}
+    argv = [argv[0], "-S", *argv[1:]]
     with tempfile.TemporaryFile() as out:
         start = time.perf_counter()
-        process = subprocess.Popen(argv, stdout=out, stderr=subprocess.DEVNULL, env=env)
+        # Run in the code's folder: the working folder comes first on the path, and this
+        # checkout's bot/ is not to be found there.
+        process = subprocess.Popen(
+            argv, stdout=out, stderr=subprocess.DEVNULL, env=env, cwd=pythonpath
+        )
         _, status, usage = os.wait4(process.pid, 0)
         wall = time.perf_counter() - start
         process.returncode = os.waitstatus_to_exitcode(status)
