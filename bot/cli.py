@@ -193,6 +193,13 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument(
         "--no-selftest", action="store_true", help="skip asking every example question"
     )
+    check.add_argument(
+        "--jobs",
+        type=_positive_int,
+        metavar="N",
+        help="processes for the readability check and the self-test (default: one per core"
+        " for large knowledge, one for small)",
+    )
     check.set_defaults(handler=cmd_check)
 
     report = commands.add_parser(
@@ -244,6 +251,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     schema.set_defaults(handler=cmd_schema)
     return parser
+
+
+def _positive_int(value: str) -> int:
+    """An argument that must be a whole number of at least 1."""
+    if not value.isascii() or not value.isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a number of at least 1")
+    return int(value)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

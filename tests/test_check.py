@@ -217,3 +217,49 @@ def test_a_long_self_test_shows_its_progress() -> None:
     quiet = io.StringIO()
     progress_bar(quiet)(1, 10)
     assert quiet.getvalue() == ""
+
+
+EXTRA_TERMS = """terms:
+""" + "".join(
+    f"""  - term: Testwort{n}
+    aliases: [Probewort{n}]
+    questions:
+      - Was ist ein Journalist?
+    short: >-
+      Das Testwort{n} ist ein Wort. Die Donaudampfschifffahrtsgesellschaftskapitäne und
+      ihre Ornithopterkonstrukteure besprechen mit den Quästoren und Präfekten der alten
+      Provinzverwaltung, ob die Thesaurierung der Emolumente opportun ist.
+    link: https://example.org/testwort{n}
+"""
+    for n in range(6)
+)
+
+
+def test_check_on_several_cores_prints_what_one_core_prints(kb_copy: Path) -> None:
+    (kb_copy / "glossary" / "zz-test.yaml").write_text(EXTRA_TERMS, encoding="utf-8")
+    one = newsbot("check", "--kb", str(kb_copy), "--jobs", "1")
+    two = newsbot("check", "--kb", str(kb_copy), "--jobs", "2")
+    assert one.returncode == two.returncode == 1
+    assert one.stdout == two.stdout
+    assert one.stdout.count("self-test:") == 6
+    assert one.stdout.count("is a very long word") == 6
+    # Not on a terminal: no progress bars, nothing but the report.
+    assert one.stderr == two.stderr == ""
+
+
+def test_check_shows_the_progress_of_each_stage_on_a_terminal() -> None:
+    import io
+
+    from bot.newsroom.commands import stage_progress
+
+    err = io.StringIO()
+    show = stage_progress(err)
+    show("reading", 50, 100)
+    show("reading", 100, 100)
+    show("indexing", 0, 5)  # small: no bar
+    show("self-test", 600, 600)
+    assert err.getvalue() == (
+        "\rreading [##########          ] 50/100 files"
+        "\rreading [####################] 100/100 files\n"
+        "\rself-test [####################] 600/600 questions\n"
+    )

@@ -7,7 +7,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot.models import Article, BotTexts, Entry, Location, Problem, Source, Term
+from bot.knowledge.locations import Locations
+from bot.models import Article, BotTexts, Entry, Problem, Source, Term
 
 
 class KnowledgeError(Exception):
@@ -35,8 +36,8 @@ class KnowledgeBase:
     warnings: tuple[Problem, ...] = ()
     # Draft articles (`draft: true`): never shown to readers; in `articles` only for check.
     drafts: tuple[Article, ...] = ()
-    # Where each example question and alias stands: (ref, field, position) -> file:line.
-    locations: dict[tuple[str, str, int], Location] = field(default_factory=dict)
+    # Where each example question, alias and text stands: (ref, field, position) -> file:line.
+    locations: Locations = field(default_factory=Locations, compare=False, repr=False)
     _by_ref: dict[str, Entry] = field(default_factory=dict, compare=False, repr=False)
     _by_name: dict[str, Entry] = field(default_factory=dict, compare=False, repr=False)
 

@@ -7,88 +7,82 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
-from bot.knowledge.reading import Reference
-from bot.knowledge.yamlfile import Key, YamlDocument
+from bot.knowledge.reading import Lines, Reference
 from bot.models import Article, Entry, Location, Source, Term
 from bot.search.analysis import fold
 
 
 def check_ids(
-    articles: Sequence[tuple[Article, YamlDocument]],
-    terms: Sequence[tuple[Term, YamlDocument, Key]],
-    sources: Sequence[tuple[Source, YamlDocument, Key]],
+    articles: Sequence[tuple[Article, Lines]],
+    terms: Sequence[tuple[Term, Lines]],
+    sources: Sequence[tuple[Source, Lines]],
 ) -> None:
     """Two entries with the same id (a term and a source named alike, say) is an error."""
     seen: dict[str, Location] = {}
-    rows: list[tuple[Entry, YamlDocument, Key]] = [
-        *((a, d, ("id",)) for a, d in articles),
-        *((t, d, (*k, "term")) for t, d, k in terms),
-        *((s, d, (*k, "name")) for s, d, k in sources),
-    ]
-    for entry, doc, key in rows:
-        where = doc.where(key)
+    rows: list[tuple[Entry, Lines]] = [*articles, *terms, *sources]
+    for entry, lines in rows:
+        doc = lines.doc
         if entry.ref in seen:
-            doc.problem(
-                key,
+            doc.problem_at(
+                lines.name,
                 f'{entry.kind} "{entry.name}" has the same id as the entry at {seen[entry.ref]}'
                 " - give one of them another name",
             )
         else:
-            seen[entry.ref] = where
+            seen[entry.ref] = Location(doc.path, lines.name)
 
 
-def check_names(entries: Sequence[tuple[Entry, YamlDocument, Key]]) -> None:
+def check_names(entries: Sequence[tuple[Entry, Lines]]) -> None:
     """The same name or alias on two entries (or twice on one) makes answers ambiguous; a
     related word that is an entry's name or another entry's related word too, as well."""
     seen: dict[str, tuple[str, Location]] = {}
-    related: list[tuple[Term, YamlDocument, Key]] = []
-    for entry, doc, key in entries:
+    related: list[tuple[Term, Lines]] = []
+    for entry, lines in entries:
         if isinstance(entry, Article):
             continue
         if isinstance(entry, Term) and entry.related:
-            related.append((entry, doc, key))
-        names = [("term" if entry.kind == "term" else "name", entry.name)]
-        names += [("aliases", alias) for alias in entry.aliases]
-        for position, (field_name, name) in enumerate(names):
+            related.append((entry, lines))
+        doc = lines.doc
+        names = [(lines.name, entry.name)]
+        names += list(zip(lines.aliases, entry.aliases, strict=True))
+        for line, name in names:
             folded = fold(name)
-            sub: Key = (
-                (*key, field_name) if field_name != "aliases" else (*key, field_name, position - 1)
-            )
             if not folded:
-                doc.problem(sub, f'"{name}" has no letters or digits - write a real name')
+                doc.problem_at(line, f'"{name}" has no letters or digits - write a real name')
                 continue
             owner = f'{entry.kind} "{entry.name}"'
             if folded in seen:
                 other, where = seen[folded]
                 if other == owner:
-                    doc.problem(
-                        sub,
+                    doc.problem_at(
+                        line,
                         f'"{name}" differs from another name of {owner} only in spelling'
                         " (case, umlauts, hyphens) - remove it, the bot reads those alike",
                         "warning",
                     )
                 else:
-                    doc.problem(
-                        sub,
+                    doc.problem_at(
+                        line,
                         f'"{name}" is already used by {other} ({where})'
                         " - keep it on one entry only",
                     )
                 continue
-            seen[folded] = (owner, doc.where(sub))
+            seen[folded] = (owner, Location(doc.path, line))
     _check_related(related, seen)
 
 
 def _check_related(
-    terms: Sequence[tuple[Term, YamlDocument, Key]], names: Mapping[str, tuple[str, Location]]
+    terms: Sequence[tuple[Term, Lines]], names: Mapping[str, tuple[str, Location]]
 ) -> None:
     """A related word leads to an entry that is not its name: never a name of an entry."""
     pointing: dict[str, tuple[str, Location]] = {}
-    for term, doc, key in terms:
+    for term, lines in terms:
+        doc = lines.doc
         owner = f'term "{term.name}"'
-        for i, word in enumerate(term.related):
-            folded, sub = fold(word), (*key, "related", i)
+        for line, word in zip(lines.related, term.related, strict=True):
+            folded = fold(word)
             if not folded:
-                doc.problem(sub, f'"{word}" has no letters or digits - write a real word')
+                doc.problem_at(line, f'"{word}" has no letters or digits - write a real word')
             elif folded in names:
                 other, where = names[folded]
                 fix = (
@@ -96,16 +90,16 @@ def _check_related(
                     if other == owner
                     else "remove it from related: that entry answers it itself"
                 )
-                doc.problem(sub, f'"{word}" is a name of {other} ({where}) - {fix}')
+                doc.problem_at(line, f'"{word}" is a name of {other} ({where}) - {fix}')
             elif folded in pointing and pointing[folded][0] != owner:
                 other, where = pointing[folded]
-                doc.problem(
-                    sub,
+                doc.problem_at(
+                    line,
                     f'"{word}" is a related word of {other} ({where}) too'
                     " - keep it on the entry that helps most",
                 )
             else:
-                pointing[folded] = (owner, doc.where(sub))
+                pointing[folded] = (owner, Location(doc.path, line))
 
 
 def check_references(
@@ -118,24 +112,16 @@ def check_references(
     # 100,000 entries took minutes (quadratic); the list stays for suggestions.
     known_names = {what: frozenset(known) for what, known in names.items()}
     catalog: Catalog | None = None
-    for doc, key, owner, field_name, what in refs:
-        data = doc.data
-        for part in key:
-            data = data[part]  # type: ignore[index]
-        values = data.get(field_name) if isinstance(data, dict) else None
-        if isinstance(values, list):
-            found = [v for v in values if isinstance(v, str)]
-            if all(ref in known_names[what] for ref in found):
-                continue
-            if catalog is None:
-                catalog = Catalog.of(names, aliases or {})
-            for i, ref in enumerate(values):
-                if isinstance(ref, str) and ref not in known_names[what]:
-                    fix = catalog.suggest(ref, what, field_name)
-                    doc.problem(
-                        (*key, field_name, i),
-                        f'{owner} refers to the unknown {what} "{ref}" - {fix}',
-                    )
+    for doc, owner, field_name, what, values, lines in refs:
+        found = [v for v in values if isinstance(v, str)]
+        if all(ref in known_names[what] for ref in found):
+            continue
+        if catalog is None:
+            catalog = Catalog.of(names, aliases or {})
+        for line, ref in zip(lines, values, strict=True):
+            if isinstance(ref, str) and ref not in known_names[what]:
+                fix = catalog.suggest(ref, what, field_name)
+                doc.problem_at(line, f'{owner} refers to the unknown {what} "{ref}" - {fix}')
 
 
 KIND_WORDS = {"term": "glossary term", "source": "source"}

@@ -12,12 +12,14 @@ from pathlib import Path
 from bot.engine import Engine
 from bot.knowledge.base import KnowledgeBase, KnowledgeError, known_names
 from bot.knowledge.editor import stale_schemas
-from bot.knowledge.load import DRAFTS
+from bot.knowledge.load import DRAFTS, load_knowledge
 from bot.knowledge.readability import check_readability
 from bot.knowledge.selftest import self_test
 from bot.models import Location, Problem
 
-Progress = Callable[[int, int], None]
+# Told (stage, done, total) as `check` goes: "reading" files, "indexing" entries,
+# "readability" entries, "self-test" questions.
+Progress = Callable[[str, int, int], None]
 
 
 @dataclass
@@ -81,8 +83,12 @@ def run_check(
     selftest: bool = True,
     today: dt.date | None = None,
     progress: Progress | None = None,
+    jobs: int | None = None,
 ) -> CheckResult:
-    """Check a knowledge folder; with files, report only what stands in them."""
+    """Check a knowledge folder; with files, report only what stands in them.
+
+    jobs: how many processes read for readability and ask the self-test's questions (None:
+    one per core for large knowledge, one for small)."""
     wanted = {f.resolve() for f in files}
     # An article's glossary candidates (drafts/<id>.yaml) belong to its check.
     wanted |= {root.resolve() / DRAFTS / f.name for f in wanted if f.parent.name == "articles"}
@@ -94,15 +100,28 @@ def run_check(
         full = path if path.is_absolute() else root.resolve().parent / path
         return full.resolve() in wanted
 
+    def stage(name: str) -> Callable[[int, int], None] | None:
+        if progress is None:
+            return None
+        return lambda done, total: progress(name, done, total)
+
     try:
-        engine = Engine.load(root, today, drafts=True)
+        # What Engine.load does, in two steps that show their progress.
+        kb = load_knowledge(root, drafts=True, progress=stage("reading"))
+        entries = len(kb.articles) + len(kb.terms) + len(kb.sources)
+        if progress is not None:
+            progress("indexing", 0, entries)
+        engine = Engine.build(kb, today)
+        if progress is not None:
+            progress("indexing", entries, entries)
     except KnowledgeError as exc:
         mine = [p for p in exc.problems if keep(p.where)]
         others = sum(1 for p in exc.errors if not keep(p.where))
         return CheckResult(root, None, mine, others)
-    problems = [*engine.kb.warnings, *check_readability(engine.kb), *_schemas(engine.kb)]
+    readability = check_readability(engine.kb, jobs=jobs, progress=stage("readability"))
+    problems = [*engine.kb.warnings, *readability, *_schemas(engine.kb)]
     if selftest:
-        problems += self_test(engine, keep if wanted else None, progress)
+        problems += self_test(engine, keep if wanted else None, stage("self-test"), jobs)
     return CheckResult(root, engine.kb, [p for p in problems if keep(p.where)])
 
 

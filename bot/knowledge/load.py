@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -16,25 +17,32 @@ from bot.knowledge.readers import (
     synonyms_from,
     terms_from,
 )
-from bot.knowledge.reading import Reading
-from bot.knowledge.rules import check_articles
-from bot.knowledge.yamlfile import Key, YamlDocument
+from bot.knowledge.reading import Lines, Reading
+from bot.knowledge.rules import ArticleRules
 from bot.models import Article, BotTexts, Entry, Location, Problem, Source, Term
 
 MAX_FILES = 200_000
 
 
-def load_knowledge(root: Path, today: dt.date | None = None, drafts: bool = False) -> KnowledgeBase:
+def load_knowledge(
+    root: Path,
+    today: dt.date | None = None,
+    drafts: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+) -> KnowledgeBase:
     """Load and validate a knowledge directory; raise KnowledgeError with every problem.
 
     Draft articles (`draft: true`) are checked like the others but left out of the
-    knowledge readers see, unless `drafts` (what `newsbot check` asks for).
+    knowledge readers see, unless `drafts` (what `newsbot check` asks for). progress is
+    told (files read, files) as the files of the glossary and the articles are read.
     """
     with gc_paused():
-        return _load(root, today or dt.date.today(), drafts)
+        return _load(root, today or dt.date.today(), drafts, progress)
 
 
-def _load(root: Path, today: dt.date, drafts: bool) -> KnowledgeBase:
+def _load(
+    root: Path, today: dt.date, drafts: bool, progress: Callable[[int, int], None] | None
+) -> KnowledgeBase:
     reading = Reading(root)
     display_root = reading.display(root)
     if not root.is_dir():
@@ -44,19 +52,27 @@ def _load(root: Path, today: dt.date, drafts: bool) -> KnowledgeBase:
         )
         raise KnowledgeError([problem])
 
-    terms: list[tuple[Term, YamlDocument, Key]] = []
+    terms: list[tuple[Term, Lines]] = []
     glossary_files = [root / "glossary.yaml"] if (root / "glossary.yaml").exists() else []
     glossary_files += sorted((root / "glossary").glob("*.yaml"))
     if not glossary_files:
         reading.problems.append(
             Problem(Location(display_root, 1), "no glossary found - add glossary.yaml")
         )
-    for path in glossary_files:
+    # Each file's parse tree and line table go as soon as its entries are built: the rules
+    # across files run on the Lines and References the readers keep.
+    article_paths = sorted((root / "articles").glob("*.yaml"))[:MAX_FILES]
+    files = len(glossary_files) + len(article_paths)
+    for done, path in enumerate(glossary_files, 1):
         terms += terms_from(reading, path)
+        reading.release()
+        if progress is not None:
+            progress(done, files)
 
-    sources: list[tuple[Source, YamlDocument, Key]] = []
+    sources: list[tuple[Source, Lines]] = []
     if (root / "sources.yaml").exists():
         sources = sources_from(reading, root / "sources.yaml")
+        reading.release()
     else:
         reading.problems.append(
             Problem(Location(display_root, 1), "sources.yaml is missing - add it")
@@ -72,25 +88,28 @@ def _load(root: Path, today: dt.date, drafts: bool) -> KnowledgeBase:
         synonyms = synonyms_from(reading, root / "synonyms.yaml")
         bot = replace(bot, synonyms=synonyms)
 
-    articles: list[tuple[Article, YamlDocument]] = []
-    article_paths = sorted((root / "articles").glob("*.yaml"))[:MAX_FILES]
-    for path in article_paths:
+    reading.release()
+
+    # The glossary is read: each article is checked against it while its file is at hand.
+    rules = ArticleRules([t for t, _ in terms], today)
+    articles: list[tuple[Article, Lines]] = []
+    for done, path in enumerate(article_paths, len(glossary_files) + 1):
         loaded = article_from(reading, path)
         if loaded is not None:
-            articles.append(loaded)
+            article, doc = loaded
+            rules.check(article, doc)
+            articles.append((article, Lines(doc, doc.where(("id",)).line)))
+        reading.release()
+        if progress is not None:
+            progress(done, files)
     for path in sorted(root.rglob("*.yml")):
         reading.problems.append(
             Problem(Location(reading.display(path), 1), 'rename the file to end in ".yaml"')
         )
 
-    check_articles(articles, [t for t, _, _ in terms], today)
     _drafted_terms(reading, root)
     check_ids(articles, terms, sources)
-    every: list[tuple[Entry, YamlDocument, Key]] = [
-        *((a, d, ()) for a, d in articles),
-        *terms,
-        *sources,
-    ]
+    every: list[tuple[Entry, Lines]] = [*articles, *terms, *sources]
     check_names(every)
     check_references(reading.refs, reading.names, reading.aliases)
 
@@ -102,8 +121,8 @@ def _load(root: Path, today: dt.date, drafts: bool) -> KnowledgeBase:
         root=root,
         articles=tuple(a for a, _ in articles if drafts or not a.draft),
         drafts=tuple(a for a, _ in articles if a.draft),
-        terms=tuple(t for t, _, _ in terms),
-        sources=tuple(s for s, _, _ in sources),
+        terms=tuple(t for t, _ in terms),
+        sources=tuple(s for s, _ in sources),
         texts=bot,
         warnings=tuple(problems),
         locations=reading.locations,

@@ -16,6 +16,7 @@ import textstat
 
 from bot import language
 from bot.knowledge.base import KnowledgeBase
+from bot.knowledge.parallel import Progress, run_chunks
 from bot.knowledge.yamlfile import find_line
 from bot.models import Article, Location, Problem, Source, Term
 from bot.search.analysis import STOPWORDS, fold, stem
@@ -131,29 +132,49 @@ def _texts(kb: KnowledgeBase) -> Iterator[_Text]:
             yield _Text(loc, f'small-talk reply "{talk.name}"', reply, frozenset())
 
 
-def check_readability(kb: KnowledgeBase, limits: Limits = LIMITS) -> list[Problem]:
+def check_readability(
+    kb: KnowledgeBase,
+    limits: Limits = LIMITS,
+    jobs: int | None = None,
+    progress: Progress | None = None,
+) -> list[Problem]:
     """Warnings for every reader-facing text that is too hard for young readers.
 
     An entry's texts are read together: an explanation anywhere in the entry counts for all
     of it, and a word gets one warning per entry, at the line of the sentence that first
-    uses it.
+    uses it. Large knowledge is read on several cores (jobs: how many processes; None: one
+    per core when worth it); progress is told (entries done, total).
     """
     explained = _explained_keys(kb) | _knowledge_names(kb)
     files = _Files(kb)
-    problems = []
     entries: dict[str, list[_Text]] = {}
     for item in _texts(kb):
         entries.setdefault(item.label, []).append(item)
-    for label, items in entries.items():
-        parts = [sentences(_ADDRESS.sub("", item.text)) for item in items]
-        every = [sentence for group in parts for sentence in group]
-        names = _names(every, explained)
-        reported: set[str] = set()
-        for item, sentence_list in zip(items, parts, strict=True):
-            context = _Context(sentence_list, every, explained | names | item.own_names, reported)
-            for message, fragment, kind in _findings(item, context, limits):
-                where = files.line(item.where, *fragment)
-                problems.append(Problem(where, f"{label}: {message}", "warning", kind))
+    groups = list(entries.items())
+
+    def chunk(start: int, stop: int) -> list[Problem]:
+        problems = []
+        for label, items in groups[start:stop]:
+            problems += _entry_findings(label, items, explained, files, limits)
+        return problems
+
+    return run_chunks(chunk, len(groups), jobs, progress)
+
+
+def _entry_findings(
+    label: str, items: list[_Text], explained: frozenset[str], files: _Files, limits: Limits
+) -> list[Problem]:
+    """The warnings about the texts of one entry."""
+    problems = []
+    parts = [sentences(_ADDRESS.sub("", item.text)) for item in items]
+    every = [sentence for group in parts for sentence in group]
+    names = _names(every, explained)
+    reported: set[str] = set()
+    for item, sentence_list in zip(items, parts, strict=True):
+        context = _Context(sentence_list, every, explained | names | item.own_names, reported)
+        for message, fragment, kind in _findings(item, context, limits):
+            where = files.line(item.where, *fragment)
+            problems.append(Problem(where, f"{label}: {message}", "warning", kind))
     return problems
 
 

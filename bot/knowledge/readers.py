@@ -12,7 +12,7 @@ from pathlib import Path
 
 from bot.knowledge import botfile, schema
 from bot.knowledge.messages import label
-from bot.knowledge.reading import Reading, items, validate
+from bot.knowledge.reading import Lines, Reading, items, validate
 from bot.knowledge.yamlfile import Key, YamlDocument
 from bot.models import (
     Article,
@@ -35,8 +35,9 @@ def slugify(name: str) -> str:
     return re.sub(r"\s+", "-", fold(name))[:40].strip("-")
 
 
-def terms_from(reading: Reading, path: Path) -> list[tuple[Term, YamlDocument, Key]]:
-    """The glossary terms of one glossary file, each with where it stands."""
+def terms_from(reading: Reading, path: Path) -> list[tuple[Term, Lines]]:
+    """The glossary terms of one glossary file, each with the lines the rules across files
+    report at."""
     doc = reading.read(path)
     result = []
     for i, data in items(doc, "terms"):
@@ -62,12 +63,13 @@ def terms_from(reading: Reading, path: Path) -> list[tuple[Term, YamlDocument, K
         )
         fields = {"aliases": term.aliases, "questions": term.questions, "related": term.related}
         reading.remember(term.ref, doc, key, fields)
-        result.append((term, doc, key))
+        result.append((term, _lines(doc, key, "term", term.aliases, term.related)))
     return result
 
 
-def sources_from(reading: Reading, path: Path) -> list[tuple[Source, YamlDocument, Key]]:
-    """The news sources of sources.yaml, each with where it stands."""
+def sources_from(reading: Reading, path: Path) -> list[tuple[Source, Lines]]:
+    """The news sources of sources.yaml, each with the lines the rules across files report
+    at."""
     doc = reading.read(path)
     result = []
     for i, data in items(doc, "sources"):
@@ -100,7 +102,7 @@ def sources_from(reading: Reading, path: Path) -> list[tuple[Source, YamlDocumen
                 "more": (source.more or "",),
             },
         )
-        result.append((source, doc, key))
+        result.append((source, _lines(doc, key, "name", source.aliases, ())))
     return result
 
 
@@ -153,12 +155,26 @@ def article_from(reading: Reading, path: Path) -> tuple[Article, YamlDocument] |
         where=doc.where(()),
         draft=item.draft,
     )
-    texts = {"summary": (article.summary,), "details": (article.details,)}
-    reading.remember(
-        article.ref, doc, (), {"questions": article.questions, "points": article.points}
-    )
-    reading.remember(article.ref, doc, (), texts)
+    fields = {
+        "questions": article.questions,
+        "points": article.points,
+        "summary": (article.summary,),
+        "details": (article.details,),
+    }
+    reading.remember(article.ref, doc, (), fields)
     return article, doc
+
+
+def _lines(
+    doc: YamlDocument, key: Key, name: str, aliases: tuple[str, ...], related: tuple[str, ...]
+) -> Lines:
+    """The lines of an entry's name, aliases and related words."""
+    return Lines(
+        doc,
+        doc.where((*key, name)).line,
+        tuple(doc.where((*key, "aliases", i)).line for i in range(len(aliases))),
+        tuple(doc.where((*key, "related", i)).line for i in range(len(related))),
+    )
 
 
 def bot_from(reading: Reading, path: Path) -> BotTexts | None:
@@ -169,12 +185,13 @@ def bot_from(reading: Reading, path: Path) -> BotTexts | None:
     item = validate(doc, doc.data, botfile.BotFile, (), "the bot texts")
     if item is None:
         return None
+    lines: dict[str, list[int]] = {}
     for name in botfile.TextsFile.model_fields:
-        reading.locations[("bot", f"texts.{name}", 0)] = doc.where(("texts", name))
+        lines[f"texts.{name}"] = [doc.where(("texts", name)).line]
     for i, talk in enumerate(item.smalltalk):
-        for j in range(len(talk.replies)):
-            where = doc.where(("smalltalk", i, "replies", j))
-            reading.locations[("bot", f"smalltalk.{talk.name}", j)] = where
+        lines[f"smalltalk.{talk.name}"] = [
+            doc.where(("smalltalk", i, "replies", j)).line for j in range(len(talk.replies))
+        ]
     intents = {
         name: Intent(name=name, phrases=tuple(value.phrases), words=tuple(value.words))
         for name, value in item.intents
@@ -186,9 +203,10 @@ def bot_from(reading: Reading, path: Path) -> BotTexts | None:
         for s in item.smalltalk
     )
     for i, kind in enumerate(item.worries.kinds):
-        for j, field_name in enumerate(("reply", "again")):
-            where = doc.where(("worries", "kinds", i, field_name))
-            reading.locations[("bot", f"worries.{kind.name}", j)] = where
+        lines[f"worries.{kind.name}"] = [
+            doc.where(("worries", "kinds", i, field_name)).line for field_name in ("reply", "again")
+        ]
+    reading.locations.add("bot", doc.path, lines)
     worries = Worries(
         self_words=tuple(item.worries.self_words),
         us=tuple(item.worries.us),

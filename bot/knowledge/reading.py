@@ -13,21 +13,33 @@ from typing import NamedTuple, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from bot.knowledge.locations import Locations
 from bot.knowledge.messages import schema_message
 from bot.knowledge.yamlfile import Key, YamlDocument, read_yaml
-from bot.models import Location, Problem
+from bot.models import Problem
 
 M = TypeVar("M", bound=BaseModel)
 
 
 class Reference(NamedTuple):
-    """A field of an entry that names other entries, to check once every name is known."""
+    """A field of an entry that names other entries, to check once every name is known: its
+    values as written (valid or not) and the line of each."""
 
     doc: YamlDocument
-    key: Key
     owner: str
     field_name: str
     what: str
+    values: tuple[object, ...]
+    lines: tuple[int, ...]
+
+
+class Lines(NamedTuple):
+    """The lines the rules across files report at, kept when the file's tree is dropped."""
+
+    doc: YamlDocument
+    name: int  # the entry's id or name
+    aliases: tuple[int, ...] = ()
+    related: tuple[int, ...] = ()
 
 
 @dataclass
@@ -37,7 +49,7 @@ class Reading:
     root: Path
     problems: list[Problem] = field(default_factory=list)
     docs: list[YamlDocument] = field(default_factory=list)
-    locations: dict[tuple[str, str, int], Location] = field(default_factory=dict)
+    locations: Locations = field(default_factory=Locations)
     # Names of every entry, valid or not, so that one broken entry does not make every
     # reference to it an error too.
     names: dict[str, list[str]] = field(default_factory=lambda: {"term": [], "source": []})
@@ -58,17 +70,33 @@ class Reading:
         self, doc: YamlDocument, key: Key, data: object, owner: str, fields: dict[str, str]
     ) -> None:
         """Remember the references of an entry, read from the raw data, valid or not."""
-        if isinstance(data, dict):
-            for field_name, what in fields.items():
-                self.refs.append(Reference(doc, key, owner, field_name, what))
+        if not isinstance(data, dict):
+            return
+        for field_name, what in fields.items():
+            values = data.get(field_name)
+            if isinstance(values, list):
+                lines = tuple(doc.where((*key, field_name, i)).line for i in range(len(values)))
+                self.refs.append(Reference(doc, owner, field_name, what, tuple(values), lines))
 
     def remember(
-        self, ref: str, doc: YamlDocument, key: Key, fields: Mapping[str, Sequence[str]]
+        self, ref: str, doc: YamlDocument, key: Key, fields: Mapping[str, Sequence[object]]
     ) -> None:
         """Record the line of every value of an entry's fields, for later messages."""
-        for name, values in fields.items():
-            for i in range(len(values)):
-                self.locations[(ref, name, i)] = doc.where((*key, name, i))
+        self.locations.add(
+            ref,
+            doc.path,
+            {
+                name: [doc.where((*key, name, i)).line for i in range(len(values))]
+                for name, values in fields.items()
+            },
+        )
+
+    def release(self) -> None:
+        """Drop the parse trees of the files read so far (their entries are built)."""
+        for doc in reversed(self.docs):
+            if doc.released:
+                break
+            doc.release()
 
     def display(self, path: Path) -> str:
         """A path as messages show it: relative to the folder that holds the knowledge."""

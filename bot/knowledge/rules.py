@@ -25,19 +25,32 @@ REQUIRED_LISTS = {
 }
 
 
+class ArticleRules:
+    """The article rules, with the glossary read: each article is checked as soon as it is
+    read, while its file's text and lines are still there."""
+
+    def __init__(self, terms: Sequence[Term], today: dt.date) -> None:
+        self.mentions = Mentions.of((t.name, (t.name, *t.aliases)) for t in terms)
+        self.known = frozenset(t.name for t in terms)
+        self.today = today
+
+    def check(self, article: Article, doc: YamlDocument) -> None:
+        """Record every finding on the article's document (errors and warnings)."""
+        name = f'article "{article.id}"'
+        _required(article, doc, name)
+        _dates(article, doc, name, self.today)
+        _image(article, doc, name)
+        _terms(article, doc, name, self.mentions, self.known)
+        _todo(article, doc, name)
+
+
 def check_articles(
     articles: Sequence[tuple[Article, YamlDocument]], terms: Sequence[Term], today: dt.date
 ) -> None:
     """Record every finding on the articles' documents (errors and warnings)."""
-    mentions = Mentions.of((t.name, (t.name, *t.aliases)) for t in terms)
-    known = frozenset(t.name for t in terms)
+    rules = ArticleRules(terms, today)
     for article, doc in articles:
-        name = f'article "{article.id}"'
-        _required(article, doc, name)
-        _dates(article, doc, name, today)
-        _image(article, doc, name)
-        _terms(article, doc, name, mentions, known)
-        _todo(article, doc, name)
+        rules.check(article, doc)
 
 
 def _required(article: Article, doc: YamlDocument, name: str) -> None:

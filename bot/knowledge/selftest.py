@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterator
 
 from bot.conversation import Conversation
 from bot.engine import Engine
+from bot.knowledge.parallel import run_chunks
 from bot.models import Article, Location, Problem, Reply, Term
 
 
@@ -38,26 +39,30 @@ def self_test(
     engine: Engine,
     keep: Callable[[Location], bool] | None = None,
     progress: Callable[[int, int], None] | None = None,
+    jobs: int | None = None,
 ) -> list[Problem]:
     """Ask every example question and alias; each must be answered with its own entry.
 
-    keep: only the questions standing where it says yes; progress: told (done, total).
+    keep: only the questions standing where it says yes; progress: told (done, total);
+    jobs: how many processes ask (None: one per core for many questions, else one).
     """
-    problems = []
     cases = [case for case in _cases(engine) if keep is None or keep(case[3])]
-    for done, (ref, owner, text, where) in enumerate(cases, 1):
-        if progress is not None:
-            progress(done, len(cases))
-        reply = engine.answer(text, Conversation())
-        if reply.ref == ref:
-            continue
-        problems.append(
-            Problem(
-                where,
-                f'self-test: "{text}" should find {owner} but got {_label(reply)}'
-                " - make the question more specific, or add an alias or keyword",
-                "error",
-                "self-test",
+
+    def chunk(start: int, stop: int) -> list[Problem]:
+        problems = []
+        for ref, owner, text, where in cases[start:stop]:
+            reply = engine.answer(text, Conversation())
+            if reply.ref == ref:
+                continue
+            problems.append(
+                Problem(
+                    where,
+                    f'self-test: "{text}" should find {owner} but got {_label(reply)}'
+                    " - make the question more specific, or add an alias or keyword",
+                    "error",
+                    "self-test",
+                )
             )
-        )
-    return problems
+        return problems
+
+    return run_chunks(chunk, len(cases), jobs, progress)

@@ -55,8 +55,11 @@ def cmd_check(args: argparse.Namespace, settings: Settings, out: TextIO, err: Te
         print(f"newsbot: {missing[0]} does not exist - check the path", file=err)
         return 2
     shown = f"{root.resolve()}/"
-    progress = progress_bar(err) if err.isatty() else None
-    result = run_check(root, files, selftest=not args.no_selftest, progress=progress)
+    # Progress only on a terminal: pipes and tests get the report alone.
+    progress = stage_progress(err) if err.isatty() else None
+    result = run_check(
+        root, files, selftest=not args.no_selftest, progress=progress, jobs=args.jobs
+    )
     print(f"{shown}: {result.contents()}", file=out)
     if files:
         print("checking only: " + ", ".join(str(f) for f in files), file=out)
@@ -83,22 +86,46 @@ def cmd_check(args: argparse.Namespace, settings: Settings, out: TextIO, err: Te
     return 0
 
 
-def progress_bar(err: TextIO) -> Callable[[int, int], None]:
-    """A one-line progress bar on the terminal for the self-test of a large folder (from 500
-    questions on)."""
+# What the progress of each stage of `check` counts, and from how many on it is shown.
+STAGES = {
+    "reading": ("files", 100),
+    "indexing": ("entries", 10_000),
+    "readability": ("entries", 2_000),
+    "self-test": ("questions", 500),
+}
+
+
+def progress_bar(
+    err: TextIO, label: str = "self-test", unit: str = "questions", minimum: int = 500
+) -> Callable[[int, int], None]:
+    """A one-line progress bar on the terminal for a long stage of `check` (the self-test of
+    a large folder: from 500 questions on)."""
     shown = -1
 
     def show(done: int, total: int) -> None:
         nonlocal shown
-        if total < 500:
+        if total < minimum or total <= 0:
             return
         percent = done * 100 // total
         if percent != shown:
             shown = percent
             bar = "#" * (percent // 5)
             end = "\n" if done == total else ""
-            err.write(f"\rself-test [{bar:<20}] {done}/{total} questions{end}")
+            err.write(f"\r{label} [{bar:<20}] {done}/{total} {unit}{end}")
             err.flush()
+
+    return show
+
+
+def stage_progress(err: TextIO) -> Callable[[str, int, int], None]:
+    """The progress of every stage of `check`, one bar per stage (see STAGES)."""
+    bars: dict[str, Callable[[int, int], None]] = {}
+
+    def show(stage: str, done: int, total: int) -> None:
+        if stage not in bars:
+            unit, minimum = STAGES.get(stage, ("", 500))
+            bars[stage] = progress_bar(err, stage, unit, minimum)
+        bars[stage](done, total)
 
     return show
 
