@@ -53,7 +53,10 @@ def open_newsroom(settings: Settings, engine: Engine) -> Newsroom:
     """The admin side's state: the admins, and a reloader that starts from this engine."""
     fixed_day = engine.composer.today  # tests pin the day; production has None
     reloader = Reloader(
-        settings.knowledge_dir, engine, today=(lambda: fixed_day) if fixed_day else None
+        settings.knowledge_dir,
+        engine,
+        today=(lambda: fixed_day) if fixed_day else None,
+        cache_dir=settings.cache_dir,
     )
     return Newsroom(settings.admin_ids, reloader)
 
