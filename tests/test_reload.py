@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 import threading
 from pathlib import Path
 
+import pytest
 from helpers.knowledge import add_term
 
+from bot import snapshot
 from bot.engine import Engine
 from bot.newsroom.reload import Reloader
 
@@ -17,8 +20,12 @@ def break_glossary(root: Path) -> None:
     path.write_text(path.read_text(encoding="utf-8").replace("short:", "shrot:", 1), "utf-8")
 
 
-def test_valid_changes_go_live_and_broken_ones_never_do(kb_copy: Path) -> None:
-    reloader = Reloader(kb_copy, Engine.load(kb_copy))
+@pytest.mark.parametrize("child", [False, True], ids=["in this process", "in a child process"])
+def test_valid_changes_go_live_and_broken_ones_never_do(
+    kb_copy: Path, tmp_path: Path, child: bool
+) -> None:
+    cache = tmp_path / "cache" if child else None
+    reloader = Reloader(kb_copy, Engine.load(kb_copy), cache_dir=cache)
     assert reloader.check().changed is False
 
     add_term(kb_copy)
@@ -37,6 +44,11 @@ def test_valid_changes_go_live_and_broken_ones_never_do(kb_copy: Path) -> None:
     path.write_text(path.read_text(encoding="utf-8").replace("shrot:", "short:", 1), "utf-8")
     result = reloader.check()
     assert result.swapped and result.recovered
+    if cache is not None:  # the child kept what it loaded: the next start reads it
+        key = snapshot.knowledge_key(kb_copy, dt.date.today())
+        assert key is not None
+        loaded = snapshot.load(snapshot.snapshot_path(cache, kb_copy), key)
+        assert loaded is not None and loaded[0].by_name("Weltraumschrott") is not None
 
 
 def test_a_vanished_folder_keeps_the_last_good_knowledge(kb_copy: Path) -> None:
