@@ -21,6 +21,8 @@ import pickle
 import struct
 import sys
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO
 
@@ -38,6 +40,9 @@ _SIZES = struct.Struct("<Q")
 _BLOCK = 1 << 20
 _DIGEST = 32
 _PROGRAM: list[str] = []
+# While a snapshot is read in a thread, the interpreter passes between threads this often
+# (seconds; Python's default is 0.005): a reply waits less for each turn it needs.
+SWITCH_INTERVAL = 0.001
 
 
 def program_version() -> str:
@@ -116,7 +121,7 @@ def load(path: Path, key: bytes) -> tuple[KnowledgeBase, Matcher] | None:
         with path.open("rb") as stream:
             problem = _check(stream, key)
             if problem is None:
-                with gc_paused():
+                with gc_paused(), _switching(SWITCH_INTERVAL):
                     loaded = _engine_parts(pieces.load(stream))
                 if loaded is not None:
                     gc.freeze()  # as Engine.build: the collector leaves the index alone
@@ -151,6 +156,17 @@ def _check(stream: BinaryIO, key: bytes) -> str | None:
         return "damaged: its checksum does not match"
     stream.seek(start)
     return None
+
+
+@contextmanager
+def _switching(interval: float) -> Iterator[None]:
+    """Run the block with the interpreter's thread switch interval set to interval."""
+    before = sys.getswitchinterval()
+    sys.setswitchinterval(interval)
+    try:
+        yield
+    finally:
+        sys.setswitchinterval(before)
 
 
 def _engine_parts(loaded: object) -> tuple[KnowledgeBase, Matcher] | None:

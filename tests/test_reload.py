@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 from helpers.knowledge import add_term
 
-from bot import snapshot
+from bot import pieces, snapshot
 from bot.engine import Engine
+from bot.newsroom import reload
 from bot.newsroom.reload import Reloader
 
 
@@ -102,3 +103,28 @@ def test_questions_are_answered_throughout_edits(kb_copy: Path) -> None:
     assert not errors
     assert answers
     assert set(answers) == {("term", "Sanktionen")}
+
+
+def test_a_replaced_engine_is_taken_apart_only_when_nothing_uses_it(
+    kb_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(reload, "RETIRE_GRACE", 0.0)
+    in_use = Engine.load(kb_copy)
+    assert reload.retire([in_use]) is False  # a reader still holds it: left alone
+    assert in_use.answer("Was sind Sanktionen?").title == "Sanktionen"
+
+    holder = [Engine.load(kb_copy)]
+    index = holder[0].matcher.index  # (a cycle through the composer's cache keeps it alive)
+    assert reload.retire(holder) is True
+    assert holder == [] and index.postings == {} and index.instances == []
+
+
+def test_dismantle_empties_the_large_containers_and_holds_the_rest(kb_copy: Path) -> None:
+    engine = Engine.load(kb_copy)
+    assert len(engine.matcher.index.postings) > pieces.PIECE
+    remains = pieces.dismantle(engine)
+    assert engine.matcher.index.postings == {}
+    assert engine.matcher.index.instances == []
+    assert remains  # the items of the large tuples, released last
+    pieces.release(remains)
+    assert remains == []

@@ -18,12 +18,14 @@ import datetime as dt
 import logging
 import multiprocessing
 import os
+import sys
+import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot import snapshot
+from bot import pieces, snapshot
 from bot.engine import Engine
 from bot.knowledge.base import KnowledgeError
 from bot.models import Location, Problem
@@ -31,6 +33,10 @@ from bot.models import Location, Problem
 logger = logging.getLogger(__name__)
 
 Fingerprint = tuple[tuple[str, int, int], ...]
+CHILD_NICENESS = 10
+# Seconds a replaced engine is kept before it is taken apart: a reader's answer that began
+# with it ends meanwhile (and an engine still in use is left alone, see retire).
+RETIRE_GRACE = 1.0
 
 
 def fingerprint(root: Path) -> Fingerprint:
@@ -139,9 +145,28 @@ def build_snapshot(root: Path, path: Path) -> tuple[list[Problem], bytes | None]
     Returns the problems that keep the knowledge from loading (nothing written), or none and
     the snapshot's key (None if the files changed during the load, and nothing was kept).
     """
+    os.nice(CHILD_NICENESS)  # the bot that answers readers comes first on a busy machine
     key = snapshot.knowledge_key(root, dt.date.today())
     try:
         engine = Engine.load(root)
     except KnowledgeError as exc:
         return exc.problems, None
     return [], key if snapshot.keep(path, key, engine, root) else None
+
+
+def retire(holder: list[Engine]) -> bool:
+    """Free a replaced engine (the only item of holder) in pieces, in the calling thread,
+    once nothing else refers to it; False if something still did (it is then freed as
+    usual, when that lets go of it)."""
+    time.sleep(RETIRE_GRACE)
+    engine = holder.pop()
+    if sys.getrefcount(engine) > 2:  # this name and getrefcount's argument
+        return False
+    try:
+        remains = pieces.dismantle(engine)
+    except Exception:  # never let freeing memory take the bot down
+        logger.exception("taking the old knowledge apart failed")
+        return False
+    del engine
+    pieces.release(remains)
+    return True

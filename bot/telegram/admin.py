@@ -27,7 +27,7 @@ from bot.config import Settings
 from bot.engine import Engine
 from bot.knowledge.base import KnowledgeBase
 from bot.models import BotTexts, Problem
-from bot.newsroom.reload import Reloader, ReloadResult
+from bot.newsroom.reload import Reloader, ReloadResult, retire
 from bot.newsroom.report import Group, build_report
 from bot.refs import FEEDBACK_ACTION, parse_feedback
 from bot.storage.interface import DayStats, StatsStore
@@ -104,13 +104,18 @@ async def check_knowledge(
     newsroom = context.newsroom
     if newsroom.lock.locked() and not force:
         return None
+    retired: list[Engine] = []
     async with newsroom.lock:
         result = await asyncio.to_thread(newsroom.reloader.check, force)
         if result.swapped:
+            retired.append(context.newsbot.engine)
             context.newsbot.engine = newsroom.reloader.engine  # the one assignment
         notice = _notice(newsroom, result)
         if notice is not None:
             await tell_admins(context, notice, skip=asked_by)
+    if retired and newsroom.reloader.cache_dir is not None:
+        # The old engine is freed in a thread, in pieces, once no reader uses it.
+        asyncio.get_running_loop().run_in_executor(None, retire, retired)
     return result
 
 
