@@ -125,6 +125,9 @@ def test_dismantle_empties_the_large_containers_and_holds_the_rest(kb_copy: Path
     remains = pieces.dismantle(engine)
     assert engine.matcher.index.postings == {}
     assert engine.matcher.index.instances == []
-    assert remains  # the items of the large tuples, released last
     pieces.release(remains)
     assert remains == []
+    # a tuple cannot be emptied: its items are held, to be released after it
+    entries = tuple([n] for n in range(2 * pieces.PIECE))
+    remains = pieces.dismantle({"entries": entries})
+    assert len(remains) == len(entries) and remains[0] is entries[0]
