@@ -260,8 +260,10 @@ def ensure_knowledge(data: Path, size: int) -> Path:
     knowledge = data / str(size) / "knowledge"
     if not (knowledge / "bot.yaml").is_file():
         subprocess.run(
-            [sys.executable, str(ROOT / "benchmarks" / "make_kb.py"), "--entries", str(size)]
-            + ["--questions", "10", "--out", str(data / str(size))],
+            [
+                *(sys.executable, str(ROOT / "benchmarks" / "make_kb.py")),
+                *("--entries", str(size), "--questions", "10", "--out", str(data / str(size))),
+            ],
             check=True,
         )
     return knowledge
