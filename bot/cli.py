@@ -104,7 +104,9 @@ def cmd_run(args: argparse.Namespace, settings: Settings, out: TextIO, err: Text
             print("newsbot: starting the chat in the terminal instead.\n", file=err)
             return cmd_chat(argparse.Namespace(json=False), settings, out, err)
         return 2
-    engine = load_engine(settings.knowledge_dir, err, settings.fresh_days, settings.cache_dir)
+    engine = load_engine(
+        settings.knowledge_dir, err, settings.fresh_days, settings.cache_dir, background=True
+    )
     if engine is None:
         return 1
     # Only this command needs python-telegram-bot; the engine never imports it.

@@ -21,6 +21,7 @@ import pickle
 import struct
 import sys
 import tempfile
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -187,10 +188,12 @@ def warm_engine(
     cache_dir: Path | None,
     today: dt.date | None = None,
     fresh_days: int = DEFAULT_FRESH_DAYS,
+    background: bool = False,
 ) -> Engine:
     """The engine over root: from its snapshot in cache_dir if that is current and intact,
     else loaded, validated and indexed, and then kept as the snapshot (raises
-    KnowledgeError like Engine.load). cache_dir None: no snapshot at all."""
+    KnowledgeError like Engine.load). cache_dir None: no snapshot at all. background: the
+    snapshot is written by a thread while the caller goes on (the bot starts polling)."""
     if cache_dir is None:
         return Engine.load(root, today, fresh_days)
     path = snapshot_path(cache_dir, root)
@@ -199,7 +202,12 @@ def warm_engine(
     if loaded is not None:
         return Engine.build(loaded[0], today, fresh_days, matcher=loaded[1])
     engine = Engine.load(root, today, fresh_days)
-    keep(path, key, engine, root)
+    if background:
+        threading.Thread(
+            target=keep, args=(path, key, engine, root), name="snapshot", daemon=True
+        ).start()
+    else:
+        keep(path, key, engine, root)
     return engine
 
 
@@ -210,7 +218,8 @@ def keep(path: Path, key: bytes | None, engine: Engine, root: Path) -> bool:
         return False
     try:
         save(path, key, engine.kb, engine.matcher)
-    except (OSError, pickle.PicklingError, RecursionError) as exc:
+    except (OSError, pickle.PicklingError, RecursionError, RuntimeError) as exc:
+        # RuntimeError: a cache of the engine grew while a thread wrote it; kept next time
         logger.warning("the knowledge's snapshot could not be written: %s", exc)
         return False
     return True

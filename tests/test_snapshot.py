@@ -11,6 +11,7 @@ import pickle
 import struct
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -177,3 +178,15 @@ def test_ask_answers_identically_with_and_without_a_snapshot(kb_copy: Path, tmp_
     assert len(without) == len(questions())
     assert warm == without
     assert first == without
+
+
+def test_a_snapshot_written_in_the_background_is_used_next_time(
+    kb_copy: Path, tmp_path: Path
+) -> None:
+    cache = tmp_path / "cache"
+    engine = snapshot.warm_engine(kb_copy, cache, background=True)
+    assert engine.answer("Was sind Sanktionen?").title == "Sanktionen"  # answers at once
+    for thread in threading.enumerate():
+        if thread.name == "snapshot":
+            thread.join()
+    assert snapshot.load(snapshot_file(cache), key_of(kb_copy)) is not None

@@ -22,12 +22,17 @@ from bot.snapshot import warm_engine
 
 
 def load_engine(
-    root: Path, err: TextIO, fresh_days: int = DEFAULT_FRESH_DAYS, cache_dir: Path | None = None
+    root: Path,
+    err: TextIO,
+    fresh_days: int = DEFAULT_FRESH_DAYS,
+    cache_dir: Path | None = None,
+    background: bool = False,
 ) -> Engine | None:
     """The engine over a knowledge directory (from its snapshot in cache_dir if that is
-    current), or None after printing what is wrong."""
+    current; a new one written by a thread if background), or None after printing what is
+    wrong."""
     try:
-        return warm_engine(root, cache_dir, fresh_days=fresh_days)
+        return warm_engine(root, cache_dir, fresh_days=fresh_days, background=background)
     except KnowledgeError as exc:
         for problem in exc.problems:
             print(problem, file=err)
