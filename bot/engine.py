@@ -13,6 +13,7 @@ from bot.conversation import Conversation
 from bot.gcpause import gc_paused
 from bot.knowledge.base import KnowledgeBase
 from bot.knowledge.load import load_knowledge
+from bot.language import warm as warm_word_lists
 from bot.lists import DEFAULT_FRESH_DAYS
 from bot.models import Reply
 from bot.search.analysis import MAX_MESSAGE_CHARS
@@ -56,6 +57,7 @@ class Engine:
         matcher: the index of this knowledge, built already (read from a snapshot).
         """
         with gc_paused():
+            warm_word_lists()
             matcher = matcher or Matcher.build(kb)
             engine = cls(kb, matcher, Composer(kb, matcher, today, fresh_days))
         # The index lives as long as the engine: move it out of the collector's way, so that

@@ -38,6 +38,13 @@ def zipf(word: str, language: str = "de", wordlist: Wordlist = "small") -> float
     return float(wordfreq.zipf_frequency(word, language, wordlist=wordlist))
 
 
+def warm() -> None:
+    """Load the lists that answering reads (German and English, small) now, not on the first
+    question that needs them: loading the English list took 0.1-0.7 s inside one answer."""
+    for language in ("de", "en"):
+        zipf("und", language)
+
+
 def is_common(word: str, threshold: float = COMMON_ZIPF, wordlist: Wordlist = "small") -> bool:
     """True if the word, or a simple inflection of it (speichere -> speichern), is common."""
     lower = word.lower()
