@@ -261,6 +261,14 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, round(share * len(ordered)) - 1))]
 
 
+def commit() -> str:
+    """The checkout's commit, if it is one."""
+    run = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
+    )
+    return run.stdout.strip() or "unknown"
+
+
 def ensure_knowledge(data: Path, size: int) -> Path:
     """DIR/<size>/knowledge, made with make_kb.py if it is not there yet."""
     knowledge = data / str(size) / "knowledge"
@@ -281,6 +289,7 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
         "date": time.strftime("%Y-%m-%d"),
         "machine": machine(),
         "python": platform.python_version(),
+        "commit": args.commit or commit(),
         "sizes": {},
     }
     with tempfile.TemporaryDirectory(prefix="bench-reload-") as tmp:
@@ -304,7 +313,8 @@ def report(results: dict[str, Any]) -> str:
         "## Reload and warm start",
         "",
         "Measured with `.venv/bin/python -m benchmarks.bench_reload --sizes"
-        f" {' '.join(results['sizes'])} --write docs/benchmarks.md` on {results['date']};"
+        f" {' '.join(results['sizes'])} --write docs/benchmarks.md` on {results['date']}"
+        f" (commit {results.get('commit', 'unknown')});"
         " the baseline and the snapshot mode one after the other in the same run.",
         "",
         f"- Machine: {results['machine']}",
@@ -412,6 +422,7 @@ def main() -> None:
     parser.add_argument("--write", type=Path, metavar="FILE", help="update this Markdown file")
     parser.add_argument("--json", type=Path, metavar="FILE", help="also save the run as JSON")
     parser.add_argument("--from-json", type=Path, metavar="FILE", help="report a saved run")
+    parser.add_argument("--commit", help="the commit measured, when not run from a checkout")
     parser.add_argument("--smoke", action="store_true", help="judge only that all went live")
     args = parser.parse_args()
     if args.from_json:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import shutil
 import threading
+import weakref
 from pathlib import Path
 
 import pytest
@@ -131,3 +132,13 @@ def test_dismantle_empties_the_large_containers_and_holds_the_rest(kb_copy: Path
     entries = tuple([n] for n in range(2 * pieces.PIECE))
     remains = pieces.dismantle({"entries": entries})
     assert len(remains) == len(entries) and remains[0] is entries[0]
+
+
+def test_a_replaced_engine_is_freed_by_reference_counting(kb_copy: Path) -> None:
+    # The composer's cache of its own method made a cycle that gc.freeze() kept for good.
+    engine = Engine.load(kb_copy)
+    engine.answer("Warum gibt es Sanktionen?")  # fills the composer's caches
+    index = weakref.ref(engine.matcher.index)
+    Engine.load(kb_copy)  # another build freezes whatever is alive
+    del engine
+    assert index() is None
