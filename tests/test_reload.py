@@ -27,7 +27,7 @@ def test_valid_changes_go_live_and_broken_ones_never_do(
     kb_copy: Path, tmp_path: Path, child: bool
 ) -> None:
     cache = tmp_path / "cache" if child else None
-    reloader = Reloader(kb_copy, Engine.load(kb_copy), cache_dir=cache)
+    reloader = Reloader(kb_copy, Engine.load(kb_copy), cache_dir=cache, child_from_bytes=0)
     assert reloader.check().changed is False
 
     add_term(kb_copy)
@@ -142,3 +142,12 @@ def test_a_replaced_engine_is_freed_by_reference_counting(kb_copy: Path) -> None
     Engine.load(kb_copy)  # another build freezes whatever is alive
     del engine
     assert index() is None
+
+
+def test_small_knowledge_is_reloaded_in_this_process(kb_copy: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    reloader = Reloader(kb_copy, Engine.load(kb_copy), cache_dir=cache)
+    add_term(kb_copy)
+    assert reloader.check().swapped
+    assert reloader.engine.answer("Was ist Weltraumschrott?").title == "Weltraumschrott"
+    assert not cache.exists()  # no child was started, so no snapshot written

@@ -34,6 +34,7 @@ logger = logging.getLogger(__name__)
 
 Fingerprint = tuple[tuple[str, int, int], ...]
 CHILD_NICENESS = 10
+CHILD_FROM_BYTES = 500_000
 # Seconds a replaced engine is kept before it is taken apart: a reader's answer that began
 # with it ends meanwhile (and an engine still in use is left alone, see retire).
 RETIRE_GRACE = 1.0
@@ -80,6 +81,9 @@ class Reloader:
     today: Callable[[], dt.date] | None = None
     # Where the child process writes the snapshot; None: load in this process instead.
     cache_dir: Path | None = None
+    # Smaller knowledge (all files together, bytes) is loaded in this process all the same:
+    # that takes less than starting a child, and holds readers for no more than a moment.
+    child_from_bytes: int = CHILD_FROM_BYTES
     _seen: Fingerprint = ()
     broken: bool = False
 
@@ -125,7 +129,7 @@ class Reloader:
         """The engine over the knowledge as it is now (raises KnowledgeError)."""
         today = self.today() if self.today else None
         fresh_days = self.engine.composer.fresh_days
-        if self.cache_dir is None:
+        if self.cache_dir is None or sum(row[1] for row in self._seen) < self.child_from_bytes:
             return Engine.load(self.root, today, fresh_days)
         path = snapshot.snapshot_path(self.cache_dir, self.root)
         spawn = multiprocessing.get_context("spawn")  # a fresh interpreter: no inherited threads
