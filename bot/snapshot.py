@@ -128,7 +128,7 @@ def load(path: Path, key: bytes) -> tuple[KnowledgeBase, Matcher] | None:
                     gc.freeze()  # as Engine.build: the collector leaves the index alone
                     return loaded
                 problem = "it does not hold knowledge and a matcher"
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):  # none kept yet (or no folder for it)
         return None
     except (OSError, pieces.SnapshotError, MemoryError, RecursionError) as exc:
         problem = str(exc)
@@ -219,7 +219,9 @@ def keep(path: Path, key: bytes | None, engine: Engine, root: Path) -> bool:
     try:
         save(path, key, engine.kb, engine.matcher)
     except (OSError, pickle.PicklingError, RecursionError, RuntimeError) as exc:
-        # RuntimeError: a cache of the engine grew while a thread wrote it; kept next time
-        logger.warning("the knowledge's snapshot could not be written: %s", exc)
+        # RuntimeError: a cache of the engine grew while a thread wrote it; kept next time.
+        # A cache folder that cannot be made is the data folder's problem, reported there.
+        log = logger.warning if path.parent.is_dir() else logger.debug
+        log("the knowledge's snapshot could not be written: %s", exc)
         return False
     return True
