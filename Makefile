@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 SHARED := ../shared
 
 .PHONY: run test lint typecheck unit eval fuzz fuzz-smoke bench bench-smoke bench-digest \
-	bench-digest-smoke bench-check bench-check-smoke install clean
+	bench-digest-smoke bench-check bench-check-smoke bench-reload bench-reload-smoke install clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -19,7 +19,8 @@ install: $(STAMP)
 run: $(STAMP)
 	$(BIN)/newsbot run --fallback-chat
 
-test: lint typecheck unit eval fuzz-smoke bench-smoke bench-digest-smoke bench-check-smoke
+test: lint typecheck unit eval fuzz-smoke bench-smoke bench-digest-smoke bench-check-smoke \
+	bench-reload-smoke
 
 lint: $(STAMP)
 	$(BIN)/ruff check bot tests benchmarks
@@ -102,6 +103,18 @@ bench-check: $(STAMP)
 bench-check-smoke: $(STAMP)
 	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
 	$(BIN)/python -m benchmarks.bench_check --sizes 1000 --data "$$tmp" --baseline none > /dev/null
+
+# Start-up, one edit going live and the replies meanwhile, with the snapshot and without it
+# (docs/benchmarks.md, section Reload and warm start); 100,000 entries take many minutes.
+# The smoke run (1,000 entries, in a temporary folder) judges only that every edit went live
+# and every question was answered, no timing.
+bench-reload: $(STAMP)
+	$(BIN)/python -m benchmarks.bench_reload --sizes 1000 10000 100000 --data $(BENCH_OUT) \
+		--json $(BENCH_OUT)/reload.json --write docs/benchmarks.md
+
+bench-reload-smoke: $(STAMP)
+	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+	$(BIN)/python -m benchmarks.bench_reload --sizes 1000 --data "$$tmp" --smoke > /dev/null
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

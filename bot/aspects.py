@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 
 from bot.models import Article, AspectNote, Entry
 from bot.search.analysis import analyze, is_weak, stem, verb_forms
@@ -69,7 +69,9 @@ class Aspects:
 
     def __init__(self, key: Callable[[str], str]) -> None:
         self.key = key
-        self._sentences = lru_cache(maxsize=4096)(self._split)
+        # A cache of a function of the key, not of a method: a cache of its own method made
+        # the Aspects a reference cycle, which gc.freeze() kept (with the index) for good.
+        self._sentences = lru_cache(maxsize=4096)(partial(_split, key))
 
     def answer(
         self, entry: Entry, aspect: Sequence[str], question: Sequence[str]
@@ -114,21 +116,23 @@ class Aspects:
             for key in sentence.keys
         )
 
-    def _split(self, entry: Entry) -> tuple[_Sentence, ...]:
-        fields: list[tuple[str, str]]
-        if isinstance(entry, Article):
-            fields = [("summary", entry.summary), ("details", entry.details)]
-            fields += [("points", point) for point in entry.points]
-        else:
-            fields = [("short", entry.short), ("more", entry.more or "")]
-        result = []
-        for field, text in fields:
-            for sentence in sentences(text):
-                analysis = analyze(sentence)
-                keys = frozenset(self.key(word) for word in analysis.content)
-                words, every = frozenset(analysis.content), frozenset(analysis.words)
-                result.append(_Sentence(sentence, field, keys, words, every))
-        return tuple(result)
+
+def _split(key: Callable[[str], str], entry: Entry) -> tuple[_Sentence, ...]:
+    """The sentences of an entry's texts, each with its words and their index keys."""
+    fields: list[tuple[str, str]]
+    if isinstance(entry, Article):
+        fields = [("summary", entry.summary), ("details", entry.details)]
+        fields += [("points", point) for point in entry.points]
+    else:
+        fields = [("short", entry.short), ("more", entry.more or "")]
+    result = []
+    for field, text in fields:
+        for sentence in sentences(text):
+            analysis = analyze(sentence)
+            keys = frozenset(key(word) for word in analysis.content)
+            words, every = frozenset(analysis.content), frozenset(analysis.words)
+            result.append(_Sentence(sentence, field, keys, words, every))
+    return tuple(result)
 
 
 def _defines(question: Sequence[str]) -> bool:

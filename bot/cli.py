@@ -49,7 +49,7 @@ def _emit(reply: Reply, as_json: bool, out: TextIO) -> None:
 
 def cmd_ask(args: argparse.Namespace, settings: Settings, out: TextIO, err: TextIO) -> int:
     """Answer one question, or each line of standard input on its own."""
-    engine = load_engine(settings.knowledge_dir, err, settings.fresh_days)
+    engine = load_engine(settings.knowledge_dir, err, settings.fresh_days, settings.cache_dir)
     if engine is None:
         return 1
     questions = (
@@ -72,7 +72,7 @@ def cmd_ask(args: argparse.Namespace, settings: Settings, out: TextIO, err: Text
 
 def cmd_chat(args: argparse.Namespace, settings: Settings, out: TextIO, err: TextIO) -> int:
     """A conversation: context carries from line to line, numbers press buttons."""
-    engine = load_engine(settings.knowledge_dir, err, settings.fresh_days)
+    engine = load_engine(settings.knowledge_dir, err, settings.fresh_days, settings.cache_dir)
     if engine is None:
         return 1
     context = Conversation()
@@ -104,7 +104,9 @@ def cmd_run(args: argparse.Namespace, settings: Settings, out: TextIO, err: Text
             print("newsbot: starting the chat in the terminal instead.\n", file=err)
             return cmd_chat(argparse.Namespace(json=False), settings, out, err)
         return 2
-    engine = load_engine(settings.knowledge_dir, err, settings.fresh_days)
+    engine = load_engine(
+        settings.knowledge_dir, err, settings.fresh_days, settings.cache_dir, background=True
+    )
     if engine is None:
         return 1
     # Only this command needs python-telegram-bot; the engine never imports it.

@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
 from dotenv import dotenv_values
@@ -84,6 +84,9 @@ class Settings:
     rate_limit: float = DEFAULT_RATE_LIMIT
     # Testing aid: the bot's clock starts at this moment and runs on from there.
     clock_start: dt.datetime | None = None
+    # The snapshot of the knowledge for a warm start, written by the reload's child process;
+    # None (NEWSBOT_SNAPSHOT=off): no snapshot, and a reload loads in this process.
+    cache_dir: Path | None = None
 
     @property
     def secrets(self) -> tuple[str, ...]:
@@ -204,6 +207,8 @@ class _Environment(BaseSettings):
     )
     rate_limit: Annotated[float, NoDecode] = _variable("NEWSBOT_RATE_LIMIT", DEFAULT_RATE_LIMIT)
     clock_start: Annotated[dt.datetime | None, NoDecode] = _variable("NEWSBOT_CLOCK_START")
+    cache_dir: Path | None = _variable("NEWSBOT_CACHE_DIR")
+    snapshot: Literal["on", "off"] = _variable("NEWSBOT_SNAPSHOT", "on")
 
     @classmethod
     def settings_customise_sources(
@@ -369,6 +374,7 @@ class _Environment(BaseSettings):
             digest_check_seconds=self.digest_check_seconds,
             rate_limit=self.rate_limit,
             clock_start=self.clock_start,
+            cache_dir=None if self.snapshot == "off" else self.cache_dir or self.data_dir / "cache",
         )
 
 

@@ -46,12 +46,19 @@ class Engine:
 
     @classmethod
     def build(
-        cls, kb: KnowledgeBase, today: dt.date | None = None, fresh_days: int = DEFAULT_FRESH_DAYS
+        cls,
+        kb: KnowledgeBase,
+        today: dt.date | None = None,
+        fresh_days: int = DEFAULT_FRESH_DAYS,
+        matcher: Matcher | None = None,
     ) -> Engine:
-        """Index already loaded knowledge; /news calls articles up to fresh_days old new."""
+        """Index already loaded knowledge; /news calls articles up to fresh_days old new.
+
+        matcher: the index of this knowledge, built already (read from a snapshot).
+        """
         with gc_paused():
             warm_word_lists()
-            matcher = Matcher.build(kb)
+            matcher = matcher or Matcher.build(kb)
             engine = cls(kb, matcher, Composer(kb, matcher, today, fresh_days))
         # The index lives as long as the engine: move it out of the collector's way, so that
         # a full collection during a question does not walk millions of its objects (a

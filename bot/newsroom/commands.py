@@ -18,12 +18,21 @@ from bot.config import Settings
 from bot.engine import Engine
 from bot.knowledge.base import KnowledgeError, known_names
 from bot.lists import DEFAULT_FRESH_DAYS
+from bot.snapshot import warm_engine
 
 
-def load_engine(root: Path, err: TextIO, fresh_days: int = DEFAULT_FRESH_DAYS) -> Engine | None:
-    """The engine over a knowledge directory, or None after printing what is wrong."""
+def load_engine(
+    root: Path,
+    err: TextIO,
+    fresh_days: int = DEFAULT_FRESH_DAYS,
+    cache_dir: Path | None = None,
+    background: bool = False,
+) -> Engine | None:
+    """The engine over a knowledge directory (from its snapshot in cache_dir if that is
+    current; a new one written by a thread if background), or None after printing what is
+    wrong."""
     try:
-        return Engine.load(root, fresh_days=fresh_days)
+        return warm_engine(root, cache_dir, fresh_days=fresh_days, background=background)
     except KnowledgeError as exc:
         for problem in exc.problems:
             print(problem, file=err)

@@ -4,17 +4,28 @@ The knowledge directory is polled for changes (file names, sizes and modificatio
 polling needs no extra thread or library, works on every file system, and a second of
 delay is nothing for moderators. Broken knowledge is never swapped in; the last good
 engine keeps answering and the problems are reported until a later save fixes them.
+
+With a cache folder, the knowledge is loaded, validated and indexed in a child process,
+which writes it as the snapshot of the warm start (bot/snapshot.py); this process only
+reads the snapshot back, in small pieces, so the thread that does it never holds the
+interpreter for long and readers are answered meanwhile. Without one (the switch that turns
+this off), the whole work runs in this process, as it always did.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
+import multiprocessing
 import os
+import sys
+import time
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bot import pieces, snapshot
 from bot.engine import Engine
 from bot.knowledge.base import KnowledgeError
 from bot.models import Location, Problem
@@ -22,6 +33,11 @@ from bot.models import Location, Problem
 logger = logging.getLogger(__name__)
 
 Fingerprint = tuple[tuple[str, int, int], ...]
+CHILD_NICENESS = 10
+CHILD_FROM_BYTES = 500_000
+# Seconds a replaced engine is kept before it is taken apart: a reader's answer that began
+# with it ends meanwhile (and an engine still in use is left alone, see retire).
+RETIRE_GRACE = 1.0
 
 
 def fingerprint(root: Path) -> Fingerprint:
@@ -63,6 +79,11 @@ class Reloader:
     root: Path
     engine: Engine
     today: Callable[[], dt.date] | None = None
+    # Where the child process writes the snapshot; None: load in this process instead.
+    cache_dir: Path | None = None
+    # Smaller knowledge (all files together, bytes) is loaded in this process all the same:
+    # that takes less than starting a child, and holds readers for no more than a moment.
+    child_from_bytes: int = CHILD_FROM_BYTES
     _seen: Fingerprint = ()
     broken: bool = False
 
@@ -84,8 +105,7 @@ class Reloader:
             logger.warning("knowledge not reloaded: %s", problem)
             return ReloadResult(changed=True, problems=[problem])
         try:
-            fresh_days = self.engine.composer.fresh_days
-            engine = Engine.load(self.root, self.today() if self.today else None, fresh_days)
+            engine = self._load()
         except KnowledgeError as exc:
             self.broken = True
             for problem in exc.errors:
@@ -104,3 +124,53 @@ class Reloader:
             len(engine.kb.sources),
         )
         return ReloadResult(changed=True, swapped=True, recovered=recovered)
+
+    def _load(self) -> Engine:
+        """The engine over the knowledge as it is now (raises KnowledgeError)."""
+        today = self.today() if self.today else None
+        fresh_days = self.engine.composer.fresh_days
+        if self.cache_dir is None or sum(row[1] for row in self._seen) < self.child_from_bytes:
+            return Engine.load(self.root, today, fresh_days)
+        path = snapshot.snapshot_path(self.cache_dir, self.root)
+        spawn = multiprocessing.get_context("spawn")  # a fresh interpreter: no inherited threads
+        with ProcessPoolExecutor(max_workers=1, mp_context=spawn) as pool:
+            problems, key = pool.submit(build_snapshot, self.root, path).result()
+        if problems:
+            raise KnowledgeError(problems)
+        loaded = snapshot.load(path, key) if key is not None else None
+        if loaded is None:  # the folder changed meanwhile, or the snapshot was not written
+            return Engine.load(self.root, today, fresh_days)
+        return Engine.build(loaded[0], today, fresh_days, matcher=loaded[1])
+
+
+def build_snapshot(root: Path, path: Path) -> tuple[list[Problem], bytes | None]:
+    """In the child process: load, validate and index root and write its snapshot to path.
+
+    Returns the problems that keep the knowledge from loading (nothing written), or none and
+    the snapshot's key (None if the files changed during the load, and nothing was kept).
+    """
+    os.nice(CHILD_NICENESS)  # the bot that answers readers comes first on a busy machine
+    key = snapshot.knowledge_key(root, dt.date.today())
+    try:
+        engine = Engine.load(root)
+    except KnowledgeError as exc:
+        return exc.problems, None
+    return [], key if snapshot.keep(path, key, engine, root) else None
+
+
+def retire(holder: list[Engine]) -> bool:
+    """Free a replaced engine (the only item of holder) in pieces, in the calling thread,
+    once nothing else refers to it; False if something still did (it is then freed as
+    usual, when that lets go of it)."""
+    time.sleep(RETIRE_GRACE)
+    engine = holder.pop()
+    if sys.getrefcount(engine) > 2:  # this name and getrefcount's argument
+        return False
+    try:
+        remains = pieces.dismantle(engine)
+    except Exception:  # never let freeing memory take the bot down
+        logger.exception("taking the old knowledge apart failed")
+        return False
+    del engine
+    pieces.release(remains)
+    return True

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import zlib
 from array import array
 from collections.abc import Iterable, Mapping
 
@@ -52,6 +53,13 @@ def is_deletion(variant: str, word: str) -> bool:
     return variant[i:] == word[i + 1 :]
 
 
+def stable_hash(text: str) -> int:
+    """A 64-bit hash of text that is the same in every process: str's own hash() is salted
+    per process, and a snapshot (bot/snapshot.py) carries the table into another one."""
+    data = text.encode()
+    return zlib.crc32(data) << 32 | zlib.crc32(data, 0x9E3779B9)
+
+
 class DeletionIndex:
     """The known words by their one-letter deletions, for the typo search.
 
@@ -75,7 +83,7 @@ class DeletionIndex:
         size, tags = self.size, self._TAG_MASK
         for number, word in enumerate(self.words, 1):
             for variant in deletions(word):
-                code = hash(variant)
+                code = stable_hash(variant)
                 slot = code % size
                 while table[slot]:
                     slot = slot + 1 if slot + 1 < size else 0
@@ -84,7 +92,7 @@ class DeletionIndex:
 
     def get(self, variant: str) -> list[str]:
         """The known words that variant is a one-letter deletion of."""
-        code = hash(variant)
+        code = stable_hash(variant)
         tag = (code >> self._ID_BITS) & self._TAG_MASK
         size, table = self.size, self.table
         slot = code % size

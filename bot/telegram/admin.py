@@ -27,7 +27,7 @@ from bot.config import Settings
 from bot.engine import Engine
 from bot.knowledge.base import KnowledgeBase
 from bot.models import BotTexts, Problem
-from bot.newsroom.reload import Reloader, ReloadResult
+from bot.newsroom.reload import Reloader, ReloadResult, retire
 from bot.newsroom.report import Group, build_report
 from bot.refs import FEEDBACK_ACTION, parse_feedback
 from bot.storage.interface import DayStats, StatsStore
@@ -53,7 +53,10 @@ def open_newsroom(settings: Settings, engine: Engine) -> Newsroom:
     """The admin side's state: the admins, and a reloader that starts from this engine."""
     fixed_day = engine.composer.today  # tests pin the day; production has None
     reloader = Reloader(
-        settings.knowledge_dir, engine, today=(lambda: fixed_day) if fixed_day else None
+        settings.knowledge_dir,
+        engine,
+        today=(lambda: fixed_day) if fixed_day else None,
+        cache_dir=settings.cache_dir,
     )
     return Newsroom(settings.admin_ids, reloader)
 
@@ -101,13 +104,18 @@ async def check_knowledge(
     newsroom = context.newsroom
     if newsroom.lock.locked() and not force:
         return None
+    retired: list[Engine] = []
     async with newsroom.lock:
         result = await asyncio.to_thread(newsroom.reloader.check, force)
         if result.swapped:
+            retired.append(context.newsbot.engine)
             context.newsbot.engine = newsroom.reloader.engine  # the one assignment
         notice = _notice(newsroom, result)
         if notice is not None:
             await tell_admins(context, notice, skip=asked_by)
+    if retired and newsroom.reloader.cache_dir is not None:
+        # The old engine is freed in a thread, in pieces, once no reader uses it.
+        asyncio.get_running_loop().run_in_executor(None, retire, retired)
     return result
 
 

@@ -1,0 +1,243 @@
+"""Pickle a large object graph as a stream of small records, and read it back piece by piece.
+
+One `pickle.loads` of the whole index holds the interpreter lock for seconds: a thread that
+loads a snapshot that way stalls the event loop as badly as loading the knowledge did. Here
+every container with more than PIECE items is written as its own records of about PIECE
+items each (counting the items of the containers in them), so that no single `loads` runs
+long and the loop between records lets other threads run. A large container referenced
+twice stays one object: it is written once and read back once.
+
+Reading is restricted: only the classes of newsbot and a few plain types of the standard
+library can be built, whatever a file holds.
+"""
+
+from __future__ import annotations
+
+import io
+import pickle
+import struct
+from collections.abc import Callable, Iterable
+from typing import Any, BinaryIO
+
+PIECE = 256  # items of a large container per record (a few ms to read on a busy machine)
+PROTOCOL = 5
+
+_BEGIN, _PART, _END, _ROOT = range(4)
+_HEADER = struct.Struct("<BQI")  # kind, object id, length of the data that follows
+_CONTAINERS: dict[type, bytes] = {
+    list: b"l",
+    tuple: b"t",
+    dict: b"d",
+    set: b"s",
+    frozenset: b"f",
+}
+_FINISH: dict[bytes, Callable[[list[Any]], object]] = {
+    b"l": lambda parts: parts,
+    b"t": tuple,
+    b"d": dict,
+    b"s": set,
+    b"f": frozenset,
+}
+
+# What a snapshot may build besides newsbot's own classes.
+_ALLOWED = {
+    "builtins": frozenset({"set", "frozenset", "slice", "bytearray", "complex", "getattr"}),
+    "datetime": frozenset({"date", "datetime", "time", "timedelta", "timezone"}),
+    "pathlib": frozenset({"Path", "PosixPath", "WindowsPath", "PurePosixPath"}),
+    "collections": frozenset({"OrderedDict", "defaultdict", "Counter", "deque"}),
+    "array": frozenset({"array", "_array_reconstructor"}),
+    "copyreg": frozenset({"_reconstructor"}),
+}
+
+
+class SnapshotError(Exception):
+    """The stream is not a snapshot this program can read."""
+
+
+class _Writer:
+    """Writes records to a stream; remembers what it has written by object id."""
+
+    def __init__(self, out: BinaryIO) -> None:
+        self.out = out
+        self.ids: dict[int, int] = {}
+        self.alive: list[object] = []  # keeps written objects alive, so ids stay unique
+
+    def record(self, kind: int, oid: int, data: bytes) -> None:
+        self.out.write(_HEADER.pack(kind, oid, len(data)))
+        self.out.write(data)
+
+    def dumps(self, obj: object, references: bool) -> bytes:
+        """Pickle obj; with references, large containers inside it become records of their
+        own (a Python call per object: only where such a container is)."""
+        if not references:
+            return pickle.dumps(obj, protocol=PROTOCOL)
+        buffer = io.BytesIO()
+        _Pickler(buffer, self, obj).dump(obj)
+        return buffer.getvalue()
+
+    def reference(self, obj: object) -> int | None:
+        """The id of a large container, written on first sight; None for anything else."""
+        code = _CONTAINERS.get(type(obj))
+        if code is None or len(obj) <= PIECE:  # type: ignore[arg-type]
+            return None
+        known = self.ids.get(id(obj))
+        if known is not None:
+            return known
+        oid = len(self.ids)
+        self.ids[id(obj)] = oid
+        self.alive.append(obj)
+        self.record(_BEGIN, oid, code)
+        items: Iterable[Any] = obj.items() if isinstance(obj, dict) else obj  # type: ignore[assignment]
+        part: list[Any] = []
+        weight = 0
+        nested = False
+        for item in items:
+            size = _size(item)
+            nested = nested or size > PIECE
+            part.append(item)
+            weight += 1 + size
+            if weight >= PIECE:
+                self.record(_PART, oid, self.dumps(part, nested))
+                part, weight, nested = [], 0, False
+        if part:
+            self.record(_PART, oid, self.dumps(part, nested))
+        self.record(_END, oid, b"")
+        return oid
+
+
+def _size(item: object) -> int:
+    """How many items a container holds one level down (a dict's item: its value's)."""
+    if type(item) is tuple and len(item) == 2 and type(item[1]) in _CONTAINERS:
+        item = item[1]
+    return len(item) if type(item) in _CONTAINERS else 0  # type: ignore[arg-type]
+
+
+class _Pickler(pickle.Pickler):
+    def __init__(self, out: BinaryIO, writer: _Writer, root: object) -> None:
+        super().__init__(out, protocol=PROTOCOL)
+        self.writer = writer
+        self.root = root
+
+    def persistent_id(self, obj: Any) -> int | None:
+        if obj is self.root:
+            return None
+        return self.writer.reference(obj)
+
+
+def dump(obj: object, out: BinaryIO) -> None:
+    """Write obj to out as records of at most PIECE items."""
+    writer = _Writer(out)
+    writer.record(_ROOT, 0, writer.dumps(obj, references=True))
+
+
+class _Unpickler(pickle.Unpickler):
+    def __init__(self, data: bytes, done: dict[int, object]) -> None:
+        super().__init__(io.BytesIO(data))
+        self.done = done
+
+    def persistent_load(self, pid: Any) -> object:
+        try:
+            return self.done[pid]
+        except (KeyError, TypeError):
+            raise SnapshotError(f"a reference to {pid!r}, which was never written") from None
+
+    def find_class(self, module: str, name: str) -> Any:
+        if module == "bot" or module.startswith("bot."):
+            return super().find_class(module, name)
+        if name in _ALLOWED.get(module, ()):
+            return super().find_class(module, name)
+        raise SnapshotError(f"a snapshot may not build {module}.{name}")
+
+
+def load(stream: BinaryIO) -> object:
+    """Read back what dump wrote; raise SnapshotError for anything else."""
+    done: dict[int, object] = {}
+    parts: dict[int, tuple[bytes, list[Any]]] = {}
+    while True:
+        header = stream.read(_HEADER.size)
+        if len(header) < _HEADER.size:
+            raise SnapshotError("the snapshot ends early")
+        kind, oid, length = _HEADER.unpack(header)
+        data = stream.read(length)
+        if len(data) < length:
+            raise SnapshotError("the snapshot ends early")
+        try:
+            if kind == _ROOT:
+                return _Unpickler(data, done).load()
+            if kind == _BEGIN:
+                if data not in _FINISH:
+                    raise SnapshotError(f"unknown container {data!r}")
+                parts[oid] = (data, [])
+            elif kind == _PART:
+                parts[oid][1].extend(_Unpickler(data, done).load())
+            elif kind == _END:
+                code, items = parts.pop(oid)
+                done[oid] = _FINISH[code](items)
+            else:
+                raise SnapshotError(f"unknown record {kind}")
+        except SnapshotError:
+            raise
+        except Exception as exc:  # a damaged record: whatever pickle or a container raises
+            raise SnapshotError(f"a damaged record: {exc!r}") from None
+
+
+def dismantle(root: object) -> list[object]:
+    """Empty the large lists, dicts and sets reachable from root a piece at a time; return
+    the items of its large tuples and frozensets, to be released with release() once root
+    is dropped (they cannot be emptied, but so they go in pieces too).
+
+    Freeing a whole index at once is one long run of C code: the thread that drops the last
+    reference holds the interpreter until millions of objects are gone. Taken apart in
+    pieces, other threads get their turn between them. Only for what nobody uses any more.
+    """
+    stack: list[object] = [root]
+    seen: set[int] = set()
+    remains: list[object] = []
+    while stack:
+        obj = stack.pop()
+        kind = type(obj)
+        if kind in _ATOMS or id(obj) in seen:
+            continue
+        seen.add(id(obj))
+        if kind in _CONTAINERS and len(obj) > PIECE:  # type: ignore[arg-type]
+            _empty(obj, stack, remains)
+        elif kind is dict:
+            stack.extend(obj.values())  # type: ignore[attr-defined]
+        elif kind in _CONTAINERS:
+            stack.extend(obj)  # type: ignore[arg-type]
+        else:
+            stack.extend(getattr(obj, "__dict__", {}).values())
+            for name in getattr(kind, "__slots__", ()):
+                stack.append(getattr(obj, name, None))
+    return remains
+
+
+def release(remains: list[object]) -> None:
+    """Drop what dismantle returned, a piece at a time."""
+    while remains:
+        del remains[-PIECE:]
+
+
+def _empty(obj: Any, stack: list[object], remains: list[object]) -> None:
+    """Drop a large container's items a piece at a time; its large inner containers are
+    emptied later, the small items (an entry, a posting) go with their piece."""
+    if isinstance(obj, dict):
+        while obj:
+            batch = [obj.popitem()[1] for _ in range(min(PIECE, len(obj)))]
+            stack.extend(v for v in batch if _large(v))
+            del batch
+    elif isinstance(obj, list | set):
+        while obj:
+            batch = [obj.pop() for _ in range(min(PIECE, len(obj)))]
+            stack.extend(v for v in batch if _large(v))
+            del batch
+    else:  # tuples and frozensets cannot be emptied: their items are held, to go later
+        remains.extend(obj)
+        stack.extend(v for v in obj if _large(v))
+
+
+def _large(obj: object) -> bool:
+    return type(obj) in _CONTAINERS and len(obj) > PIECE  # type: ignore[arg-type]
+
+
+_ATOMS = frozenset({str, int, float, bool, bytes, type(None)})
