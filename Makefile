@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 SHARED := ../shared
 
 .PHONY: run test lint typecheck unit eval fuzz fuzz-smoke bench bench-smoke bench-digest \
-	bench-digest-smoke install clean
+	bench-digest-smoke install clean nginx e2e-scaled bench-webhook bench-webhook-smoke
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -28,9 +28,25 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy bot
 
-unit: $(STAMP)
+unit: $(STAMP) nginx
 	$(BIN)/newsbot check
 	$(BIN)/python -m pytest
+
+# nginx from the OS packages, for the scaled mode's end-to-end tests and benchmark (they start
+# it themselves with docs/deploy/nginx.conf rendered into a temporary folder). policy-rc.d keeps
+# the package from starting the system's nginx on port 80 while it installs.
+nginx:
+	@command -v nginx >/dev/null 2>&1 || { \
+		echo "nginx: installing it from the OS packages"; \
+		had=0; test -e /usr/sbin/policy-rc.d && had=1; \
+		test $$had = 1 || { printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d; \
+			chmod +x /usr/sbin/policy-rc.d; }; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx; \
+		status=$$?; test $$had = 1 || rm -f /usr/sbin/policy-rc.d; exit $$status; }
+
+# Two `newsbot run` replicas behind nginx on Postgres and Redis: the kill tests (issue 15).
+e2e-scaled: $(STAMP) nginx
+	$(BIN)/python -m pytest tests/test_e2e_scaled.py
 
 # The public set is read-only for us and was written for 21 terms: first its plain score, then
 # the score of a copy with tests/data/public_eval_relabels.yaml applied (items a new entry now

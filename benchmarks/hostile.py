@@ -196,7 +196,7 @@ async def run_hostile(engine: Engine, count: int, seed: int) -> HostileOutcome:
     application.add_error_handler(crashed)
     await application.initialize()
     queue: asyncio.Queue[object] = asyncio.Queue()
-    intake = Intake(application.bot, queue, RecentUpdates())
+    intake = Intake(application.bot, queue.put, RecentUpdates())
 
     async def handle(update: object, label: str, check: Callable[[], str | None]) -> None:
         current[0] = label

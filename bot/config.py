@@ -36,6 +36,9 @@ DEFAULT_API_BASE_URL = "https://api.telegram.org/bot"
 DEFAULT_WEBHOOK_LISTEN = "127.0.0.1"
 DEFAULT_WEBHOOK_PORT = 8443
 DEFAULT_DIGEST_CHECK_SECONDS = 60.0
+# Seconds a process holds an update it took before another may take it (telegram/intake.py):
+# longer than handling one ever takes (a send is given up after a minute of 5xx answers).
+DEFAULT_UPDATE_LEASE = 90.0
 # Telegram allows about 30 messages a second per bot; the rate limiter (telegram/retry.py)
 # keeps the bot below that. Only tests raise it (NEWSBOT_RATE_LIMIT), to send 1,000 digests
 # in seconds; the benchmark measures the default.
@@ -82,6 +85,8 @@ class Settings:
     digest_check_seconds: float = DEFAULT_DIGEST_CHECK_SECONDS
     # Messages per second the rate limiter lets through (testing aid; keep Telegram's 30).
     rate_limit: float = DEFAULT_RATE_LIMIT
+    # Seconds an update taken by a process that died waits before another process takes it.
+    update_lease: float = DEFAULT_UPDATE_LEASE
     # Testing aid: the bot's clock starts at this moment and runs on from there.
     clock_start: dt.datetime | None = None
 
@@ -203,6 +208,9 @@ class _Environment(BaseSettings):
         "NEWSBOT_DIGEST_CHECK_SECONDS", DEFAULT_DIGEST_CHECK_SECONDS
     )
     rate_limit: Annotated[float, NoDecode] = _variable("NEWSBOT_RATE_LIMIT", DEFAULT_RATE_LIMIT)
+    update_lease: Annotated[float, NoDecode] = _variable(
+        "NEWSBOT_UPDATE_LEASE", DEFAULT_UPDATE_LEASE
+    )
     clock_start: Annotated[dt.datetime | None, NoDecode] = _variable("NEWSBOT_CLOCK_START")
 
     @classmethod
@@ -297,7 +305,7 @@ class _Environment(BaseSettings):
             )
         return start, end
 
-    @field_validator("digest_check_seconds", "rate_limit", mode="before")
+    @field_validator("digest_check_seconds", "rate_limit", "update_lease", mode="before")
     @classmethod
     def _positive(cls, value: Any, info: Any) -> Any:
         if not isinstance(value, str):
@@ -368,6 +376,7 @@ class _Environment(BaseSettings):
             quiet_hours=self.quiet_hours,
             digest_check_seconds=self.digest_check_seconds,
             rate_limit=self.rate_limit,
+            update_lease=self.update_lease,
             clock_start=self.clock_start,
         )
 

@@ -6,7 +6,7 @@ an update: flood control (gate.py), the digest's /abo (digest.py), then the mode
 admin commands and the readers' 👍/👎 (admin.py) ahead of the readers' other handlers
 (readers.py); the jobs; one error handler; and updates coming in by polling (poller.py) or
 a webhook (webhook.py), each read on its own by the intake (intake.py), not by
-python-telegram-bot's Updater.
+python-telegram-bot's Updater, and handled before it is acknowledged (handler_of).
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ from bot.storage.recent import RecentUpdates
 from bot.telegram import admin, digest, readers
 from bot.telegram.context import CONTEXT_TYPES, STATE_KEY, NewsbotApplication, NewsbotContext
 from bot.telegram.gate import FloodGate, Gate
-from bot.telegram.intake import Intake
+from bot.telegram.intake import Handle, Intake
 from bot.telegram.menu import register_commands
 from bot.telegram.poller import Fatal, Poller
 from bot.telegram.processor import ChatOrderedProcessor
@@ -194,7 +194,9 @@ async def _serve(settings: Settings, engine: Engine, store: Database, stop: asyn
             f"cannot reach the Telegram Bot API at {settings.api_base_url}:"
             f" {redact(str(exc), settings.secrets)}"
         ) from None
-    intake = Intake(application.bot, application.update_queue, RecentUpdates())
+    intake = Intake(
+        application.bot, handler_of(application), RecentUpdates(), lease=settings.update_lease
+    )
     polling: asyncio.Task[None] | None = None
     webhook: WebhookServer | None = None
     try:
@@ -212,13 +214,13 @@ async def _serve(settings: Settings, engine: Engine, store: Database, stop: asyn
         logger.info("newsbot stops")
     finally:
         stop.set()  # polling ends too when something else ended the run
+        if webhook is not None:
+            await webhook.stop()  # 503 to new updates; those in hand are handled first
         limiter = application.bot.rate_limiter
         if isinstance(limiter, RetryingRateLimiter):
             limiter.stop()  # answers waiting for another try give up: the bot stops
         if polling is not None:
-            await asyncio.gather(polling, return_exceptions=True)  # confirms what it took
-        if webhook is not None:
-            await webhook.stop()
+            await asyncio.gather(polling, return_exceptions=True)  # confirms what it handled
         if application.running:
             await application.stop()  # the updates taken are handled first
         await application.shutdown()
@@ -270,6 +272,17 @@ async def _start_webhook(
             webhook.url, allowed_updates=ALLOWED_UPDATES, secret_token=webhook.secret
         )
     except TelegramError as exc:
-        await server.stop()
+        await server.stop(drain=0)
         raise RunError(f"Telegram refused the webhook {webhook.url}: {exc}") from None
+    server.ready()
     return server
+
+
+def handler_of(application: NewsbotApplication) -> Handle:
+    """Handle one update through the chat-ordered processor and wait until it is handled."""
+    processor = application.update_processor
+
+    async def handle(update: Update) -> None:
+        await processor.process_update(update, application.process_update(update))
+
+    return handle
