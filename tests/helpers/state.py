@@ -61,6 +61,11 @@ class FakeState:
         self.webhook_proxy: str | None = None
         self.webhook_answers: list[int] = []  # the webhook's HTTP status for each post
         self._lost_answers = 0  # posts whose 200 is "lost": the update is posted again
+        self.webhook_connections = 40  # posts at a time (setWebhook's max_connections)
+        self.webhook_timeout = 60.0  # seconds Telegram waits for the webhook's answer
+        self.redelivered: Counter[int] = Counter()  # update_id: posts that were not a 200
+        self._not_before: dict[int, float] = {}  # update_id: when it may be posted again
+        self._attempts: dict[int, int] = {}  # update_id: failed posts so far
         self._updates: list[JSON] = []
         self._update_ids = itertools.count(1000)
         self._message_ids: dict[int, itertools.count[int]] = {}
