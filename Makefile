@@ -19,7 +19,7 @@ install: $(STAMP)
 run: $(STAMP)
 	$(BIN)/newsbot run --fallback-chat
 
-test: lint typecheck unit eval fuzz-smoke bench-smoke bench-digest-smoke
+test: lint typecheck unit eval fuzz-smoke bench-smoke bench-digest-smoke bench-webhook-smoke
 
 lint: $(STAMP)
 	$(BIN)/ruff check bot tests benchmarks
@@ -105,6 +105,14 @@ bench-digest: $(STAMP)
 
 bench-digest-smoke: $(STAMP)
 	$(BIN)/python -m benchmarks.bench_digest --subscribers 50 --reader-every 0.3 > /dev/null
+
+# Updates a second through nginx to one and to two webhook replicas, in one run (on Postgres
+# and Redis when they answer); the results go into docs/benchmarks.md. 100 updates in `make test`.
+bench-webhook: $(STAMP) nginx
+	$(BIN)/python -m benchmarks.bench_webhook --write docs/benchmarks.md
+
+bench-webhook-smoke: $(STAMP) nginx
+	$(BIN)/python -m benchmarks.bench_webhook --updates 100 > /dev/null
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

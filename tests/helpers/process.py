@@ -87,8 +87,10 @@ def wait(bot: BotProcess, fake: FakeTelegram, predicate: Callable[[], T], timeou
 def started(bot: BotProcess, fake: FakeTelegram, mode: str) -> None:
     """Wait until the bot registered its commands and polls (or set its webhook)."""
     wait(bot, fake, lambda: fake.recorded("setMyCommands"), START_TIMEOUT)
-    method = "getUpdates" if mode == "polling" else "setWebhook"
-    wait(bot, fake, lambda: method in fake.received, START_TIMEOUT)
+    if mode == "polling":  # a long poll is recorded only when it ends: its arrival
+        wait(bot, fake, lambda: "getUpdates" in fake.received, START_TIMEOUT)
+    else:
+        wait(bot, fake, lambda: fake.recorded("setWebhook"), START_TIMEOUT)
 
 
 def stopped(bot: BotProcess) -> str:
