@@ -93,12 +93,17 @@ class Cluster:
 
 @contextmanager
 def cluster(
-    tmp: Path, replicas: int, shared_env: dict[str, str], **extra_env: str
+    tmp: Path,
+    replicas: int,
+    shared_env: dict[str, str],
+    server: FakeTelegramServer | None = None,
+    **extra_env: str,
 ) -> Iterator[Cluster]:
-    """`replicas` replicas started behind nginx (posting through it), stopped at the end."""
+    """`replicas` replicas started behind nginx (posting through it), stopped at the end;
+    against this fake Telegram server, or one of their own."""
     ports = [free_port() for _ in range(replicas)]
     with ExitStack() as stack:
-        server = stack.enter_context(FakeTelegramServer())
+        server = server or stack.enter_context(FakeTelegramServer())
         nginx = stack.enter_context(running_nginx(tmp / "nginx", free_port(), ports))
         started = Cluster(tmp, server.fake, server.base_url, shared_env, nginx, ports, extra_env)
         try:
