@@ -5,8 +5,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 SHARED := ../shared
 
-.PHONY: run test lint typecheck unit eval fuzz fuzz-smoke bench bench-smoke bench-digest \
-	bench-digest-smoke install clean
+.PHONY: run test lint typecheck unit unit-scaled eval fuzz fuzz-smoke bench bench-smoke \
+	bench-digest bench-digest-smoke bench-storage bench-storage-smoke install clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -19,7 +19,8 @@ install: $(STAMP)
 run: $(STAMP)
 	$(BIN)/newsbot run --fallback-chat
 
-test: lint typecheck unit eval fuzz-smoke bench-smoke bench-digest-smoke
+test: lint typecheck unit unit-scaled eval fuzz-smoke bench-smoke bench-digest-smoke \
+	bench-storage-smoke
 
 lint: $(STAMP)
 	$(BIN)/ruff check bot tests benchmarks
@@ -31,6 +32,12 @@ typecheck: $(STAMP)
 unit: $(STAMP)
 	$(BIN)/newsbot check
 	$(BIN)/python -m pytest
+
+# The whole suite again in the scaled mode: every test's database in PostgreSQL (a schema of
+# its own, dropped after it; tests/helpers/stores.py) and the shared state in Redis, on the
+# servers of tests/helpers/servers.py. Where they do not answer, the skips say so (CI fails).
+unit-scaled: $(STAMP)
+	NEWSBOT_TEST_SCALED=1 $(BIN)/python -m pytest
 
 # The public set is read-only for us and was written for 21 terms: first its plain score, then
 # the score of a copy with tests/data/public_eval_relabels.yaml applied (items a new entry now
@@ -89,6 +96,14 @@ bench-digest: $(STAMP)
 
 bench-digest-smoke: $(STAMP)
 	$(BIN)/python -m benchmarks.bench_digest --subscribers 50 --reader-every 0.3 > /dev/null
+
+# The cost of each storage operation on SQLite and on PostgreSQL in one run, with the ratio
+# (docs/benchmarks.md, section Storage backends); 50 calls each keep it working in `make test`.
+bench-storage: $(STAMP)
+	$(BIN)/python -m benchmarks.bench_storage --write docs/benchmarks.md
+
+bench-storage-smoke: $(STAMP)
+	$(BIN)/python -m benchmarks.bench_storage --count 50 > /dev/null
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
