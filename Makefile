@@ -5,8 +5,9 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 SHARED := ../shared
 
-.PHONY: run test lint typecheck unit eval fuzz fuzz-smoke bench bench-smoke bench-digest \
-	bench-digest-smoke install clean nginx e2e-scaled bench-webhook bench-webhook-smoke
+.PHONY: run test lint typecheck unit unit-scaled eval fuzz fuzz-smoke bench bench-smoke \
+	bench-digest bench-digest-smoke bench-storage bench-storage-smoke install clean nginx \
+	e2e-scaled bench-webhook bench-webhook-smoke
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -19,7 +20,8 @@ install: $(STAMP)
 run: $(STAMP)
 	$(BIN)/newsbot run --fallback-chat
 
-test: lint typecheck unit eval fuzz-smoke bench-smoke bench-digest-smoke bench-webhook-smoke
+test: lint typecheck unit unit-scaled eval fuzz-smoke bench-smoke bench-digest-smoke \
+	bench-storage-smoke bench-webhook-smoke
 
 lint: $(STAMP)
 	$(BIN)/ruff check bot tests benchmarks
@@ -47,6 +49,12 @@ nginx:
 # Two `newsbot run` replicas behind nginx on Postgres and Redis: the kill tests (issue 15).
 e2e-scaled: $(STAMP) nginx
 	$(BIN)/python -m pytest tests/test_e2e_scaled.py
+
+# The whole suite again in the scaled mode: every test's database in PostgreSQL (a schema of
+# its own, dropped after it; tests/helpers/stores.py) and the shared state in Redis, on the
+# servers of tests/helpers/servers.py. Where they do not answer, the skips say so (CI fails).
+unit-scaled: $(STAMP) nginx
+	NEWSBOT_TEST_SCALED=1 $(BIN)/python -m pytest
 
 # The public set is read-only for us and was written for 21 terms: first its plain score, then
 # the score of a copy with tests/data/public_eval_relabels.yaml applied (items a new entry now
@@ -113,6 +121,14 @@ bench-webhook: $(STAMP) nginx
 
 bench-webhook-smoke: $(STAMP) nginx
 	$(BIN)/python -m benchmarks.bench_webhook --updates 100 > /dev/null
+
+# The cost of each storage operation on SQLite and on PostgreSQL in one run, with the ratio
+# (docs/benchmarks.md, section Storage backends); 50 calls each keep it working in `make test`.
+bench-storage: $(STAMP)
+	$(BIN)/python -m benchmarks.bench_storage --write docs/benchmarks.md
+
+bench-storage-smoke: $(STAMP)
+	$(BIN)/python -m benchmarks.bench_storage --count 50 > /dev/null
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

@@ -18,8 +18,6 @@ from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import urlsplit
 
-from dotenv import dotenv_values
-from dotenv.parser import parse_stream
 from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import (
     BaseSettings,
@@ -28,9 +26,12 @@ from pydantic_settings import (
     SettingsConfigDict,
 )
 
+from bot.envfile import ConfigError as ConfigError  # raised here too; callers import it here
+from bot.envfile import check_env_file
 from bot.lists import DEFAULT_FRESH_DAYS
 from bot.schedule import DEFAULT_QUIET, TIMEZONE, parse_time
 from bot.storage.interface import DEFAULT_RETENTION_DAYS
+from bot.storage.postgres.url import checked_url, password
 
 DEFAULT_API_BASE_URL = "https://api.telegram.org/bot"
 DEFAULT_WEBHOOK_LISTEN = "127.0.0.1"
@@ -39,6 +40,9 @@ DEFAULT_DIGEST_CHECK_SECONDS = 60.0
 # Seconds a process holds an update it took before another may take it (telegram/intake.py):
 # longer than handling one ever takes (a send is given up after a minute of 5xx answers).
 DEFAULT_UPDATE_LEASE = 90.0
+# How long a process's claim on a due digest lasts: another process takes the chat over only
+# after it (bot/digest.py). A claim covers one batch of sends, seconds at Telegram's rate.
+DEFAULT_DIGEST_LEASE_SECONDS = 300.0
 # Telegram allows about 30 messages a second per bot; the rate limiter (telegram/retry.py)
 # keeps the bot below that. Only tests raise it (NEWSBOT_RATE_LIMIT), to send 1,000 digests
 # in seconds; the benchmark measures the default.
@@ -47,10 +51,6 @@ LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 ENV_FILE = Path(".env")
 # Telegram's rule for the webhook secret: 1-256 characters A-Z, a-z, 0-9, _ and -.
 _SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
-
-
-class ConfigError(Exception):
-    """A setting is missing or malformed; the message names the variable and the fix."""
 
 
 @dataclass(frozen=True)
@@ -89,6 +89,11 @@ class Settings:
     update_lease: float = DEFAULT_UPDATE_LEASE
     # Testing aid: the bot's clock starts at this moment and runs on from there.
     clock_start: dt.datetime | None = None
+    # The scaled mode: the store and the subscriptions in this PostgreSQL database (shared by
+    # every process) instead of the SQLite file in data_dir. May hold a password: no repr.
+    database_url: str | None = field(default=None, repr=False)
+    # Seconds a process's claim on due digests lasts before another process may take them.
+    digest_lease_seconds: float = DEFAULT_DIGEST_LEASE_SECONDS
 
     @property
     def secrets(self) -> tuple[str, ...]:
@@ -96,6 +101,8 @@ class Settings:
         values = [self.token or ""]
         if self.webhook is not None:
             values.append(self.webhook.secret)
+        if self.database_url:
+            values.append(password(self.database_url))
         return tuple(v for v in values if v)
 
     @classmethod
@@ -130,29 +137,6 @@ def default_knowledge_dir() -> Path:
         return here
     checkout = Path(__file__).resolve().parent.parent / "knowledge"
     return checkout if checkout.is_dir() else here
-
-
-def check_env_file(path: Path) -> None:
-    """Raise ConfigError naming the first line of a .env file that is not KEY=value."""
-    try:
-        with path.open(encoding="utf-8") as stream:
-            for binding in parse_stream(stream):
-                if binding.error:
-                    raise ConfigError(
-                        f"{path}:{binding.original.line}: not a KEY=value line - fix or remove it"
-                    )
-    except FileNotFoundError:
-        return
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot read it ({exc.__class__.__name__})") from None
-
-
-def read_env_file(path: Path) -> dict[str, str]:
-    """KEY=value lines of a .env file (comments, `export` and quotes allowed); {} if absent."""
-    check_env_file(path)
-    if not path.exists():
-        return {}
-    return {key: value or "" for key, value in dotenv_values(path, encoding="utf-8").items()}
 
 
 # ---- reading the variables -----------------------------------------------------------------
@@ -212,6 +196,10 @@ class _Environment(BaseSettings):
         "NEWSBOT_UPDATE_LEASE", DEFAULT_UPDATE_LEASE
     )
     clock_start: Annotated[dt.datetime | None, NoDecode] = _variable("NEWSBOT_CLOCK_START")
+    database_url: str | None = _variable("NEWSBOT_DATABASE_URL")
+    digest_lease_seconds: Annotated[float, NoDecode] = _variable(
+        "NEWSBOT_DIGEST_LEASE_SECONDS", DEFAULT_DIGEST_LEASE_SECONDS
+    )
 
     @classmethod
     def settings_customise_sources(
@@ -305,7 +293,18 @@ class _Environment(BaseSettings):
             )
         return start, end
 
-    @field_validator("digest_check_seconds", "rate_limit", "update_lease", mode="before")
+    @field_validator("database_url", mode="before")
+    @classmethod
+    def _database_url(cls, value: Any) -> Any:
+        return checked_url(value) if isinstance(value, str) else value
+
+    @field_validator(
+        "digest_check_seconds",
+        "rate_limit",
+        "digest_lease_seconds",
+        "update_lease",
+        mode="before",
+    )
     @classmethod
     def _positive(cls, value: Any, info: Any) -> Any:
         if not isinstance(value, str):
@@ -378,6 +377,8 @@ class _Environment(BaseSettings):
             rate_limit=self.rate_limit,
             update_lease=self.update_lease,
             clock_start=self.clock_start,
+            database_url=self.database_url,
+            digest_lease_seconds=self.digest_lease_seconds,
         )
 
 

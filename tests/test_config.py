@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import ConfigError, Settings, read_env_file
+from bot.config import ConfigError, Settings
+from bot.envfile import read_env_file
 from bot.logs import RedactingFilter, redact
 
 TOKEN = "987654:SECRET-token-value"
@@ -166,3 +167,24 @@ def test_every_setting_is_documented_in_env_example_and_readme() -> None:
         assert name in example, name
         assert name in readme, name
     assert read_env_file(root / ".env.example") == {"TELEGRAM_BOT_TOKEN": ""}
+
+
+def test_the_database_url_switches_to_postgres_and_its_password_stays_secret() -> None:
+    url = "postgresql://newsbot:pa55-w0rd-x@db.example:5432/newsbot?options=-csearch_path%3Dbot"
+    settings = Settings.from_env({"NEWSBOT_DATABASE_URL": url}, None)
+    assert settings.database_url == url
+    assert "pa55-w0rd-x" not in repr(settings) and "pa55-w0rd-x" in settings.secrets
+    assert Settings.from_env({}, None).database_url is None
+    assert Settings.from_env({}, None).digest_lease_seconds == 300
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["mysql://newsbot:pa55-w0rd-x@db.example/newsbot", "sqlite:///data/newsbot.sqlite3", "db"],
+)
+def test_any_other_database_url_is_a_clear_error_without_the_password(url: str) -> None:
+    with pytest.raises(ConfigError) as error:
+        Settings.from_env({"NEWSBOT_DATABASE_URL": url}, None)
+    message = str(error.value)
+    assert message.startswith("NEWSBOT_DATABASE_URL is") and "postgresql://" in message
+    assert "pa55-w0rd-x" not in message

@@ -14,10 +14,11 @@ from helpers.application import Bot, start_bot, state, stop_bot
 from helpers.clock import MORNING, TODAY
 from helpers.knowledge import add_article
 from helpers.replies import buttons_of, text_of
+from helpers.stores import open_database
 
-from bot.digest import Digest, article_key
+from bot.digest import Digest
+from bot.digest_order import article_key
 from bot.engine import Engine
-from bot.storage.backend import open_database
 from bot.telegram.digest import JOB_NAME, send_digests
 
 NEW_TITLE = "Eine Rakete fliegt zum Mond"

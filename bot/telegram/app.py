@@ -171,9 +171,12 @@ async def serve(settings: Settings, engine: Engine, stop: asyncio.Event | None =
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     try:
-        store = await open_database(settings.data_dir, settings.retention_days)
+        store = await open_database(
+            settings.data_dir, settings.retention_days, database_url=settings.database_url
+        )
     except StoreError as exc:
-        raise RunError(f"cannot keep data in {settings.data_dir}: {exc}") from None
+        where = "NEWSBOT_DATABASE_URL" if settings.database_url else settings.data_dir
+        raise RunError(f"cannot keep data in {where}: {exc}") from None
     try:
         await _serve(settings, engine, store, stop)
     finally:

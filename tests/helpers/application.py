@@ -13,7 +13,6 @@ from telegram.ext import Application
 
 from bot.config import Settings
 from bot.engine import Engine
-from bot.storage.backend import open_database
 from bot.storage.interface import Database, StatsStore
 from bot.telegram.app import build_application
 from bot.telegram.context import STATE_KEY
@@ -24,6 +23,7 @@ from helpers.clock import TODAY, Clock
 from helpers.fake import FakeTelegram
 from helpers.knowledge import KNOWLEDGE
 from helpers.requests import FAKE_BASE_URL, FakeBotApiRequest, OfflineRequest
+from helpers.stores import open_database
 
 
 def settings_for(knowledge: Path = KNOWLEDGE, **changes: object) -> Settings:
@@ -95,7 +95,8 @@ def state(bot: Bot) -> Newsbot:
 
 
 async def open_store(tmp_path: Path) -> Database:
-    """The database of `newsbot run` in a temporary data directory, its day fixed to TODAY."""
+    """The database of `newsbot run` in a temporary data directory, its day fixed to TODAY
+    (PostgreSQL in a schema of the test's own in the scaled mode)."""
     return await open_database(tmp_path / "data", today=lambda: TODAY)
 
 
