@@ -30,6 +30,7 @@ from pydantic_settings import (
 
 from bot.lists import DEFAULT_FRESH_DAYS
 from bot.schedule import DEFAULT_QUIET, TIMEZONE, parse_time
+from bot.shared_settings import DEFAULT_REDIS_PREFIX, SharedVariables, url_password
 from bot.storage.interface import DEFAULT_RETENTION_DAYS
 
 DEFAULT_API_BASE_URL = "https://api.telegram.org/bot"
@@ -84,6 +85,10 @@ class Settings:
     rate_limit: float = DEFAULT_RATE_LIMIT
     # Testing aid: the bot's clock starts at this moment and runs on from there.
     clock_start: dt.datetime | None = None
+    # The shared state of several processes in Redis (bot/shared_settings.py); else memory.
+    redis_url: str | None = field(default=None, repr=False)
+    state_secret: str | None = field(default=None, repr=False)
+    redis_prefix: str = DEFAULT_REDIS_PREFIX
 
     @property
     def secrets(self) -> tuple[str, ...]:
@@ -91,6 +96,7 @@ class Settings:
         values = [self.token or ""]
         if self.webhook is not None:
             values.append(self.webhook.secret)
+        values += [self.state_secret or "", url_password(self.redis_url)]
         return tuple(v for v in values if v)
 
     @classmethod
@@ -170,7 +176,7 @@ def _variable(name: str, default: Any = None) -> Any:
     return Field(default=default, alias=name)
 
 
-class _Environment(BaseSettings):
+class _Environment(BaseSettings, SharedVariables):
     """The variables as pydantic-settings reads them, each validated on its own."""
 
     model_config = SettingsConfigDict(
@@ -369,6 +375,9 @@ class _Environment(BaseSettings):
             digest_check_seconds=self.digest_check_seconds,
             rate_limit=self.rate_limit,
             clock_start=self.clock_start,
+            redis_url=self.redis_url,
+            state_secret=self.state_secret,
+            redis_prefix=self.redis_prefix,
         )
 
 

@@ -15,7 +15,7 @@ import pytest
 from helpers.api import TOKEN
 from telegram import Bot, Update
 
-from bot.storage.recent import RecentUpdates
+from bot.storage.shared.memory import MemoryLedger
 from bot.telegram.intake import Intake, Unreadable, read_update
 from bot.telegram.poller import Fatal, Poller
 
@@ -98,7 +98,7 @@ def test_an_update_the_handlers_could_not_use_is_unreadable(data: Any) -> None:
 
 async def test_the_intake_queues_what_it_can_read_once(caplog: pytest.LogCaptureFixture) -> None:
     queue: asyncio.Queue[object] = asyncio.Queue()
-    intake = Intake(BOT, queue, RecentUpdates())
+    intake = Intake(BOT, queue, MemoryLedger())
     for data in (update(1), update(2, date=10**20), update(1), update(3), update(3)):
         await intake.take(data)
     taken = [queue.get_nowait() for _ in range(queue.qsize())]
@@ -108,11 +108,14 @@ async def test_the_intake_queues_what_it_can_read_once(caplog: pytest.LogCapture
     assert NAME not in caplog.text and TEXT not in caplog.text
 
 
-async def test_recent_update_ids_are_bounded() -> None:
-    seen = RecentUpdates(max_ids=3)
-    assert [await seen.first_time(n) for n in (1, 2, 3, 1)] == [True, True, True, False]
-    assert await seen.first_time(4) and len(seen) == 3
-    assert await seen.first_time(1)  # the oldest was forgotten
+async def test_the_update_ids_kept_in_memory_are_bounded() -> None:
+    ledger = MemoryLedger(max_ids=3)
+    for n in (1, 2, 3):
+        assert await ledger.claim(n, 60) == "new"
+        await ledger.done(n)
+    assert await ledger.claim(1, 60) == "done"
+    assert await ledger.claim(4, 60) == "new" and len(ledger.items) == 3
+    assert await ledger.claim(2, 60) == "new"  # the least recently used was forgotten
 
 
 # ---- the poller against Telegram's answers -----------------------------------------------------
@@ -134,9 +137,7 @@ async def test_the_poller_moves_past_an_unreadable_update() -> None:
     asked: list[dict[str, Any]] = []
     batch = [update(10), update(11, date=10**20), update(12)]
     answers = [httpx.Response(200, json={"ok": True, "result": batch})]
-    poller = Poller(
-        "http://telegram.invalid/botX", Intake(BOT, queue, RecentUpdates()), ["message"]
-    )
+    poller = Poller("http://telegram.invalid/botX", Intake(BOT, queue, MemoryLedger()), ["message"])
     poller.transport = telegram(answers, asked)
     running = asyncio.create_task(poller.run(stop))
     while len(asked) < 2:
@@ -151,7 +152,7 @@ async def test_the_poller_moves_past_an_unreadable_update() -> None:
 async def test_a_refused_token_ends_the_poller(status: int) -> None:
     answers = [httpx.Response(status, json={"ok": False, "description": "Unauthorized"})]
     poller = Poller(
-        "http://telegram.invalid/botX", Intake(BOT, asyncio.Queue(), RecentUpdates()), []
+        "http://telegram.invalid/botX", Intake(BOT, asyncio.Queue(), MemoryLedger()), []
     )
     poller.transport = telegram(answers, [])
     with pytest.raises(Fatal, match="no longer accepts TELEGRAM_BOT_TOKEN"):
@@ -173,7 +174,7 @@ async def test_the_poller_tries_again_after_what_telegram_may_recover_from(
         httpx.Response(500, json={"ok": False, "description": "Internal Server Error"}),
         httpx.Response(200, json={"ok": True, "result": [update(20)]}),
     ]
-    intake = Intake(BOT, queue, RecentUpdates())
+    intake = Intake(BOT, queue, MemoryLedger())
     poller = Poller(URL, intake, [], transport=telegram(answers, asked), first_pause=0.01)
     running = asyncio.create_task(poller.run(stop))
     await asyncio.wait_for(queue.get(), 5)

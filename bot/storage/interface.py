@@ -144,19 +144,6 @@ class SubscriptionStore(Protocol):
         ...
 
 
-class SeenUpdates(Protocol):
-    """The ids of the updates the bot took lately: Telegram delivers a webhook update again
-    when our answer to it got lost, and the bot must not answer it twice.
-
-    Kept in memory today (bot.storage.recent); shared by every process of a scaled-out bot
-    later (Redis), hence async.
-    """
-
-    async def first_time(self, update_id: int) -> bool:
-        """True the first time an update id is offered (and remember it), False after that."""
-        ...
-
-
 class Database(Protocol):
     """One process's database: the statistics and the subscriptions over one connection."""
 

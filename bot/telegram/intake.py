@@ -6,7 +6,8 @@ gets past it, and the library logs the batch, readers' names and texts included.
 update is read on its own. One that cannot be read, or whose fields the handlers could not
 use, is skipped: counted, and logged with its id and the kind of fault, never its content.
 An update that comes again (Telegram delivers a webhook update once more when our answer to
-it got lost) is skipped too: SeenUpdates remembers the recent ids.
+it got lost) is skipped too: the shared state's UpdateLedger knows the ids being handled and
+handled, by this process or by another one of the bot.
 """
 
 from __future__ import annotations
@@ -18,11 +19,14 @@ from typing import Any
 
 from telegram import Bot, Message, MessageEntity, Update
 
-from bot.storage.interface import SeenUpdates
+from bot.storage.shared.interface import UpdateLedger
 
 logger = logging.getLogger(__name__)
 
 Raw = dict[str, Any]
+# How long a claimed update is held before it counts as not taken: the claim and the
+# handing to the queue take moments, so only a process that dies between them needs it.
+CLAIM_LEASE = 30.0
 
 
 class Unreadable(Exception):
@@ -55,10 +59,17 @@ def update_id(data: object) -> int | None:
 class Intake:
     """Reads updates and hands each readable, new one to the application's queue."""
 
-    def __init__(self, bot: Bot, queue: asyncio.Queue[object], seen: SeenUpdates) -> None:
+    def __init__(
+        self,
+        bot: Bot,
+        queue: asyncio.Queue[object],
+        ledger: UpdateLedger,
+        lease: float = CLAIM_LEASE,
+    ) -> None:
         self.bot = bot
         self.queue = queue
-        self.seen = seen
+        self.ledger = ledger
+        self.lease = lease
         self.unreadable = 0
         self.repeated = 0
 
@@ -75,13 +86,18 @@ class Intake:
                 exc,
             )
             return
-        if not await self.seen.first_time(update.update_id):
+        if await self.ledger.claim(update.update_id, self.lease) != "new":
             self.repeated += 1
             logger.info(
                 "update %d came again and is skipped (%d so far)", update.update_id, self.repeated
             )
             return
-        await self.queue.put(update)
+        try:
+            await self.queue.put(update)
+        except BaseException:
+            await self.ledger.release(update.update_id)
+            raise
+        await self.ledger.done(update.update_id)
 
 
 # ---- what the handlers rely on -----------------------------------------------------------------
