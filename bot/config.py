@@ -30,6 +30,7 @@ from bot.envfile import ConfigError as ConfigError  # raised here too; callers i
 from bot.envfile import check_env_file
 from bot.lists import DEFAULT_FRESH_DAYS
 from bot.schedule import DEFAULT_QUIET, TIMEZONE, parse_time
+from bot.shared_settings import DEFAULT_REDIS_PREFIX, SharedVariables, url_password
 from bot.storage.interface import DEFAULT_RETENTION_DAYS
 from bot.storage.postgres.url import checked_url, password
 
@@ -94,6 +95,10 @@ class Settings:
     database_url: str | None = field(default=None, repr=False)
     # Seconds a process's claim on due digests lasts before another process may take them.
     digest_lease_seconds: float = DEFAULT_DIGEST_LEASE_SECONDS
+    # The shared state of several processes in Redis (bot/shared_settings.py); else memory.
+    redis_url: str | None = field(default=None, repr=False)
+    state_secret: str | None = field(default=None, repr=False)
+    redis_prefix: str = DEFAULT_REDIS_PREFIX
 
     @property
     def secrets(self) -> tuple[str, ...]:
@@ -103,6 +108,7 @@ class Settings:
             values.append(self.webhook.secret)
         if self.database_url:
             values.append(password(self.database_url))
+        values += [self.state_secret or "", url_password(self.redis_url)]
         return tuple(v for v in values if v)
 
     @classmethod
@@ -159,7 +165,7 @@ def _variable(name: str, default: Any = None) -> Any:
     return Field(default=default, alias=name)
 
 
-class _Environment(BaseSettings):
+class _Environment(BaseSettings, SharedVariables):
     """The variables as pydantic-settings reads them, each validated on its own."""
 
     model_config = SettingsConfigDict(
@@ -379,6 +385,9 @@ class _Environment(BaseSettings):
             clock_start=self.clock_start,
             database_url=self.database_url,
             digest_lease_seconds=self.digest_lease_seconds,
+            redis_url=self.redis_url,
+            state_secret=self.state_secret,
+            redis_prefix=self.redis_prefix,
         )
 
 

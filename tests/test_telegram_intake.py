@@ -15,7 +15,7 @@ import pytest
 from helpers.api import TOKEN
 from telegram import Bot, Update
 
-from bot.storage.recent import RecentUpdates
+from bot.storage.shared.memory import MemoryLedger
 from bot.telegram.intake import Intake, Outcome, Unreadable, read_update
 from bot.telegram.poller import Fatal, Poller
 
@@ -98,7 +98,7 @@ def test_an_update_the_handlers_could_not_use_is_unreadable(data: Any) -> None:
 
 async def test_the_intake_queues_what_it_can_read_once(caplog: pytest.LogCaptureFixture) -> None:
     queue: asyncio.Queue[object] = asyncio.Queue()
-    intake = Intake(BOT, queue.put, RecentUpdates())
+    intake = Intake(BOT, queue.put, MemoryLedger())
     for data in (update(1), update(2, date=10**20), update(1), update(3), update(3)):
         await intake.take(data)
     taken = [queue.get_nowait() for _ in range(queue.qsize())]
@@ -108,26 +108,14 @@ async def test_the_intake_queues_what_it_can_read_once(caplog: pytest.LogCapture
     assert NAME not in caplog.text and TEXT not in caplog.text
 
 
-async def test_recent_update_ids_are_bounded() -> None:
-    seen = RecentUpdates(max_ids=3)
-    assert [await seen.claim(n, 60) for n in (1, 2, 3, 1)] == ["new", "new", "new", "busy"]
-    assert await seen.claim(4, 60) == "new" and len(seen) == 3
-    assert await seen.claim(1, 60) == "new"  # the oldest was forgotten
-
-
-async def test_the_ledger_holds_an_update_for_its_lease_and_then_gives_it_to_another() -> None:
-    now = [0.0]
-    ledger = RecentUpdates(clock=lambda: now[0])
-    assert await ledger.claim(7, 5.0) == "new"
-    now[0] = 4.9
-    assert await ledger.claim(7, 5.0) == "busy"  # the holder's lease runs
-    now[0] = 5.1
-    assert await ledger.claim(7, 5.0) == "new"  # it ran out without done(): another takes it
-    await ledger.release(7)
-    assert await ledger.claim(7, 5.0) == "new"  # released: at once
-    await ledger.done(7)
-    now[0] = 1000.0
-    assert await ledger.claim(7, 5.0) == "done"
+async def test_the_update_ids_kept_in_memory_are_bounded() -> None:
+    ledger = MemoryLedger(max_ids=3)
+    for n in (1, 2, 3):
+        assert await ledger.claim(n, 60) == "new"
+        await ledger.done(n)
+    assert await ledger.claim(1, 60) == "done"
+    assert await ledger.claim(4, 60) == "new" and len(ledger.items) == 3
+    assert await ledger.claim(2, 60) == "new"  # the least recently used was forgotten
 
 
 # ---- the poller against Telegram's answers -----------------------------------------------------
@@ -150,7 +138,7 @@ async def test_the_poller_moves_past_an_unreadable_update() -> None:
     batch = [update(10), update(11, date=10**20), update(12)]
     answers = [httpx.Response(200, json={"ok": True, "result": batch})]
     poller = Poller(
-        "http://telegram.invalid/botX", Intake(BOT, queue.put, RecentUpdates()), ["message"]
+        "http://telegram.invalid/botX", Intake(BOT, queue.put, MemoryLedger()), ["message"]
     )
     poller.transport = telegram(answers, asked)
     running = asyncio.create_task(poller.run(stop))
@@ -166,7 +154,7 @@ async def test_the_poller_moves_past_an_unreadable_update() -> None:
 async def test_a_refused_token_ends_the_poller(status: int) -> None:
     answers = [httpx.Response(status, json={"ok": False, "description": "Unauthorized"})]
     poller = Poller(
-        "http://telegram.invalid/botX", Intake(BOT, asyncio.Queue().put, RecentUpdates()), []
+        "http://telegram.invalid/botX", Intake(BOT, asyncio.Queue().put, MemoryLedger()), []
     )
     poller.transport = telegram(answers, [])
     with pytest.raises(Fatal, match="no longer accepts TELEGRAM_BOT_TOKEN"):
@@ -188,7 +176,7 @@ async def test_the_poller_tries_again_after_what_telegram_may_recover_from(
         httpx.Response(500, json={"ok": False, "description": "Internal Server Error"}),
         httpx.Response(200, json={"ok": True, "result": [update(20)]}),
     ]
-    intake = Intake(BOT, queue.put, RecentUpdates())
+    intake = Intake(BOT, queue.put, MemoryLedger())
     poller = Poller(URL, intake, [], transport=telegram(answers, asked), first_pause=0.01)
     running = asyncio.create_task(poller.run(stop))
     await asyncio.wait_for(queue.get(), 5)
@@ -223,7 +211,7 @@ class Handlers:
 
 
 async def test_an_update_counts_as_taken_only_once_the_handlers_are_done() -> None:
-    handlers, ledger = Handlers(), RecentUpdates()
+    handlers, ledger = Handlers(), MemoryLedger()
     intake = Intake(BOT, handlers, ledger, lease=60, busy_wait=0)
     taking = asyncio.create_task(intake.take(update(5)))
     while not handlers.got:
@@ -237,7 +225,7 @@ async def test_an_update_counts_as_taken_only_once_the_handlers_are_done() -> No
 
 
 async def test_a_busy_update_is_waited_for_a_moment() -> None:
-    handlers, ledger = Handlers(), RecentUpdates()
+    handlers, ledger = Handlers(), MemoryLedger()
     first = asyncio.create_task(Intake(BOT, handlers, ledger).take(update(6)))
     while not handlers.got:
         await asyncio.sleep(0)
@@ -249,7 +237,7 @@ async def test_a_busy_update_is_waited_for_a_moment() -> None:
 
 
 async def test_an_update_whose_handling_broke_off_is_taken_again() -> None:
-    handlers, ledger = Handlers(), RecentUpdates()
+    handlers, ledger = Handlers(), MemoryLedger()
     handlers.gate.set()
     handlers.fail_on.add(8)
     intake = Intake(BOT, handlers, ledger, busy_wait=0)
@@ -264,7 +252,7 @@ async def test_the_poller_confirms_only_handled_updates() -> None:
     asked: list[dict[str, Any]] = []
     first = [update(30), update(31)]
     answers = [httpx.Response(200, json={"ok": True, "result": first})] * 2
-    poller = Poller(URL, Intake(BOT, handlers, RecentUpdates()), [], poll_seconds=0)
+    poller = Poller(URL, Intake(BOT, handlers, MemoryLedger()), [], poll_seconds=0)
     poller.transport = telegram(answers, asked)
     running = asyncio.create_task(poller.run(stop))
     while len(asked) < 2:

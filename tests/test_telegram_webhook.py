@@ -15,7 +15,7 @@ import pytest
 from helpers.api import TOKEN
 from telegram import Bot, Update
 
-from bot.storage.recent import RecentUpdates
+from bot.storage.shared.memory import MemoryLedger
 from bot.telegram.intake import Intake
 from bot.telegram.webhook import SECRET_HEADER, WebhookServer
 
@@ -54,7 +54,7 @@ async def hook() -> AsyncIterator[Hook]:
         await release.wait()
         handled.append(update.update_id)
 
-    server = WebhookServer(Intake(BOT, handle, RecentUpdates(), busy_wait=0), "hook", SECRET)
+    server = WebhookServer(Intake(BOT, handle, MemoryLedger(), busy_wait=0), "hook", SECRET)
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]

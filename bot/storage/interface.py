@@ -162,34 +162,6 @@ class SubscriptionStore(Protocol):
         ...
 
 
-# What a process learns when it offers to take an update (UpdateLedger.claim).
-Claim = Literal["new", "busy", "done"]
-
-
-class UpdateLedger(Protocol):
-    """The updates the bot took lately and what became of them: Telegram delivers a webhook
-    update again when our answer to it got lost or was not 200, and the bot must answer it
-    once, whichever process it reaches.
-
-    In memory for one process (bot.storage.recent); shared by every replica of a scaled-out
-    bot in Redis, hence async.
-    """
-
-    async def claim(self, update_id: int, lease: float) -> Claim:
-        """ "new": the caller holds the update for lease seconds; "busy": another holder's
-        lease runs; "done": it was handled. A lease that ran out without done() is "new"
-        again for the next caller."""
-        ...
-
-    async def done(self, update_id: int) -> None:
-        """The update was handled: every later claim is "done"."""
-        ...
-
-    async def release(self, update_id: int) -> None:
-        """Handling failed in a way another try may mend: the next claim is "new"."""
-        ...
-
-
 class Database(Protocol):
     """One process's database: the statistics and the subscriptions over one connection."""
 

@@ -8,11 +8,12 @@ update is read on its own. One that cannot be read, or whose fields the handlers
 use, is skipped: counted, and logged with its id and the kind of fault, never its content.
 
 No update is lost when a process dies (issue 15): the intake claims an update in the
-UpdateLedger, hands it to the handlers and waits until they are done, and only then marks it
-done; the webhook answers 200, and the poller confirms it, only after that. An update that
-comes again is skipped when it was handled ("done"); when another process holds it ("busy")
-the intake waits a moment for it to be done, else says BUSY, so that Telegram delivers it
-once more later, when the holder has finished it or its lease has run out.
+UpdateLedger (the shared state's: Redis for several processes), hands it to the handlers and
+waits until they are done, and only then marks it done; the webhook answers 200, and the
+poller confirms it, only after that. An update that comes again is skipped when it was
+handled ("done"); when another process holds it ("busy") the intake waits a moment for it to
+be done, else says BUSY, so that Telegram delivers it once more later, when the holder has
+finished it or its lease has run out.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from typing import Any
 from telegram import Bot, Message, MessageEntity, Update
 
 from bot.config import DEFAULT_UPDATE_LEASE
-from bot.storage.interface import Claim, UpdateLedger
+from bot.storage.shared.interface import Claim, UpdateLedger
 
 logger = logging.getLogger(__name__)
 
