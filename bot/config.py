@@ -30,7 +30,7 @@ from bot.envfile import ConfigError as ConfigError  # raised here too; callers i
 from bot.envfile import check_env_file
 from bot.lists import DEFAULT_FRESH_DAYS
 from bot.schedule import DEFAULT_QUIET, TIMEZONE, parse_time
-from bot.shared_settings import DEFAULT_REDIS_PREFIX, SharedVariables, url_password
+from bot.shared_settings import DEFAULT_REDIS_PREFIX, UPDATE_LEASE, SharedVariables, url_password
 from bot.storage.interface import DEFAULT_RETENTION_DAYS
 from bot.storage.postgres.url import checked_url, password
 
@@ -38,9 +38,6 @@ DEFAULT_API_BASE_URL = "https://api.telegram.org/bot"
 DEFAULT_WEBHOOK_LISTEN = "127.0.0.1"
 DEFAULT_WEBHOOK_PORT = 8443
 DEFAULT_DIGEST_CHECK_SECONDS = 60.0
-# Seconds a process holds an update it took before another may take it (telegram/intake.py):
-# longer than handling one ever takes (a send is given up after a minute of 5xx answers).
-DEFAULT_UPDATE_LEASE = 90.0
 # How long a process's claim on a due digest lasts: another process takes the chat over only
 # after it (bot/digest.py). A claim covers one batch of sends, seconds at Telegram's rate.
 DEFAULT_DIGEST_LEASE_SECONDS = 300.0
@@ -87,7 +84,7 @@ class Settings:
     # Messages per second the rate limiter lets through (testing aid; keep Telegram's 30).
     rate_limit: float = DEFAULT_RATE_LIMIT
     # Seconds an update taken by a process that died waits before another process takes it.
-    update_lease: float = DEFAULT_UPDATE_LEASE
+    update_lease: float = UPDATE_LEASE
     # Testing aid: the bot's clock starts at this moment and runs on from there.
     clock_start: dt.datetime | None = None
     # The scaled mode: the store and the subscriptions in this PostgreSQL database (shared by
@@ -165,6 +162,9 @@ def _variable(name: str, default: Any = None) -> Any:
     return Field(default=default, alias=name)
 
 
+_POSITIVE = ("digest_check_seconds", "rate_limit", "digest_lease_seconds", "update_lease")
+
+
 class _Environment(BaseSettings, SharedVariables):
     """The variables as pydantic-settings reads them, each validated on its own."""
 
@@ -198,9 +198,7 @@ class _Environment(BaseSettings, SharedVariables):
         "NEWSBOT_DIGEST_CHECK_SECONDS", DEFAULT_DIGEST_CHECK_SECONDS
     )
     rate_limit: Annotated[float, NoDecode] = _variable("NEWSBOT_RATE_LIMIT", DEFAULT_RATE_LIMIT)
-    update_lease: Annotated[float, NoDecode] = _variable(
-        "NEWSBOT_UPDATE_LEASE", DEFAULT_UPDATE_LEASE
-    )
+    update_lease: Annotated[float, NoDecode] = _variable("NEWSBOT_UPDATE_LEASE", UPDATE_LEASE)
     clock_start: Annotated[dt.datetime | None, NoDecode] = _variable("NEWSBOT_CLOCK_START")
     database_url: str | None = _variable("NEWSBOT_DATABASE_URL")
     digest_lease_seconds: Annotated[float, NoDecode] = _variable(
@@ -304,13 +302,7 @@ class _Environment(BaseSettings, SharedVariables):
     def _database_url(cls, value: Any) -> Any:
         return checked_url(value) if isinstance(value, str) else value
 
-    @field_validator(
-        "digest_check_seconds",
-        "rate_limit",
-        "digest_lease_seconds",
-        "update_lease",
-        mode="before",
-    )
+    @field_validator(*_POSITIVE, mode="before")
     @classmethod
     def _positive(cls, value: Any, info: Any) -> Any:
         if not isinstance(value, str):

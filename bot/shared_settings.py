@@ -10,6 +10,9 @@ from urllib.parse import urlsplit
 from pydantic import BaseModel, Field, field_validator, model_validator
 
 DEFAULT_REDIS_PREFIX = "newsbot"
+# Seconds a process holds an update it took (NEWSBOT_UPDATE_LEASE, telegram/intake.py): longer
+# than handling one ever takes (a send is given up after a minute of 5xx answers).
+UPDATE_LEASE = 90.0
 MIN_STATE_SECRET = 32  # characters of NEWSBOT_STATE_SECRET: a key for HMAC-SHA256
 _PREFIX = re.compile(r"[A-Za-z0-9_.-]{1,64}")
 

@@ -28,7 +28,7 @@ from typing import Any
 
 from telegram import Bot, Message, MessageEntity, Update
 
-from bot.config import DEFAULT_UPDATE_LEASE
+from bot.shared_settings import UPDATE_LEASE
 from bot.storage.shared.interface import Claim, UpdateLedger
 
 logger = logging.getLogger(__name__)
@@ -86,7 +86,7 @@ class Intake:
         bot: Bot,
         handle: Handle,
         ledger: UpdateLedger,
-        lease: float = DEFAULT_UPDATE_LEASE,
+        lease: float = UPDATE_LEASE,
         busy_wait: float = BUSY_WAIT,
     ) -> None:
         self.bot = bot

@@ -1,15 +1,20 @@
 """The scaled mode's shared servers for a test: a Postgres schema and a Redis key prefix of its
-own (servers.py finds the servers), the environment that points `newsbot run` at them, and
-everything the test wrote removed afterwards."""
+own (servers.py finds the servers, stores.py and shared.py make and drop them), the
+environment that points `newsbot run` at them, and what they hold, for the privacy checks."""
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from helpers.servers import need_postgres, need_redis, unique_name
+import psycopg
+from psycopg import sql
+from redis import Redis
+
+from helpers.servers import REDIS_URL, need_postgres, need_redis, unique_name
+from helpers.shared import SECRET, forget_prefix
+from helpers.stores import create_schema, drop_schema
 
 
 @dataclass
@@ -17,20 +22,51 @@ class Shared:
     """Where the replicas keep their shared state, and the settings that say so."""
 
     database_url: str
-    redis_url: str
     schema: str
     prefix: str
-    env: dict[str, str]
+
+    @property
+    def env(self) -> dict[str, str]:
+        """The settings of every replica."""
+        return {
+            "NEWSBOT_DATABASE_URL": self.database_url,
+            "NEWSBOT_REDIS_URL": REDIS_URL,
+            "NEWSBOT_STATE_SECRET": SECRET,
+            "NEWSBOT_REDIS_PREFIX": self.prefix,
+        }
+
+    def redis_contents(self) -> list[tuple[bytes, bytes, int]]:
+        """Every key of the prefix: its name, its value as Redis dumps it, its TTL in ms."""
+        with Redis.from_url(REDIS_URL) as client:
+            return [
+                (key, client.dump(key) or b"", int(client.pttl(key)))
+                for key in client.scan_iter(match=f"{self.prefix}:*")
+            ]
+
+    def postgres_contents(self) -> dict[str, list[tuple[object, ...]]]:
+        """Every row of every table in the schema, by table."""
+        found: dict[str, list[tuple[object, ...]]] = {}
+        with psycopg.connect(need_postgres()) as conn:
+            tables = conn.execute(
+                "SELECT table_name FROM information_schema.tables WHERE table_schema = %s",
+                (self.schema,),
+            ).fetchall()
+            for (table,) in tables:
+                query = sql.SQL("SELECT * FROM {}.{}").format(
+                    sql.Identifier(self.schema), sql.Identifier(table)
+                )
+                found[table] = conn.execute(query).fetchall()
+        return found
 
 
 @contextmanager
 def shared_backends() -> Iterator[Shared]:
     """A fresh schema and key prefix on the test servers, dropped afterwards."""
-    postgres, redis = need_postgres(), need_redis()
-    schema, prefix = unique_name("newsbot_e2e"), unique_name("newsbot_e2e")
-    env = {
-        "NEWSBOT_DATABASE_URL": postgres,
-        "NEWSBOT_REDIS_URL": redis,
-        "NEWSBOT_STATE_SECRET": secrets.token_urlsafe(32),
-    }
-    yield Shared(postgres, redis, schema, prefix, env)
+    need_redis()
+    schema, url = create_schema("newsbot_e2e")
+    prefix = unique_name("newsbot_e2e")
+    try:
+        yield Shared(url, schema, prefix)
+    finally:
+        drop_schema(schema)
+        forget_prefix(prefix)
