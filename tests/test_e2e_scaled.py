@@ -10,17 +10,25 @@ replica after the question went to the other works.
 
 from __future__ import annotations
 
+import asyncio
+import datetime as dt
 import signal
 import time
 from collections import Counter
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
-from helpers.api import TOKEN
+from helpers.api import CLIENT_GONE, TOKEN
 from helpers.cluster import Cluster, cluster, ready
+from helpers.digest import AFTER_TIME, CHECK_SECONDS, NEW_DAY, NEW_ID, NEW_TITLE, OLD_KEY
+from helpers.knowledge import add_article, copy_knowledge
 from helpers.process import wait
 from helpers.replies import text_of
 from helpers.scaled import shared_backends
+from helpers.server import FakeTelegramServer
+
+from bot.storage.backend import open_database
 
 LEASE = "4"  # seconds before an update the killed replica held goes to the other
 # Four questions a chat, each answered with one message whose first line is its title.
@@ -108,3 +116,55 @@ def test_a_replica_killed_halfway_loses_no_question(scaled: Cluster) -> None:
     print(f"kill test: at most {most} messages in a second, both replicas")
     assert most <= TELEGRAM_RATE * RATE_SLACK
     scaled.start(1)  # back for the tests after this one
+
+
+# ---- the digest across replicas ----------------------------------------------------------------
+
+
+def test_the_digest_with_a_replica_killed_halfway_reaches_each_subscriber_once(
+    tmp_path: Path,
+) -> None:
+    knowledge = copy_knowledge(tmp_path / "knowledge")
+    add_article(knowledge, NEW_ID, NEW_DAY, NEW_TITLE)
+    chats = list(range(600_000, 601_000))
+    with shared_backends() as shared, FakeTelegramServer() as server:
+        fake = server.fake
+        for chat_id in chats:
+            fake.private_chat(chat_id)
+        asyncio.run(subscribe(shared.database_url, chats))
+        env = {
+            "NEWSBOT_KNOWLEDGE": str(knowledge),
+            "NEWSBOT_CLOCK_START": AFTER_TIME,
+            "NEWSBOT_DIGEST_CHECK_SECONDS": str(CHECK_SECONDS),
+            "NEWSBOT_DIGEST_LEASE_SECONDS": "6",  # longer than Telegram holds a send below
+        }
+        with cluster(tmp_path, 2, shared.env, server, **env) as c:
+            delivered = lambda: Counter(  # noqa: E731
+                call.chat_id for call in fake.recorded("sendMessage") if call.ok
+            )
+            wait(c.replicas[1], fake, lambda: sum(delivered().values()) >= 400, 60)
+            # Telegram holds every digest without answering for a moment, and meanwhile the
+            # replica that ran the digest from the start is killed with sends in flight: those
+            # never reached Telegram (as in test_e2e_digest.py's crash with one process).
+            fake.slow("sendMessage", 2.5, times=10**6)
+            time.sleep(1.0)
+            c.replicas[0].process.send_signal(signal.SIGKILL)
+            assert c.replicas[0].process.wait(timeout=10) == -signal.SIGKILL
+            fake.clear_faults()
+            wait(c.replicas[1], fake, lambda: len(delivered()) == len(chats), 90)
+            time.sleep(2.0)  # a few more checks: a second digest would show now
+            assert delivered() == Counter(chats)  # each subscriber exactly one
+        held = [call for call in fake.recorded("sendMessage") if call.status == CLIENT_GONE]
+        assert held  # the killed replica had digests in flight, and they went to the other
+        digest = fake.recorded("sendMessage")[0]
+        assert NEW_TITLE in text_of(digest)
+
+
+async def subscribe(database_url: str, chats: list[int]) -> None:
+    """The subscriptions for 07:15, as /abo writes them, last digest the shipped article."""
+    database = await open_database(Path("unused"), database_url=database_url)
+    try:
+        for chat_id in chats:
+            await database.subscriptions.subscribe(chat_id, dt.time(7, 15), OLD_KEY)
+    finally:
+        await database.close()
