@@ -36,12 +36,32 @@ class Shared:
         }
 
     def redis_contents(self) -> list[tuple[bytes, bytes, int]]:
-        """Every key of the prefix: its name, its value as Redis dumps it, its TTL in ms."""
+        """Every key of the prefix: its name, its value (every part of it), its TTL in ms."""
+        found = []
         with Redis.from_url(REDIS_URL) as client:
-            return [
-                (key, client.dump(key) or b"", int(client.pttl(key)))
-                for key in client.scan_iter(match=f"{self.prefix}:*")
-            ]
+            for key in client.scan_iter(match=f"{self.prefix}:*"):
+                kind = client.type(key).decode()
+                if kind == "string":
+                    parts = [client.get(key) or b""]
+                elif kind == "hash":
+                    parts = [b for pair in client.hgetall(key).items() for b in pair]
+                elif kind == "list":
+                    parts = client.lrange(key, 0, -1)
+                elif kind == "set":
+                    parts = list(client.smembers(key))
+                elif kind == "zset":
+                    parts = [m for m, _ in client.zrange(key, 0, -1, withscores=True)]
+                else:
+                    parts = [client.dump(key) or b""]
+                found.append((key, b"\x00".join(parts), int(client.pttl(key))))
+        return found
+
+    def everything_kept(self) -> list[bytes]:
+        """Every Redis key and value of the prefix, and every row of the schema, as bytes."""
+        kept = [key + b" " + value for key, value, _ in self.redis_contents()]
+        for table, rows in self.postgres_contents().items():
+            kept += [f"{table} {row!r}".encode() for row in rows]
+        return kept
 
     def postgres_contents(self) -> dict[str, list[tuple[object, ...]]]:
         """Every row of every table in the schema, by table."""
