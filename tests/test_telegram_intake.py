@@ -15,6 +15,7 @@ import pytest
 from helpers.api import TOKEN
 from telegram import Bot, Update
 
+from bot.storage.shared.interface import Claim
 from bot.storage.shared.memory import MemoryLedger
 from bot.telegram.intake import Intake, Outcome, Unreadable, read_update
 from bot.telegram.poller import Fatal, Poller
@@ -264,3 +265,32 @@ async def test_the_poller_confirms_only_handled_updates() -> None:
     stop.set()
     await running
     assert asked[-1]["offset"] == 32 and handlers.got == [30, 31]  # each handled once
+
+
+class UnreachableLedger(MemoryLedger):
+    """A ledger whose server stops answering (Redis down) from some step on."""
+
+    def __init__(self, broken: set[str]) -> None:
+        super().__init__()
+        self.broken = broken
+
+    async def claim(self, update_id: int, lease: float) -> Claim:
+        if "claim" in self.broken:
+            raise ConnectionError("Redis does not answer")
+        return await super().claim(update_id, lease)
+
+    async def done(self, update_id: int) -> None:
+        if "done" in self.broken:
+            raise ConnectionError("Redis does not answer")
+        await super().done(update_id)
+
+
+async def test_without_the_ledger_an_update_is_asked_for_again_not_lost() -> None:
+    handlers = Handlers()
+    handlers.gate.set()
+    ledger = UnreachableLedger({"claim"})
+    assert await Intake(BOT, handlers, ledger).take(update(40)) is Outcome.FAILED  # 503
+    assert handlers.got == []
+    ledger.broken = {"done"}  # handled, but not marked: still 200, the lease ends the claim
+    assert await Intake(BOT, handlers, ledger).take(update(40)) is Outcome.HANDLED
+    assert handlers.got == [40]

@@ -69,7 +69,7 @@ class Outcome(enum.Enum):
     HANDLED = "handled"  # the handlers are done with it
     SKIPPED = "skipped"  # unreadable, or handled before: nothing to do
     BUSY = "busy"  # another process holds it: deliver it again later
-    FAILED = "failed"  # handling broke off (the bot stops): deliver it again later
+    FAILED = "failed"  # the ledger or the handling broke off: deliver it again later
 
 
 Handle = Callable[[Update], Awaitable[None]]
@@ -117,7 +117,11 @@ class Intake:
                 exc,
             )
             return Outcome.SKIPPED
-        claim = await self._claim(update.update_id)
+        try:
+            claim = await self._claim(update.update_id)
+        except Exception as exc:  # the shared state does not answer (Redis is down)
+            logger.error("update %d cannot be claimed: %s", update.update_id, type(exc).__name__)
+            return Outcome.FAILED
         if claim == "done":
             self.repeated += 1
             logger.info(
@@ -134,14 +138,21 @@ class Intake:
         try:
             await self.handle(update)
         except asyncio.CancelledError:  # the bot stops: another process, or a restart, takes it
-            await asyncio.shield(self.ledger.release(update.update_id))
+            await asyncio.shield(self._settle(self.ledger.release, update.update_id))
             raise
         except Exception as exc:  # the handlers report their own errors; this is outside them
             logger.error("handling update %d broke off: %s", update.update_id, type(exc).__name__)
-            await self.ledger.release(update.update_id)
+            await self._settle(self.ledger.release, update.update_id)
             return Outcome.FAILED
-        await self.ledger.done(update.update_id)
+        await self._settle(self.ledger.done, update.update_id)
         return Outcome.HANDLED
+
+    async def _settle(self, step: Callable[[int], Awaitable[None]], number: int) -> None:
+        """done() or release(); if the shared state does not answer, the lease ends it."""
+        try:
+            await step(number)
+        except Exception as exc:
+            logger.error("update %d cannot be marked: %s", number, type(exc).__name__)
 
     async def _claim(self, number: int) -> Claim:
         """Claim the update; while another holds it, wait up to busy_wait for a change."""

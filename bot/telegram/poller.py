@@ -29,7 +29,7 @@ from typing import Any
 import httpx
 from telegram import Update
 
-from bot.telegram.intake import Intake, update_id
+from bot.telegram.intake import Intake, Outcome, update_id
 
 logger = logging.getLogger(__name__)
 
@@ -125,6 +125,9 @@ class Poller:
             if number is not None and (number in self._held or number in self._finished):
                 continue
             admitted = await self.intake.admit(data)
+            if admitted is Outcome.FAILED:  # the ledger does not answer: this one again later
+                await asyncio.sleep(self.first_pause)
+                break
             if number is None:
                 continue
             self._next = max(self._next, number + 1)
