@@ -70,7 +70,7 @@ class Cluster:
             self.replicas[index] = bot
         else:
             self.replicas.append(bot)
-        deadline = time.monotonic() + START_TIMEOUT
+        deadline = time.monotonic() + 3 * START_TIMEOUT  # the knowledge loads on a busy machine
         while not ready(self.health_url(index)):
             assert bot.process.poll() is None, bot.output()
             assert time.monotonic() < deadline, f"replica {index} never got ready"
