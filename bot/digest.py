@@ -246,7 +246,7 @@ class Digest:
             """The next claimed chat; a new batch is claimed when the last one is taken."""
             async with taking:
                 if not due and not report.stopped:
-                    due.extend(await self.claims.take(now))
+                    due.extend(await self.claims.take(self.clock()))  # a lease from now
                     report.due += len(due)
                 return due.pop(0) if due and not report.stopped else None
 

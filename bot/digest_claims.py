@@ -42,8 +42,13 @@ class Claims:
         self.held: set[int] = set()
 
     async def take(self, now: dt.datetime) -> list[Subscription]:
-        """Claim the next batch of due chats nobody holds; [] when there are none."""
-        due = await self.subscriptions.claim_due(now, self.owner, self.lease, self.batch)
+        """Claim the next batch of due chats nobody holds; [] when there are none.
+
+        A chat this process still works on (its send outlasted the lease) is claimed again
+        but not returned: it is not sent twice.
+        """
+        claimed = await self.subscriptions.claim_due(now, self.owner, self.lease, self.batch)
+        due = [s for s in claimed if s.chat_id not in self.held]
         self.held.update(s.chat_id for s in due)
         return due
 

@@ -94,10 +94,10 @@ def state(bot: Bot) -> Newsbot:
     return found
 
 
-async def open_store(tmp_path: Path) -> Database:
+async def open_store(tmp_path: Path, backend: str | None = None) -> Database:
     """The database of `newsbot run` in a temporary data directory, its day fixed to TODAY
-    (PostgreSQL in a schema of the test's own in the scaled mode)."""
-    return await open_database(tmp_path / "data", today=lambda: TODAY)
+    (PostgreSQL in a schema of the test's own in the scaled mode, or when backend says so)."""
+    return await open_database(tmp_path / "data", today=lambda: TODAY, backend=backend)
 
 
 async def start_bot(

@@ -19,6 +19,8 @@ from psycopg import sql
 from bot.storage.backend import SQLITE_FILE
 from bot.storage.backend import open_database as open_backend
 from bot.storage.interface import DEFAULT_RETENTION_DAYS, Database
+from bot.storage.postgres.database import PostgresDatabase
+from bot.storage.sqlite.database import SQLiteDatabase
 from helpers.servers import need_postgres, scaled, unique_name
 
 BACKENDS = ("sqlite", "postgres")
@@ -120,3 +122,15 @@ def stored(data_dir: Path) -> tuple[str, dict[str, set[str]]]:
             rows = conn.execute(sql.SQL("SELECT * FROM {}").format(name)).fetchall()
             texts.extend(str(value) for row in rows for value in row)
     return "\n".join(texts), columns
+
+
+def select(database: Database, query: str) -> list[tuple[object, ...]]:
+    """The rows of a plain SELECT, run beside the bot on the file or schema of its database."""
+    if isinstance(database, SQLiteDatabase):
+        with sqlite3.connect(database.path) as db:
+            return [tuple(row) for row in db.execute(query).fetchall()]
+    assert isinstance(database, PostgresDatabase)
+    url = database.where  # the test server's URLs carry no password: `where` is the URL
+    assert url in _chosen.values(), "a database this test opened through helpers.stores"
+    with psycopg.connect(url, autocommit=True) as conn:
+        return [tuple(row) for row in conn.execute(query).fetchall()]  # type: ignore[arg-type]
