@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 SHARED := ../shared
 
 .PHONY: run test lint typecheck unit eval fuzz fuzz-smoke bench bench-smoke bench-digest \
-	bench-digest-smoke install clean
+	bench-digest-smoke bench-shared bench-shared-smoke install clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -19,7 +19,7 @@ install: $(STAMP)
 run: $(STAMP)
 	$(BIN)/newsbot run --fallback-chat
 
-test: lint typecheck unit eval fuzz-smoke bench-smoke bench-digest-smoke
+test: lint typecheck unit eval fuzz-smoke bench-smoke bench-digest-smoke bench-shared-smoke
 
 lint: $(STAMP)
 	$(BIN)/ruff check bot tests benchmarks
@@ -89,6 +89,14 @@ bench-digest: $(STAMP)
 
 bench-digest-smoke: $(STAMP)
 	$(BIN)/python -m benchmarks.bench_digest --subscribers 50 --reader-every 0.3 > /dev/null
+
+# What the shared state's round trips cost per update, memory against Redis (on 127.0.0.1, or
+# NEWSBOT_TEST_REDIS_URL), into docs/benchmarks.md; the smoke run keeps it working, no timing.
+bench-shared: $(STAMP)
+	$(BIN)/python -m benchmarks.bench_shared --write docs/benchmarks.md
+
+bench-shared-smoke: $(STAMP)
+	$(BIN)/python -m benchmarks.bench_shared --updates 50 --concurrent 4 > /dev/null
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
