@@ -162,7 +162,10 @@ def test_the_filter_redacts_message_arguments_and_traceback(
 
 def test_every_setting_is_documented_in_env_example_and_readme() -> None:
     root = Path(__file__).resolve().parent.parent
-    source = (root / "bot" / "config.py").read_text(encoding="utf-8")
+    source = "".join(
+        (root / "bot" / name).read_text(encoding="utf-8")
+        for name in ("config.py", "shared_settings.py")
+    )
     names = set(re.findall(r'"((?:TELEGRAM|NEWSBOT)_[A-Z_]+)"', source))
     example = (root / ".env.example").read_text(encoding="utf-8")
     readme = (root / "README.md").read_text(encoding="utf-8")
