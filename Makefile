@@ -6,8 +6,8 @@ STAMP := $(VENV)/.installed
 SHARED := ../shared
 
 .PHONY: run test lint typecheck unit unit-scaled eval fuzz fuzz-smoke bench bench-smoke \
-	bench-digest bench-digest-smoke bench-storage bench-storage-smoke install clean nginx \
-	e2e-scaled bench-webhook bench-webhook-smoke
+	bench-digest bench-digest-smoke bench-storage bench-storage-smoke bench-shared \
+	bench-shared-smoke install clean nginx e2e-scaled bench-webhook bench-webhook-smoke
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -21,7 +21,7 @@ run: $(STAMP)
 	$(BIN)/newsbot run --fallback-chat
 
 test: lint typecheck unit unit-scaled eval fuzz-smoke bench-smoke bench-digest-smoke \
-	bench-storage-smoke bench-webhook-smoke
+	bench-storage-smoke bench-shared-smoke bench-webhook-smoke
 
 lint: $(STAMP)
 	$(BIN)/ruff check bot tests benchmarks
@@ -129,6 +129,14 @@ bench-storage: $(STAMP)
 
 bench-storage-smoke: $(STAMP)
 	$(BIN)/python -m benchmarks.bench_storage --count 50 > /dev/null
+
+# What the shared state's round trips cost per update, memory against Redis (on 127.0.0.1, or
+# NEWSBOT_TEST_REDIS_URL), into docs/benchmarks.md; the smoke run keeps it working, no timing.
+bench-shared: $(STAMP)
+	$(BIN)/python -m benchmarks.bench_shared --write docs/benchmarks.md
+
+bench-shared-smoke: $(STAMP)
+	$(BIN)/python -m benchmarks.bench_shared --updates 50 --concurrent 4 > /dev/null
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

@@ -236,6 +236,8 @@ async def _serve(
         else:
             webhook = await _start_webhook(application, intake, settings.webhook)
             mode = f"webhook on {settings.webhook.listen}:{settings.webhook.port}"
+        if shared.where != "memory":
+            mode = f"{mode}, its shared state in Redis at {shared.where}"
         logger.info("newsbot runs as @%s (%s)", application.bot.username, mode)
         await _until_stopped(stop, polling)
         logger.info("newsbot stops")

@@ -189,8 +189,14 @@ class RetryingRateLimiter(BaseRateLimiter[int]):
         return await callback(*args, **kwargs)
 
     async def _slot(self, bucket: str, rate: float, per: float) -> None:
-        """Wait for the next send slot of the bucket (shared by every process of the bot)."""
+        """Wait for the next send slot of the bucket (shared by every process of the bot).
+
+        The slot was counted about halfway through the round trip to the shared state (in
+        Redis, on its clock): the wait is counted from then, not from the answer's arrival.
+        """
+        asked = time.monotonic()
         wait = await self.send_rate.reserve(bucket, rate, per, burst=max(1, int(rate)))
+        wait -= (time.monotonic() - asked) / 2
         if wait > 0:
             await asyncio.sleep(wait)
 

@@ -27,6 +27,10 @@ from bot.storage.shared.redis import (
 
 logger = logging.getLogger(__name__)
 
+# Seconds before a call to Redis fails rather than holding an update forever.
+CONNECT_TIMEOUT = 5.0
+TIMEOUT = 10.0
+
 
 def where(url: str) -> str:
     """The Redis address for a log line: scheme, host, port and database, no password."""
@@ -44,14 +48,14 @@ async def open_shared_state(settings: Settings) -> SharedState:
 
 async def open_redis_state(url: str, secret: str, prefix: str) -> SharedState:
     """The shared state in Redis under prefix; SharedStateError if Redis does not answer."""
-    client = Redis.from_url(url)
+    client = Redis.from_url(url, socket_connect_timeout=CONNECT_TIMEOUT, socket_timeout=TIMEOUT)
     try:
         await client.ping()
     except RedisError as exc:
         await client.aclose()
         raise SharedStateError(f"Redis at {where(url)} does not answer: {exc}") from None
     store = RedisStore(client, Keys(prefix, secret))
-    logger.info("the shared state is in Redis at %s", where(url))
+    logger.debug("the shared state is in Redis at %s under %s:", where(url), prefix)
     return SharedState(
         conversations=RedisConversations(store),
         votes=RedisVotes(store),
