@@ -109,9 +109,9 @@ def build_application(
     if get_updates_request is not None:
         builder = builder.get_updates_request(get_updates_request)
     if rate_limiter:
-        limiter = RetryingRateLimiter(
-            overall_max_rate=settings.rate_limit, send_rate=shared.send_rate
-        )
+        # One process counts its sends itself; several share the send rate in Redis.
+        send_rate = shared.send_rate if shared.where != "memory" else None
+        limiter = RetryingRateLimiter(overall_max_rate=settings.rate_limit, send_rate=send_rate)
         builder = builder.rate_limiter(limiter)
     application = builder.build()
     application.bot_data[STATE_KEY] = Newsbot(

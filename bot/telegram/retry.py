@@ -1,10 +1,11 @@
 """Outgoing requests within Telegram's limits, retried only where they surely did not arrive.
 
 The limits: about 30 messages a second for the bot, 20 a minute per group. Telegram counts
-them per bot, not per process: the send slots come from the shared state's SendRate (in
-memory for one process, in Redis for all processes of a scaled-out bot). A 429 (retry_after)
-holds back the one chat it was for, for that long, and then the request is tried again;
-other chats go on meanwhile (AIORateLimiter held back every chat).
+them per bot, not per process: one process counts its sends itself (aiolimiter, when
+they go), several share the send rate in Redis (the shared state's SendRate, a slot
+reserved). A 429 (retry_after) holds back the one chat it was for, for that long, and then
+the request is tried again; other chats go on meanwhile (AIORateLimiter held back every
+chat).
 
 What is tried again follows one rule: never a request that may have reached Telegram, only
 one that surely did not - Telegram answered 429 or 5xx, or no connection was made (refused,
@@ -31,11 +32,11 @@ from contextlib import suppress
 from typing import Any
 
 import httpx
+from aiolimiter import AsyncLimiter
 from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError, TimedOut
 from telegram.ext import BaseRateLimiter
 
 from bot.storage.shared.interface import SendRate
-from bot.storage.shared.memory import MemorySendRate
 
 logger = logging.getLogger(__name__)
 
@@ -56,6 +57,7 @@ RETRIED = ("send", "edit")  # endpoints retried for RETRY_SECONDS
 ANSWERS = ("answer",)  # endpoints retried for ANSWER_SECONDS
 GROUP_RATE = 20  # messages a minute to one group
 OVERALL = "overall"  # the send rate's bucket for the bot's messages to all chats
+MAX_LOCAL_LIMITERS = 512  # beyond this many groups, idle limiters of one process are forgotten
 # Causes of errors that prove the request never left: no connection, or none to be had.
 _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 
@@ -101,7 +103,10 @@ class RetryingRateLimiter(BaseRateLimiter[int]):
         self.retry_seconds = retry_seconds
         self.clock = clock
         self.overall_max_rate = overall_max_rate
-        self.send_rate: SendRate = send_rate if send_rate is not None else MemorySendRate()
+        # Shared by every process (Redis), or None: this process's own limiters, which count
+        # a send when it goes, not when its slot was reserved.
+        self.send_rate = send_rate
+        self._local: dict[str, AsyncLimiter] = {}
         self._held: dict[int | str, float] = {}  # chat -> clock() until which a 429 holds it
         self._stopping = asyncio.Event()
 
@@ -194,11 +199,23 @@ class RetryingRateLimiter(BaseRateLimiter[int]):
         The slot was counted about halfway through the round trip to the shared state (in
         Redis, on its clock): the wait is counted from then, not from the answer's arrival.
         """
+        if self.send_rate is None:
+            await self._local_limiter(bucket, rate, per).acquire()
+            return
         asked = time.monotonic()
         wait = await self.send_rate.reserve(bucket, rate, per, burst=max(1, int(rate)))
         wait -= (time.monotonic() - asked) / 2
         if wait > 0:
             await asyncio.sleep(wait)
+
+    def _local_limiter(self, bucket: str, rate: float, per: float) -> AsyncLimiter:
+        if len(self._local) > MAX_LOCAL_LIMITERS:
+            for key, limiter in list(self._local.items()):
+                if key not in (bucket, OVERALL) and limiter.has_capacity(limiter.max_rate):
+                    del self._local[key]
+        if bucket not in self._local:
+            self._local[bucket] = AsyncLimiter(rate, per)
+        return self._local[bucket]
 
     async def _wait_until_free(self, chat: int | str) -> None:
         """Wait while a 429 holds the chat back (the holding may be extended meanwhile)."""
