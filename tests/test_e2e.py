@@ -383,11 +383,12 @@ def test_nothing_about_a_reader_is_kept_in_the_data_or_the_logs(
             say(f"Was heißt {TOKEN} und {TOKEN.split(':')[1]}?")  # the bot's own token
             reasons = lambda: sorted(r[1] for r in rows())  # noqa: E731
             wait(bot, fake, lambda: reasons() == ["nothing", "thumbs_down", *["unanswered"] * 3])
+            # Read while the bot runs: stopping it removes the test's keys (process.py).
+            kept = shared.everything_kept() if shared else []
+            keys = shared.redis_contents() if shared else []
         finally:
             assert bot.stop() == 0, bot.output()
         questions = [row[2] for row in rows()]
-        kept = shared.everything_kept() if shared else []
-        keys = shared.redis_contents() if shared else []
     assert "Meine Mail ist und meine Nummer . Was ist ein Quasar?" in questions
     assert "Was heißt und ?" in questions
     secrets = [str(READER_ID), *READER_NAMES.values(), MAIL, "example.org", PHONE, "9876543"]
