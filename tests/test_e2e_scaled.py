@@ -117,8 +117,12 @@ def test_a_replica_killed_halfway_loses_no_question(scaled: Cluster) -> None:
     assert all(asked[key] in in_flight for key in twice), (twice, len(in_flight))
     assert duplicates <= fake.webhook_connections
     most = fake.most_sends_in_a_second()
-    print(f"kill test: at most {most} messages in a second, both replicas")
-    assert most <= TELEGRAM_RATE * RATE_SLACK
+    sends = sorted(c.at for c in fake.calls[start:] if c.ok and c.method == "sendMessage")
+    average = (len(sends) - 1) / (sends[-1] - sends[0])
+    print(f"kill test: {average:.1f} messages a second, at most {most} in one, both replicas")
+    # The shared send rate is a leaky bucket: 30 a second, after a pause a burst of 30 more.
+    assert average <= TELEGRAM_RATE * RATE_SLACK
+    assert most <= 2 * TELEGRAM_RATE * RATE_SLACK
     scaled.start(1)  # back for the tests after this one
 
 
