@@ -5,8 +5,10 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 SHARED := ../shared
 
-.PHONY: run test lint typecheck unit eval fuzz fuzz-smoke bench bench-smoke bench-digest \
-	bench-digest-smoke bench-check bench-check-smoke bench-reload bench-reload-smoke install clean
+.PHONY: run test lint typecheck unit unit-scaled eval fuzz fuzz-smoke bench bench-smoke \
+	bench-digest bench-digest-smoke bench-storage bench-storage-smoke bench-shared \
+	bench-shared-smoke install clean nginx e2e-scaled bench-webhook bench-webhook-smoke \
+	bench-check bench-check-smoke bench-reload bench-reload-smoke
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -19,8 +21,8 @@ install: $(STAMP)
 run: $(STAMP)
 	$(BIN)/newsbot run --fallback-chat
 
-test: lint typecheck unit eval fuzz-smoke bench-smoke bench-digest-smoke bench-check-smoke \
-	bench-reload-smoke
+test: lint typecheck unit unit-scaled eval fuzz-smoke bench-smoke bench-digest-smoke \
+	bench-storage-smoke bench-shared-smoke bench-webhook-smoke bench-check-smoke bench-reload-smoke
 
 lint: $(STAMP)
 	$(BIN)/ruff check bot tests benchmarks
@@ -29,9 +31,31 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy bot
 
-unit: $(STAMP)
+unit: $(STAMP) nginx
 	$(BIN)/newsbot check
 	$(BIN)/python -m pytest
+
+# nginx from the OS packages, for the scaled mode's end-to-end tests and benchmark (they start
+# it themselves with docs/deploy/nginx.conf rendered into a temporary folder). policy-rc.d keeps
+# the package from starting the system's nginx on port 80 while it installs.
+nginx:
+	@command -v nginx >/dev/null 2>&1 || { \
+		echo "nginx: installing it from the OS packages"; \
+		had=0; test -e /usr/sbin/policy-rc.d && had=1; \
+		test $$had = 1 || { printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d; \
+			chmod +x /usr/sbin/policy-rc.d; }; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx; \
+		status=$$?; test $$had = 1 || rm -f /usr/sbin/policy-rc.d; exit $$status; }
+
+# Two `newsbot run` replicas behind nginx on Postgres and Redis: the kill tests (issue 15).
+e2e-scaled: $(STAMP) nginx
+	$(BIN)/python -m pytest tests/test_e2e_scaled.py
+
+# The whole suite again in the scaled mode: every test's database in PostgreSQL (a schema of
+# its own, dropped after it; tests/helpers/stores.py) and the shared state in Redis, on the
+# servers of tests/helpers/servers.py. Where they do not answer, the skips say so (CI fails).
+unit-scaled: $(STAMP) nginx
+	NEWSBOT_TEST_SCALED=1 $(BIN)/python -m pytest
 
 # The public set is read-only for us and was written for 21 terms: first its plain score, then
 # the score of a copy with tests/data/public_eval_relabels.yaml applied (items a new entry now
@@ -115,6 +139,30 @@ bench-reload: $(STAMP)
 bench-reload-smoke: $(STAMP)
 	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
 	$(BIN)/python -m benchmarks.bench_reload --sizes 1000 --data "$$tmp" --smoke > /dev/null
+
+# Updates a second through nginx to one and to two webhook replicas, in one run (on Postgres
+# and Redis when they answer), and the digest with two: docs/benchmarks.md. Small in `make test`.
+bench-webhook: $(STAMP) nginx
+	$(BIN)/python -m benchmarks.bench_webhook --write docs/benchmarks.md
+
+bench-webhook-smoke: $(STAMP) nginx
+	$(BIN)/python -m benchmarks.bench_webhook --updates 100 --subscribers 60 > /dev/null
+
+# The cost of each storage operation on SQLite and on PostgreSQL in one run, with the ratio
+# (docs/benchmarks.md, section Storage backends); 50 calls each keep it working in `make test`.
+bench-storage: $(STAMP)
+	$(BIN)/python -m benchmarks.bench_storage --write docs/benchmarks.md
+
+bench-storage-smoke: $(STAMP)
+	$(BIN)/python -m benchmarks.bench_storage --count 50 > /dev/null
+
+# What the shared state's round trips cost per update, memory against Redis (on 127.0.0.1, or
+# NEWSBOT_TEST_REDIS_URL), into docs/benchmarks.md; the smoke run keeps it working, no timing.
+bench-shared: $(STAMP)
+	$(BIN)/python -m benchmarks.bench_shared --write docs/benchmarks.md
+
+bench-shared-smoke: $(STAMP)
+	$(BIN)/python -m benchmarks.bench_shared --updates 50 --concurrent 4 > /dev/null
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

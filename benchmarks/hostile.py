@@ -159,7 +159,7 @@ async def run_hostile(engine: Engine, count: int, seed: int) -> HostileOutcome:
     from telegram.error import TelegramError
 
     from bot.config import Settings
-    from bot.storage.recent import RecentUpdates
+    from bot.storage.shared.memory import MemoryLedger
     from bot.telegram.app import build_application
     from bot.telegram.gate import FloodGate
     from bot.telegram.intake import Intake
@@ -196,7 +196,7 @@ async def run_hostile(engine: Engine, count: int, seed: int) -> HostileOutcome:
     application.add_error_handler(crashed)
     await application.initialize()
     queue: asyncio.Queue[object] = asyncio.Queue()
-    intake = Intake(application.bot, queue, RecentUpdates())
+    intake = Intake(application.bot, queue.put, MemoryLedger())
 
     async def handle(update: object, label: str, check: Callable[[], str | None]) -> None:
         current[0] = label

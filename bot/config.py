@@ -18,8 +18,6 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
-from dotenv import dotenv_values
-from dotenv.parser import parse_stream
 from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import (
     BaseSettings,
@@ -28,14 +26,22 @@ from pydantic_settings import (
     SettingsConfigDict,
 )
 
+from bot.envfile import ConfigError as ConfigError  # raised here too; callers import it here
+from bot.envfile import check_env_file
+from bot.folders import default_knowledge_dir
 from bot.lists import DEFAULT_FRESH_DAYS
 from bot.schedule import DEFAULT_QUIET, TIMEZONE, parse_time
+from bot.shared_settings import DEFAULT_REDIS_PREFIX, UPDATE_LEASE, SharedVariables, url_password
 from bot.storage.interface import DEFAULT_RETENTION_DAYS
+from bot.storage.postgres.url import checked_url, password
 
 DEFAULT_API_BASE_URL = "https://api.telegram.org/bot"
 DEFAULT_WEBHOOK_LISTEN = "127.0.0.1"
 DEFAULT_WEBHOOK_PORT = 8443
 DEFAULT_DIGEST_CHECK_SECONDS = 60.0
+# How long a process's claim on a due digest lasts: another process takes the chat over only
+# after it (bot/digest.py). A claim covers one batch of sends, seconds at Telegram's rate.
+DEFAULT_DIGEST_LEASE_SECONDS = 300.0
 # Telegram allows about 30 messages a second per bot; the rate limiter (telegram/retry.py)
 # keeps the bot below that. Only tests raise it (NEWSBOT_RATE_LIMIT), to send 1,000 digests
 # in seconds; the benchmark measures the default.
@@ -44,10 +50,6 @@ LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 ENV_FILE = Path(".env")
 # Telegram's rule for the webhook secret: 1-256 characters A-Z, a-z, 0-9, _ and -.
 _SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
-
-
-class ConfigError(Exception):
-    """A setting is missing or malformed; the message names the variable and the fix."""
 
 
 @dataclass(frozen=True)
@@ -82,11 +84,22 @@ class Settings:
     digest_check_seconds: float = DEFAULT_DIGEST_CHECK_SECONDS
     # Messages per second the rate limiter lets through (testing aid; keep Telegram's 30).
     rate_limit: float = DEFAULT_RATE_LIMIT
+    # Seconds an update taken by a process that died waits before another process takes it.
+    update_lease: float = UPDATE_LEASE
     # Testing aid: the bot's clock starts at this moment and runs on from there.
     clock_start: dt.datetime | None = None
     # The snapshot of the knowledge for a warm start, written by the reload's child process;
     # None (NEWSBOT_SNAPSHOT=off): no snapshot, and a reload loads in this process.
     cache_dir: Path | None = None
+    # The scaled mode: the store and the subscriptions in this PostgreSQL database (shared by
+    # every process) instead of the SQLite file in data_dir. May hold a password: no repr.
+    database_url: str | None = field(default=None, repr=False)
+    # Seconds a process's claim on due digests lasts before another process may take them.
+    digest_lease_seconds: float = DEFAULT_DIGEST_LEASE_SECONDS
+    # The shared state of several processes in Redis (bot/shared_settings.py); else memory.
+    redis_url: str | None = field(default=None, repr=False)
+    state_secret: str | None = field(default=None, repr=False)
+    redis_prefix: str = DEFAULT_REDIS_PREFIX
 
     @property
     def secrets(self) -> tuple[str, ...]:
@@ -94,6 +107,9 @@ class Settings:
         values = [self.token or ""]
         if self.webhook is not None:
             values.append(self.webhook.secret)
+        if self.database_url:
+            values.append(password(self.database_url))
+        values += [self.state_secret or "", url_password(self.redis_url)]
         return tuple(v for v in values if v)
 
     @classmethod
@@ -117,42 +133,6 @@ class Settings:
         return env.settings(default_log_level)
 
 
-def default_knowledge_dir() -> Path:
-    """./knowledge when the current folder has one, else knowledge/ of the installed checkout.
-
-    The folder here comes first: a copy of the checkout run with the original's newsbot
-    (an editable install) checked the original's knowledge, not the copy's.
-    """
-    here = Path("knowledge")
-    if (here / "bot.yaml").is_file():
-        return here
-    checkout = Path(__file__).resolve().parent.parent / "knowledge"
-    return checkout if checkout.is_dir() else here
-
-
-def check_env_file(path: Path) -> None:
-    """Raise ConfigError naming the first line of a .env file that is not KEY=value."""
-    try:
-        with path.open(encoding="utf-8") as stream:
-            for binding in parse_stream(stream):
-                if binding.error:
-                    raise ConfigError(
-                        f"{path}:{binding.original.line}: not a KEY=value line - fix or remove it"
-                    )
-    except FileNotFoundError:
-        return
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot read it ({exc.__class__.__name__})") from None
-
-
-def read_env_file(path: Path) -> dict[str, str]:
-    """KEY=value lines of a .env file (comments, `export` and quotes allowed); {} if absent."""
-    check_env_file(path)
-    if not path.exists():
-        return {}
-    return {key: value or "" for key, value in dotenv_values(path, encoding="utf-8").items()}
-
-
 # ---- reading the variables -----------------------------------------------------------------
 
 # While set, the variables come from the mapping given to from_env() (and the .env file), not
@@ -173,7 +153,10 @@ def _variable(name: str, default: Any = None) -> Any:
     return Field(default=default, alias=name)
 
 
-class _Environment(BaseSettings):
+_POSITIVE = ("digest_check_seconds", "rate_limit", "digest_lease_seconds", "update_lease")
+
+
+class _Environment(BaseSettings, SharedVariables):
     """The variables as pydantic-settings reads them, each validated on its own."""
 
     model_config = SettingsConfigDict(
@@ -206,9 +189,14 @@ class _Environment(BaseSettings):
         "NEWSBOT_DIGEST_CHECK_SECONDS", DEFAULT_DIGEST_CHECK_SECONDS
     )
     rate_limit: Annotated[float, NoDecode] = _variable("NEWSBOT_RATE_LIMIT", DEFAULT_RATE_LIMIT)
+    update_lease: Annotated[float, NoDecode] = _variable("NEWSBOT_UPDATE_LEASE", UPDATE_LEASE)
     clock_start: Annotated[dt.datetime | None, NoDecode] = _variable("NEWSBOT_CLOCK_START")
     cache_dir: Path | None = _variable("NEWSBOT_CACHE_DIR")
     snapshot: Literal["on", "off"] = _variable("NEWSBOT_SNAPSHOT", "on")
+    database_url: str | None = _variable("NEWSBOT_DATABASE_URL")
+    digest_lease_seconds: Annotated[float, NoDecode] = _variable(
+        "NEWSBOT_DIGEST_LEASE_SECONDS", DEFAULT_DIGEST_LEASE_SECONDS
+    )
 
     @classmethod
     def settings_customise_sources(
@@ -302,7 +290,12 @@ class _Environment(BaseSettings):
             )
         return start, end
 
-    @field_validator("digest_check_seconds", "rate_limit", mode="before")
+    @field_validator("database_url", mode="before")
+    @classmethod
+    def _database_url(cls, value: Any) -> Any:
+        return checked_url(value) if isinstance(value, str) else value
+
+    @field_validator(*_POSITIVE, mode="before")
     @classmethod
     def _positive(cls, value: Any, info: Any) -> Any:
         if not isinstance(value, str):
@@ -373,8 +366,14 @@ class _Environment(BaseSettings):
             quiet_hours=self.quiet_hours,
             digest_check_seconds=self.digest_check_seconds,
             rate_limit=self.rate_limit,
+            update_lease=self.update_lease,
             clock_start=self.clock_start,
             cache_dir=None if self.snapshot == "off" else self.cache_dir or self.data_dir / "cache",
+            database_url=self.database_url,
+            digest_lease_seconds=self.digest_lease_seconds,
+            redis_url=self.redis_url,
+            state_secret=self.state_secret,
+            redis_prefix=self.redis_prefix,
         )
 
 

@@ -12,6 +12,9 @@ timeout) stops the run at its first error, and the log says so once. What Telegr
 but the database could not record is kept in memory and written before anything else at the
 next run; until that succeeds nothing is sent. So a digest is never sent twice because its
 record failed (only a crash while such records wait in memory can repeat one).
+
+Several processes may run the digest over one database: a run sends only the chats it
+claimed (bot/digest_claims.py), so each chat gets one digest a day whichever process sends it.
 """
 
 from __future__ import annotations
@@ -19,10 +22,12 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Literal
 
+from bot.digest_claims import LEASE, Claims
+from bot.digest_order import article_key, first_seen, new_articles, newest_key
 from bot.engine import Engine
 from bot.models import Article, BotTexts, Button, Reply
 from bot.refs import ABO_ACTION, ABO_END_ACTION, abo_action
@@ -51,36 +56,6 @@ MAX_ATTEMPTS = 3
 
 Outcome = Literal["sent", "gone", "failed"]
 Send = Callable[[int, Reply], Awaitable[Outcome]]
-
-
-def article_key(article: Article, marks: Mapping[str, str] | None = None) -> str:
-    """Where an article stands in the digest's order: when the bot first saw it, then its id.
-
-    `marks` are the first-seen marks of the store (SubscriptionStore.first_seen); without one
-    for the article, its date counts (as for the articles there were at the upgrade).
-    """
-    mark = marks.get(article.id) if marks is not None else None
-    return f"{mark or article.date.isoformat()}/{article.id}"
-
-
-def new_articles(
-    articles: Sequence[Article], last_key: str, marks: Mapping[str, str] | None = None
-) -> list[Article]:
-    """The articles the bot saw after the last one a chat received, newest first."""
-    fresh = [a for a in articles if article_key(a, marks) > last_key]
-    return sorted(fresh, key=lambda a: article_key(a, marks), reverse=True)
-
-
-def newest_key(articles: Sequence[Article], marks: Mapping[str, str] | None = None) -> str:
-    """The key of the article seen last: what a new subscriber counts as already seen."""
-    return max((article_key(a, marks) for a in articles), default="")
-
-
-async def first_seen(
-    subscriptions: SubscriptionStore, articles: Sequence[Article], now: dt.datetime
-) -> dict[str, str]:
-    """The first-seen marks of these articles; the ones the bot sees for the first time get now."""
-    return await subscriptions.first_seen([(a.id, a.date) for a in articles], now)
 
 
 @dataclass
@@ -118,12 +93,15 @@ class Digest:
         clock: Clock | None = None,
         concurrency: int = CONCURRENCY,
         max_attempts: int = MAX_ATTEMPTS,
+        lease: dt.timedelta = LEASE,
+        owner: str | None = None,
     ) -> None:
         self.subscriptions = subscriptions
         self.quiet = quiet
         self.clock = clock or clock_from(None)
         self.concurrency = max(1, concurrency)
         self.max_attempts = max_attempts
+        self.claims = Claims(subscriptions, self.concurrency, lease, owner)
         self.running = False
         self._attempts: dict[tuple[int, dt.date], int] = {}
         self._was_quiet = False
@@ -248,47 +226,58 @@ class Digest:
         self._attempts = {key: n for key, n in self._attempts.items() if key[1] == day}
         try:
             await self._write_unwritten()
-            due = await self.subscriptions.due(now)
+            await self.claims.give_back(keep=self.unwritten)
+            due = await self.claims.take(now)
         except StoreError as exc:
             self._store_failed(exc, report)
             return report  # nothing sent: the log said so when the database first failed
         if self._store_broken:
             self._store_broken = False
             logger.warning("the database can be written again: the digest goes on")
-        report.due = len(due)
         if not due:
             return report
         articles = engine.kb.current_articles(day)
-        # Recorded before any send: what counts as new for each chat survives a restart.
-        marks = await first_seen(self.subscriptions, articles, now)
+        seen: tuple[list[Article], dict[str, str]] = (articles, {})
         digests: dict[tuple[str, ...], Reply] = {}
-        queue = iter(due)
+        report.due = len(due)
+        taking = asyncio.Lock()
+
+        async def next_chat() -> Subscription | None:
+            """The next claimed chat; a new batch is claimed when the last one is taken."""
+            async with taking:
+                if not due and not report.stopped:
+                    due.extend(await self.claims.take(self.clock()))  # a lease from now
+                    report.due += len(due)
+                return due.pop(0) if due and not report.stopped else None
 
         async def worker() -> None:
-            for subscription in queue:  # shared by the workers: each chat is taken once
-                if report.stopped:
-                    return
-                if not keep_going():
-                    report.interrupted = True
-                    return
-                if self._quiet_now(self.clock()):
-                    report.quiet = True
-                    return
-                try:
-                    await self._one(
-                        subscription, now, engine, (articles, marks), digests, send, report
-                    )
-                except StoreError as exc:
-                    self._store_failed(exc, report)
-                except Exception:  # a bug: stop here, but let the other sends in flight end
-                    logger.exception("the digest run failed; the rest stay due")
-                    report.interrupted = True
+            try:
+                while (subscription := await next_chat()) is not None:
+                    if not keep_going():
+                        report.interrupted = True
+                    elif self._quiet_now(self.clock()):
+                        report.quiet = True
+                    else:
+                        await self._one(subscription, now, engine, seen, digests, send, report)
+            except StoreError as exc:
+                self._store_failed(exc, report)
+            except Exception:  # a bug: stop here, but let the other sends in flight end
+                logger.exception("the digest run failed; the rest stay due")
+                report.interrupted = True
 
-        # Workers end on their own (an error sets report.stopped): none is cancelled in the
-        # middle of a send, which Telegram may have accepted before its record was written.
-        async with asyncio.TaskGroup() as workers:
-            for _ in range(min(self.concurrency, len(due))):
-                workers.create_task(worker())
+        try:
+            # Recorded before any send: what counts as new for each chat survives a restart.
+            seen[1].update(await first_seen(self.subscriptions, articles, now))
+            # Workers end on their own (an error sets report.stopped): none is cancelled in the
+            # middle of a send, which Telegram may have accepted before its record was written.
+            async with asyncio.TaskGroup() as workers:
+                for _ in range(self.concurrency):
+                    workers.create_task(worker())
+            # The chats left due (a failed send, a stop) go back for the next run, here or in
+            # another process; those whose record failed stay claimed until it is written.
+            await self.claims.give_back(keep=self.unwritten)
+        except StoreError as exc:
+            self._store_failed(exc, report)
         logger.info(
             "digest run: %d due, %d sent, %d with nothing new, %d unsubscribed (blocked),"
             " %d failed%s",
@@ -309,6 +298,7 @@ class Digest:
             else:
                 await self.subscriptions.mark_sent(chat_id, *unwritten)
             del self.unwritten[chat_id]
+            self.claims.done(chat_id)
 
     async def _write(self, chat_id: int, unwritten: Unwritten) -> None:
         """Record a chat's digest (or delete a gone chat); kept in memory if the database
@@ -321,6 +311,7 @@ class Digest:
         except StoreError:
             self.unwritten[chat_id] = unwritten
             raise
+        self.claims.done(chat_id)
 
     def _store_failed(self, error: StoreError, report: RunReport) -> None:
         """Stop the run; say so in the log the first time, not at every check after it."""

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import ConfigError, Settings, read_env_file
+from bot.config import ConfigError, Settings
+from bot.envfile import read_env_file
 from bot.logs import RedactingFilter, redact
 
 TOKEN = "987654:SECRET-token-value"
@@ -90,6 +91,11 @@ def test_webhook_settings_default_to_the_path_of_the_url_and_a_random_secret() -
         ({"NEWSBOT_CLOCK_START": "morgen früh"}, "NEWSBOT_CLOCK_START"),
         ({"NEWSBOT_RETENTION_DAYS": "90 Tage"}, "NEWSBOT_RETENTION_DAYS"),
         ({"NEWSBOT_RETENTION_DAYS": "0"}, "NEWSBOT_RETENTION_DAYS"),
+        ({"NEWSBOT_REDIS_URL": "http://127.0.0.1:6379"}, "NEWSBOT_REDIS_URL"),
+        ({"NEWSBOT_REDIS_URL": "redis://", "NEWSBOT_STATE_SECRET": "x" * 40}, "redis://host"),
+        ({"NEWSBOT_REDIS_URL": "redis://127.0.0.1:6379/0"}, "NEWSBOT_STATE_SECRET must be set"),
+        ({"NEWSBOT_REDIS_URL": "redis://r:6379", "NEWSBOT_STATE_SECRET": "short"}, "token_urlsafe"),
+        ({"NEWSBOT_REDIS_PREFIX": "news bot"}, "NEWSBOT_REDIS_PREFIX"),
     ],
 )
 def test_malformed_settings_name_the_variable(env: dict[str, str], message: str) -> None:
@@ -157,7 +163,10 @@ def test_the_filter_redacts_message_arguments_and_traceback(
 
 def test_every_setting_is_documented_in_env_example_and_readme() -> None:
     root = Path(__file__).resolve().parent.parent
-    source = (root / "bot" / "config.py").read_text(encoding="utf-8")
+    source = "".join(
+        (root / "bot" / name).read_text(encoding="utf-8")
+        for name in ("config.py", "shared_settings.py")
+    )
     names = set(re.findall(r'"((?:TELEGRAM|NEWSBOT)_[A-Z_]+)"', source))
     example = (root / ".env.example").read_text(encoding="utf-8")
     readme = (root / "README.md").read_text(encoding="utf-8")
@@ -166,3 +175,49 @@ def test_every_setting_is_documented_in_env_example_and_readme() -> None:
         assert name in example, name
         assert name in readme, name
     assert read_env_file(root / ".env.example") == {"TELEGRAM_BOT_TOKEN": ""}
+
+
+def test_the_database_url_switches_to_postgres_and_its_password_stays_secret() -> None:
+    url = "postgresql://newsbot:pa55-w0rd-x@db.example:5432/newsbot?options=-csearch_path%3Dbot"
+    settings = Settings.from_env({"NEWSBOT_DATABASE_URL": url}, None)
+    assert settings.database_url == url
+    assert "pa55-w0rd-x" not in repr(settings) and "pa55-w0rd-x" in settings.secrets
+    assert Settings.from_env({}, None).database_url is None
+    assert Settings.from_env({}, None).digest_lease_seconds == 300
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["mysql://newsbot:pa55-w0rd-x@db.example/newsbot", "sqlite:///data/newsbot.sqlite3", "db"],
+)
+def test_any_other_database_url_is_a_clear_error_without_the_password(url: str) -> None:
+    with pytest.raises(ConfigError) as error:
+        Settings.from_env({"NEWSBOT_DATABASE_URL": url}, None)
+    message = str(error.value)
+    assert message.startswith("NEWSBOT_DATABASE_URL is") and "postgresql://" in message
+    assert "pa55-w0rd-x" not in message
+
+
+REDIS_SECRET = "a-state-secret-of-more-than-32-characters"
+
+
+def test_the_shared_state_is_in_memory_unless_a_redis_url_is_set() -> None:
+    assert Settings.from_env({}, None).redis_url is None
+    settings = Settings.from_env(
+        {
+            "NEWSBOT_REDIS_URL": "rediss://:hunter2-password@redis.example.org:6380/1",
+            "NEWSBOT_STATE_SECRET": REDIS_SECRET,
+            "NEWSBOT_REDIS_PREFIX": "newsroom-a",
+        },
+        None,
+    )
+    assert settings.redis_url == "rediss://:hunter2-password@redis.example.org:6380/1"
+    assert (settings.state_secret, settings.redis_prefix) == (REDIS_SECRET, "newsroom-a")
+    assert {"hunter2-password", REDIS_SECRET} <= set(settings.secrets)  # never in a log line
+    assert "hunter2" not in repr(settings) and REDIS_SECRET not in repr(settings)
+
+
+def test_a_malformed_redis_url_is_named_without_its_password() -> None:
+    with pytest.raises(ConfigError, match="NEWSBOT_REDIS_URL") as raised:
+        Settings.from_env({"NEWSBOT_REDIS_URL": "http://:hunter2@redis.example.org"}, None)
+    assert "hunter2" not in str(raised.value)

@@ -13,12 +13,13 @@ from pathlib import Path
 import pytest
 from helpers.clock import MORNING, Clock
 from helpers.knowledge import article
+from helpers.stores import open_database
 
-from bot.digest import Digest, Outcome, article_key, newest_key
+from bot.digest import Digest, Outcome
+from bot.digest_order import article_key, newest_key
 from bot.engine import Engine
 from bot.models import Article, Reply
 from bot.schedule import TIMEZONE, clock_from
-from bot.storage.backend import open_database
 from bot.storage.interface import Database, StoreError, Subscription, SubscriptionStore
 
 
@@ -67,9 +68,9 @@ class Telegram:
 
 
 @pytest.fixture
-async def database(tmp_path: Path) -> AsyncIterator[Database]:
-    """The bot's database in tmp_path, closed after the test."""
-    opened = await open_database(tmp_path)
+async def database(tmp_path: Path, backend: str) -> AsyncIterator[Database]:
+    """The bot's database in tmp_path on each backend in turn, closed after the test."""
+    opened = await open_database(tmp_path, backend=backend)
     yield opened
     await opened.close()
 
@@ -367,6 +368,16 @@ class FullDisk:
     async def due(self, now: dt.datetime) -> list[Subscription]:
         return await self.store.due(now)
 
+    async def claim_due(
+        self, now: dt.datetime, owner: str, lease: dt.timedelta, limit: int
+    ) -> list[Subscription]:
+        self._write()
+        return await self.store.claim_due(now, owner, lease, limit)
+
+    async def release(self, chat_id: int, owner: str) -> None:
+        self._write()
+        await self.store.release(chat_id, owner)
+
     async def first_seen(
         self, articles: Sequence[tuple[str, dt.date]], now: dt.datetime
     ) -> dict[str, str]:
@@ -492,3 +503,58 @@ async def test_a_new_subscriber_counts_what_the_bot_has_seen_as_seen(
     assert [
         late.title in reply.text and new.title not in reply.text for _, reply in telegram.sent
     ] == [True]
+
+
+# ---- several processes run the digest over one database (issue 15) -----------------------------
+
+
+async def test_two_processes_and_one_killed_each_subscriber_gets_exactly_one_digest(
+    database: Database, fresh: tuple[Engine, Article], tmp_path: Path, backend: str
+) -> None:
+    """Two digests over one database (on PostgreSQL: two pools, as two replicas), 1,000
+    subscribers; the first is frozen after 300 sends and then killed (cancelled) holding its
+    claims; the second sends the rest, and what the first held once its lease has ended."""
+    engine, _ = fresh
+    chats = range(1, 1001)
+    await subscribed(database, chats, dt.time(7, 15), "")
+    other = await open_database(tmp_path, backend=backend)
+    lease = dt.timedelta(minutes=5)
+    clock = Clock(MORNING)
+    doomed = Digest(database.subscriptions, clock=clock, lease=lease)
+    survivor = Digest(other.subscriptions, clock=clock, lease=lease)
+    assert doomed.claims.owner != survivor.claims.owner
+    delivered: list[int] = []
+    frozen = asyncio.Event()
+
+    async def doomed_send(chat_id: int, reply: Reply) -> Outcome:
+        if len(delivered) >= 300:  # the process hangs here, before this message goes out
+            frozen.set()
+            await asyncio.Event().wait()
+        delivered.append(chat_id)
+        await asyncio.sleep(0)
+        return "sent"
+
+    async def survivor_send(chat_id: int, reply: Reply) -> Outcome:
+        delivered.append(chat_id)
+        await asyncio.sleep(0)
+        return "sent"
+
+    try:
+        killed = asyncio.create_task(doomed.run(lambda: engine, doomed_send))
+        await frozen.wait()
+        during = await survivor.run(lambda: engine, survivor_send)
+        killed.cancel()  # SIGKILL: nothing given back, nothing recorded after this
+        with pytest.raises(asyncio.CancelledError):
+            await killed
+        held = len(doomed.claims.held)
+        assert held > 0 and during.sent == 1000 - 300 - held
+        assert len(await other.subscriptions.due(MORNING)) == held  # due, but claimed
+        again = await survivor.run(lambda: engine, survivor_send)  # within the lease
+        assert again.due == 0
+        clock.now += lease  # the killed process's lease ends: its chats are the survivor's
+        after = await survivor.run(lambda: engine, survivor_send)
+        assert after.sent == held
+    finally:
+        await other.close()
+    assert sorted(delivered) == list(chats)  # each subscriber exactly one digest
+    assert await database.subscriptions.due(clock.now) == []

@@ -14,6 +14,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +32,7 @@ from helpers.process import (
     wait,
 )
 from helpers.replies import button, text_of
+from helpers.scaled import shared_backends
 from helpers.server import FakeTelegramServer
 
 QUESTION = "was sind sanktionen"
@@ -325,10 +327,17 @@ READER_NAMES = {"first_name": "Zqxjkvbnm", "last_name": "Wqrtplkx", "username": 
 MAIL, PHONE = "zqx.reader@example.org", "0170 9876543"
 
 
+@pytest.mark.parametrize("mode", ["sqlite", "scaled"])
 @pytest.mark.parametrize("level", ["INFO", "DEBUG"])
-def test_nothing_about_a_reader_is_kept_in_the_data_or_the_logs(tmp_path: Path, level: str) -> None:
+def test_nothing_about_a_reader_is_kept_in_the_data_or_the_logs(
+    tmp_path: Path, level: str, mode: str
+) -> None:
+    # Scaled (issue 15): the store in a Postgres schema of the test's own, the shared state
+    # under a Redis prefix of its own; every row and every key and value is searched too.
     data = tmp_path / "data"
-    with FakeTelegramServer() as server:
+    with ExitStack() as stack:
+        shared = stack.enter_context(shared_backends()) if mode == "scaled" else None
+        server = stack.enter_context(FakeTelegramServer())
         fake = server.fake
         bot = launch(
             tmp_path,
@@ -337,7 +346,12 @@ def test_nothing_about_a_reader_is_kept_in_the_data_or_the_logs(tmp_path: Path, 
             TELEGRAM_API_BASE_URL=server.base_url,
             NEWSBOT_DATA_DIR=str(data),
             NEWSBOT_LOG_LEVEL=level,
+            **(shared.env if shared else {}),
         )
+
+        def rows() -> list[tuple[Any, ...]]:
+            return shared.postgres_contents()["questions"] if shared else stored(data)
+
         try:
             started(bot, fake, "polling")
             running = Running(bot, fake, data)
@@ -367,17 +381,26 @@ def test_nothing_about_a_reader_is_kept_in_the_data_or_the_logs(tmp_path: Path, 
             press(offer, "Nichts davon")
             say(f"Meine Mail ist {MAIL} und meine Nummer {PHONE}. Was ist ein Quasar?")
             say(f"Was heißt {TOKEN} und {TOKEN.split(':')[1]}?")  # the bot's own token
-            reasons = lambda: sorted(r[1] for r in stored(data))  # noqa: E731
+            reasons = lambda: sorted(r[1] for r in rows())  # noqa: E731
             wait(bot, fake, lambda: reasons() == ["nothing", "thumbs_down", *["unanswered"] * 3])
+            # Read while the bot runs: stopping it removes the test's keys (process.py).
+            kept = shared.everything_kept() if shared else []
+            keys = shared.redis_contents() if shared else []
         finally:
             assert bot.stop() == 0, bot.output()
-    questions = [row[2] for row in stored(data)]
+        questions = [row[2] for row in rows()]
     assert "Meine Mail ist und meine Nummer . Was ist ein Quasar?" in questions
     assert "Was heißt und ?" in questions
     secrets = [str(READER_ID), *READER_NAMES.values(), MAIL, "example.org", PHONE, "9876543"]
     secrets += [TOKEN, TOKEN.split(":")[1]]
     files = [path for path in data.rglob("*") if path.is_file()]
-    assert files  # newsbot.sqlite3 at least
+    assert files or mode == "scaled"  # newsbot.sqlite3 at least, unless it is Postgres
+    if mode == "scaled":
+        assert kept and keys  # the questions' rows at least, the conversation's key
+        assert all(ttl > 0 for _, _, ttl in keys)  # every Redis key expires
+    for content in (item.lower() for item in kept):
+        for secret in secrets:
+            assert secret.lower().encode() not in content, (content[:60], secret)
     for path in files:
         content = path.read_bytes().lower()
         for secret in secrets:

@@ -61,17 +61,18 @@ def launch_with_file_limit(tmp: Path, name: str, limit: int, **env: str) -> BotP
         f"resource.setrlimit(resource.RLIMIT_FSIZE, ({limit}, {limit}));"
         "os.execv(sys.executable, [sys.executable, '-m', 'bot', 'run'])"
     )
+    environment = clean_env(**env)
     process = subprocess.Popen(
         [sys.executable, "-c", limited],
         cwd=tmp,
-        env=clean_env(**env),
+        env=environment,
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
     )
     assert process.stdout is not None
     threading.Thread(target=_pump, args=(process.stdout, log), daemon=True).start()
-    return BotProcess(process, log)
+    return BotProcess(process, log, environment.get("NEWSBOT_REDIS_PREFIX"))
 
 
 @pytest.fixture

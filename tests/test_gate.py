@@ -17,13 +17,13 @@ from bot.telegram.gate import CAPACITY, COOLDOWN, COSTS, NOTICE_EVERY, REFILL, F
 QUESTION = "was sind sanktionen"
 
 
-def paced(
+async def paced(
     gate: FloodGate, clock: Clock[float], kind: str, every: float, seconds: float
 ) -> list[str]:
     """Send one update of a kind every `every` seconds for `seconds`; the verdicts."""
     verdicts = []
     while clock.now < seconds:
-        verdicts.append(gate.check(1, kind))  # type: ignore[arg-type]
+        verdicts.append(await gate.check(1, kind))  # type: ignore[arg-type]
         clock.now += every
     return verdicts
 
@@ -41,66 +41,66 @@ def paced(
         ("text", 2.0),  # a question every two seconds
     ],
 )
-def test_a_human_pace_is_never_stopped_for_ten_minutes(kind: str, every: float) -> None:
+async def test_a_human_pace_is_never_stopped_for_ten_minutes(kind: str, every: float) -> None:
     clock = Clock(0.0)
-    verdicts = paced(FloodGate(clock=clock), clock, kind, every, seconds=600)
+    verdicts = await paced(FloodGate(clock=clock), clock, kind, every, seconds=600)
     assert set(verdicts) == {"answer"} and len(verdicts) >= 300
 
 
-def test_taps_and_questions_mixed_at_a_human_pace_are_never_stopped() -> None:
+async def test_taps_and_questions_mixed_at_a_human_pace_are_never_stopped() -> None:
     clock = Clock(0.0)
     gate = FloodGate(clock=clock)
     verdicts = []
     for second in range(600):  # a tap every second, a question every four
-        verdicts.append(gate.check(1, "tap"))
+        verdicts.append(await gate.check(1, "tap"))
         if second % 4 == 0:
-            verdicts.append(gate.check(1, "text"))
+            verdicts.append(await gate.check(1, "text"))
         clock.now += 1
     assert set(verdicts) == {"answer"}
 
 
-def test_buttons_and_commands_cost_less_than_questions() -> None:
+async def test_buttons_and_commands_cost_less_than_questions() -> None:
     assert COSTS["tap"] < COSTS["command"] < COSTS["text"]
     for kind, cost in COSTS.items():  # how many fit into a full bucket at once
         gate = FloodGate(clock=Clock(0.0))
         answered = 0
-        while gate.check(1, kind) == "answer":  # type: ignore[arg-type]
+        while await gate.check(1, kind) == "answer":  # type: ignore[arg-type]
             answered += 1
         assert answered == int(CAPACITY / cost), kind
 
 
-def test_a_flood_gets_one_notice_then_a_cooldown_then_the_next_message_works() -> None:
+async def test_a_flood_gets_one_notice_then_a_cooldown_then_the_next_message_works() -> None:
     clock = Clock(0.0)
     gate = FloodGate(clock=clock)
-    verdicts = [gate.check(1) for _ in range(40)]  # forty questions within a moment
+    verdicts = [await gate.check(1) for _ in range(40)]  # forty questions within a moment
     assert verdicts[: int(CAPACITY)] == ["answer"] * int(CAPACITY)
     assert verdicts[int(CAPACITY)] == "warn"
     assert set(verdicts[int(CAPACITY) + 1 :]) == {"hold"}
     clock.now += COOLDOWN - 0.1
-    assert gate.check(1) == "hold"  # still cooling down
+    assert await gate.check(1) == "hold"  # still cooling down
     clock.now += 0.1
-    assert gate.check(1) == "answer"  # the cool-down refilled enough for the next question
-    assert gate.check(2) == "answer"  # other chats never noticed
+    assert await gate.check(1) == "answer"  # the cool-down refilled enough for the next question
+    assert await gate.check(2) == "answer"  # other chats never noticed
 
 
-def test_a_flood_that_goes_on_gets_at_most_one_notice_a_minute() -> None:
+async def test_a_flood_that_goes_on_gets_at_most_one_notice_a_minute() -> None:
     clock = Clock(0.0)
     gate = FloodGate(clock=clock)
-    verdicts = paced(gate, clock, "text", 0.1, seconds=180)  # ten a second for three minutes
+    verdicts = await paced(gate, clock, "text", 0.1, seconds=180)  # ten a second for three minutes
     assert verdicts.count("warn") == 3
     answered = verdicts.count("answer")
     assert answered <= CAPACITY + 180 * REFILL / COSTS["text"] + 1  # never more than the refill
 
 
-def test_updates_held_back_in_the_cooldown_cost_nothing() -> None:
+async def test_updates_held_back_in_the_cooldown_cost_nothing() -> None:
     clock = Clock(0.0)
     gate = FloodGate(clock=clock)
-    while gate.check(1) != "warn":
+    while await gate.check(1) != "warn":
         pass
     for _ in range(1000):
-        assert gate.check(1) == "hold"
+        assert await gate.check(1) == "hold"
     clock.now += COOLDOWN
-    assert [gate.check(1) for _ in range(int(COOLDOWN * REFILL))] == ["answer"] * int(
+    assert [await gate.check(1) for _ in range(int(COOLDOWN * REFILL))] == ["answer"] * int(
         COOLDOWN * REFILL
     )
 
@@ -114,14 +114,14 @@ def test_the_numbers_keep_their_promises() -> None:
         FloodGate(cooldown=1, refill=0.1)
 
 
-def test_the_gate_forgets_the_least_recent_chats_beyond_its_bound() -> None:
+async def test_the_gate_forgets_the_least_recent_chats_beyond_its_bound() -> None:
     clock = Clock(0.0)
     gate = FloodGate(clock=clock, max_chats=2)
-    while gate.check(1) != "warn":
+    while await gate.check(1) != "warn":
         pass
-    gate.check(2)
-    gate.check(3)  # chat 1 is forgotten
-    assert gate.check(1) == "answer"
+    await gate.check(2)
+    await gate.check(3)  # chat 1 is forgotten
+    assert await gate.check(1) == "answer"
 
 
 # ---- through the application ------------------------------------------------------------------

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 from helpers.clock import TODAY
+from helpers.stores import open_database
 
 from bot.models import Reply
 from bot.newsroom.recorder import Recorder
-from bot.storage.backend import open_database
 from bot.storage.interface import Database
 
 ANSWERED = Reply(kind="term", text="Sanktionen sind Strafen.", id="sanktionen")

@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import shutil
-import sqlite3
 import threading
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -23,12 +22,11 @@ from helpers.clock import TODAY
 from helpers.html import utf16_length
 from helpers.knowledge import KNOWLEDGE, add_term, copy_knowledge
 from helpers.replies import buttons_of, text_of
+from helpers.stores import open_database, select
 
 from bot.engine import Engine
 from bot.newsroom.reload import ReloadResult
 from bot.newsroom.report import build_report
-from bot.storage.backend import open_database
-from bot.storage.sqlite.database import SQLiteDatabase
 from bot.telegram.admin import MAX_PROBLEMS, open_text
 from bot.telegram.menu import ADMIN_COMMANDS
 from bot.telegram.render import feedback_keys
@@ -199,10 +197,9 @@ async def test_stats_counts_questions_per_day_the_answered_share_and_the_top_ent
 # ---- what the store receives ------------------------------------------------------------------
 
 
-def feedback_rows(bot: Bot) -> list[tuple[str, int, int]]:
-    assert isinstance(bot.database, SQLiteDatabase)
-    with sqlite3.connect(bot.database.path) as db:
-        return db.execute("SELECT entry, up, down FROM feedback ORDER BY entry").fetchall()
+def feedback_rows(bot: Bot) -> list[tuple[object, ...]]:
+    assert bot.database is not None
+    return select(bot.database, "SELECT entry, up, down FROM feedback ORDER BY entry")
 
 
 async def test_the_store_gets_cleaned_questions_on_none_nichts_davon_and_thumbs_down(

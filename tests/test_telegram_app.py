@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from helpers.answers import unsure_question
 from helpers.api import BOT_USERNAME
-from helpers.application import Bot, settings_for, start_bot, state
+from helpers.application import Bot, settings_for, start_bot, state, stop_bot
 from helpers.clock import TODAY
 from helpers.replies import buttons_of, text_of
 from telegram import Update
@@ -229,7 +229,7 @@ async def test_news_lists_the_latest_articles_newest_first_without_expired(kb_co
         (article,) = await bot.press(reply, "Artikel neu")
         assert text_of(article).startswith("Artikel neu\nKurz neu.")
     finally:
-        await bot.application.shutdown()
+        await stop_bot(bot)
 
 
 async def test_begriffe_pages_through_the_glossary_in_one_message(bot: Bot) -> None:
@@ -417,7 +417,7 @@ async def test_a_photo_telegram_cannot_fetch_falls_back_to_text(kb_copy: Path) -
         assert reply.method == "sendMessage"
         assert text_of(reply).startswith("Schickt Nordkorea")
     finally:
-        await bot.application.shutdown()
+        await stop_bot(bot)
 
 
 # ---- articles with photos, long texts, escaping -------------------------------------------------
@@ -455,7 +455,7 @@ async def test_an_article_with_an_image_is_a_photo_with_the_answer_as_caption(
             ("Woher wissen wir das?", "src:putin-kim-treffen"),
         ]
     finally:
-        await bot.application.shutdown()
+        await stop_bot(bot)
 
 
 async def test_a_long_article_answer_comes_after_the_photo(kb_copy: Path) -> None:
@@ -467,7 +467,7 @@ async def test_a_long_article_answer_comes_after_the_photo(kb_copy: Path) -> Non
         assert "Foto:" in text_of(photo) and not buttons_of(photo)
         assert text_of(text).startswith("Schickt Nordkorea") and buttons_of(text)
     finally:
-        await bot.application.shutdown()
+        await stop_bot(bot)
 
 
 async def test_knowledge_with_html_characters_and_long_texts_reaches_telegram_intact(
@@ -495,7 +495,7 @@ async def test_knowledge_with_html_characters_and_long_texts_reaches_telegram_in
         assert len(parts) == 2 and all(len(text_of(p)) <= 4096 for p in parts)
         assert not buttons_of(parts[0]) and text_of(parts[1]).endswith("example.org")
     finally:
-        await bot.application.shutdown()
+        await stop_bot(bot)
 
 
 async def test_the_echo_of_a_question_in_a_mention_is_never_rendered_as_html(bot: Bot) -> None:

@@ -15,8 +15,9 @@ import pytest
 from helpers.api import TOKEN
 from telegram import Bot, Update
 
-from bot.storage.recent import RecentUpdates
-from bot.telegram.intake import Intake, Unreadable, read_update
+from bot.storage.shared.interface import Claim
+from bot.storage.shared.memory import MemoryLedger
+from bot.telegram.intake import Intake, Outcome, Unreadable, read_update
 from bot.telegram.poller import Fatal, Poller
 
 BOT = Bot(TOKEN)
@@ -98,7 +99,7 @@ def test_an_update_the_handlers_could_not_use_is_unreadable(data: Any) -> None:
 
 async def test_the_intake_queues_what_it_can_read_once(caplog: pytest.LogCaptureFixture) -> None:
     queue: asyncio.Queue[object] = asyncio.Queue()
-    intake = Intake(BOT, queue, RecentUpdates())
+    intake = Intake(BOT, queue.put, MemoryLedger())
     for data in (update(1), update(2, date=10**20), update(1), update(3), update(3)):
         await intake.take(data)
     taken = [queue.get_nowait() for _ in range(queue.qsize())]
@@ -108,11 +109,14 @@ async def test_the_intake_queues_what_it_can_read_once(caplog: pytest.LogCapture
     assert NAME not in caplog.text and TEXT not in caplog.text
 
 
-async def test_recent_update_ids_are_bounded() -> None:
-    seen = RecentUpdates(max_ids=3)
-    assert [await seen.first_time(n) for n in (1, 2, 3, 1)] == [True, True, True, False]
-    assert await seen.first_time(4) and len(seen) == 3
-    assert await seen.first_time(1)  # the oldest was forgotten
+async def test_the_update_ids_kept_in_memory_are_bounded() -> None:
+    ledger = MemoryLedger(max_ids=3)
+    for n in (1, 2, 3):
+        assert await ledger.claim(n, 60) == "new"
+        await ledger.done(n)
+    assert await ledger.claim(1, 60) == "done"
+    assert await ledger.claim(4, 60) == "new" and len(ledger.items) == 3
+    assert await ledger.claim(2, 60) == "new"  # the least recently used was forgotten
 
 
 # ---- the poller against Telegram's answers -----------------------------------------------------
@@ -135,23 +139,23 @@ async def test_the_poller_moves_past_an_unreadable_update() -> None:
     batch = [update(10), update(11, date=10**20), update(12)]
     answers = [httpx.Response(200, json={"ok": True, "result": batch})]
     poller = Poller(
-        "http://telegram.invalid/botX", Intake(BOT, queue, RecentUpdates()), ["message"]
+        "http://telegram.invalid/botX", Intake(BOT, queue.put, MemoryLedger()), ["message"]
     )
     poller.transport = telegram(answers, asked)
     running = asyncio.create_task(poller.run(stop))
-    while len(asked) < 2:
+    while not any(a.get("offset") == 13 for a in asked):  # once the two are handled
         await asyncio.sleep(0.01)
     stop.set()
     await running
-    assert queue.qsize() == 2 and poller.offset == 13
-    assert asked[1]["offset"] == 13  # the unreadable one is confirmed with the rest
+    assert queue.qsize() == 2 and poller.offset == 13  # the unreadable one moved past too
+    assert [a.get("offset") for a in asked[:2]] == [None, 10]  # 10 and 12 were still in hand
 
 
 @pytest.mark.parametrize("status", [401, 404])
 async def test_a_refused_token_ends_the_poller(status: int) -> None:
     answers = [httpx.Response(status, json={"ok": False, "description": "Unauthorized"})]
     poller = Poller(
-        "http://telegram.invalid/botX", Intake(BOT, asyncio.Queue(), RecentUpdates()), []
+        "http://telegram.invalid/botX", Intake(BOT, asyncio.Queue().put, MemoryLedger()), []
     )
     poller.transport = telegram(answers, [])
     with pytest.raises(Fatal, match="no longer accepts TELEGRAM_BOT_TOKEN"):
@@ -173,7 +177,7 @@ async def test_the_poller_tries_again_after_what_telegram_may_recover_from(
         httpx.Response(500, json={"ok": False, "description": "Internal Server Error"}),
         httpx.Response(200, json={"ok": True, "result": [update(20)]}),
     ]
-    intake = Intake(BOT, queue, RecentUpdates())
+    intake = Intake(BOT, queue.put, MemoryLedger())
     poller = Poller(URL, intake, [], transport=telegram(answers, asked), first_pause=0.01)
     running = asyncio.create_task(poller.run(stop))
     await asyncio.wait_for(queue.get(), 5)
@@ -187,3 +191,106 @@ async def test_the_poller_tries_again_after_what_telegram_may_recover_from(
         "500 Internal Server Error",
     ]
     assert all("trying again in 0.0" in line for line in failures)  # pauses grow from 0.01
+
+
+# ---- handled before acknowledged (issue 15) -----------------------------------------------------
+
+
+class Handlers:
+    """Handlers that record what they got, and hold an update until the test lets it go."""
+
+    def __init__(self) -> None:
+        self.got: list[int] = []
+        self.gate = asyncio.Event()
+        self.fail_on: set[int] = set()
+
+    async def __call__(self, update: Update) -> None:
+        self.got.append(update.update_id)
+        await self.gate.wait()
+        if update.update_id in self.fail_on:
+            raise RuntimeError("outside the handlers")
+
+
+async def test_an_update_counts_as_taken_only_once_the_handlers_are_done() -> None:
+    handlers, ledger = Handlers(), MemoryLedger()
+    intake = Intake(BOT, handlers, ledger, lease=60, busy_wait=0)
+    taking = asyncio.create_task(intake.take(update(5)))
+    while not handlers.got:
+        await asyncio.sleep(0)
+    assert not taking.done()  # the webhook has not answered yet
+    assert await Intake(BOT, handlers, ledger, busy_wait=0).take(update(5)) is Outcome.BUSY
+    handlers.gate.set()
+    assert await taking is Outcome.HANDLED
+    assert await intake.take(update(5)) is Outcome.SKIPPED and intake.repeated == 1
+    assert handlers.got == [5]
+
+
+async def test_a_busy_update_is_waited_for_a_moment() -> None:
+    handlers, ledger = Handlers(), MemoryLedger()
+    first = asyncio.create_task(Intake(BOT, handlers, ledger).take(update(6)))
+    while not handlers.got:
+        await asyncio.sleep(0)
+    second = asyncio.create_task(Intake(BOT, handlers, ledger, busy_wait=5).take(update(6)))
+    await asyncio.sleep(0.2)
+    handlers.gate.set()  # the holder finishes within the wait: no need to deliver it again
+    assert (await first, await second) == (Outcome.HANDLED, Outcome.SKIPPED)
+    assert handlers.got == [6]
+
+
+async def test_an_update_whose_handling_broke_off_is_taken_again() -> None:
+    handlers, ledger = Handlers(), MemoryLedger()
+    handlers.gate.set()
+    handlers.fail_on.add(8)
+    intake = Intake(BOT, handlers, ledger, busy_wait=0)
+    assert await intake.take(update(8)) is Outcome.FAILED
+    handlers.fail_on.clear()
+    assert await intake.take(update(8)) is Outcome.HANDLED
+    assert handlers.got == [8, 8]
+
+
+async def test_the_poller_confirms_only_handled_updates() -> None:
+    handlers, stop = Handlers(), asyncio.Event()
+    asked: list[dict[str, Any]] = []
+    first = [update(30), update(31)]
+    answers = [httpx.Response(200, json={"ok": True, "result": first})] * 2
+    poller = Poller(URL, Intake(BOT, handlers, MemoryLedger()), [], poll_seconds=0)
+    poller.transport = telegram(answers, asked)
+    running = asyncio.create_task(poller.run(stop))
+    while len(asked) < 2:
+        await asyncio.sleep(0.01)
+    assert asked[1]["offset"] == 30 and handlers.got == [30, 31]  # in hand: not confirmed
+    handlers.gate.set()
+    while poller.offset != 32:
+        await asyncio.sleep(0.01)
+    stop.set()
+    await running
+    assert asked[-1]["offset"] == 32 and handlers.got == [30, 31]  # each handled once
+
+
+class UnreachableLedger(MemoryLedger):
+    """A ledger whose server stops answering (Redis down) from some step on."""
+
+    def __init__(self, broken: set[str]) -> None:
+        super().__init__()
+        self.broken = broken
+
+    async def claim(self, update_id: int, lease: float) -> Claim:
+        if "claim" in self.broken:
+            raise ConnectionError("Redis does not answer")
+        return await super().claim(update_id, lease)
+
+    async def done(self, update_id: int) -> None:
+        if "done" in self.broken:
+            raise ConnectionError("Redis does not answer")
+        await super().done(update_id)
+
+
+async def test_without_the_ledger_an_update_is_asked_for_again_not_lost() -> None:
+    handlers = Handlers()
+    handlers.gate.set()
+    ledger = UnreachableLedger({"claim"})
+    assert await Intake(BOT, handlers, ledger).take(update(40)) is Outcome.FAILED  # 503
+    assert handlers.got == []
+    ledger.broken = {"done"}  # handled, but not marked: still 200, the lease ends the claim
+    assert await Intake(BOT, handlers, ledger).take(update(40)) is Outcome.HANDLED
+    assert handlers.got == [40]

@@ -13,9 +13,11 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import time
+from collections.abc import AsyncIterator
 from pathlib import Path
 
-from helpers.application import Bot, start_bot, state, stop_bot
+import pytest
+from helpers.application import Bot, open_store, start_bot, state, stop_bot
 from helpers.clock import MORNING, TODAY
 from helpers.knowledge import add_article
 from helpers.locks import write_lock
@@ -29,6 +31,14 @@ from bot.telegram.digest import send_digests
 LOCK_SECONDS = 3.5  # the other connection holds the write lock this long
 ANSWER_WITHIN = 1.0  # a reader's answer arrives within this, lock or not
 QUESTION = "was sind sanktionen"
+
+
+@pytest.fixture
+async def bot(engine: Engine, tmp_path: Path) -> AsyncIterator[Bot]:
+    """The bot over the SQLite file, in the scaled mode too: the locks here are the file's."""
+    started = await start_bot(engine, store=await open_store(tmp_path, backend="sqlite"))
+    yield started
+    await stop_bot(started)
 
 
 def database_file(bot: Bot) -> Path:

@@ -160,7 +160,10 @@ def cmd_report(args: argparse.Namespace, settings: Settings, out: TextIO, err: T
 
     data_dir: Path = args.data or settings.data_dir
     path = data_dir / SQLITE_FILE
-    if not path.is_file():
+    # --data names a data folder: its SQLite file, even where NEWSBOT_DATABASE_URL is set.
+    url = None if args.data else settings.database_url
+    where = "NEWSBOT_DATABASE_URL" if url else str(path)
+    if not url and not path.is_file():
         # Opening it would create an empty database and report "nothing": a typo in --data
         # looked like a quiet week.
         print(
@@ -174,7 +177,7 @@ def cmd_report(args: argparse.Namespace, settings: Settings, out: TextIO, err: T
         return 1
 
     async def stored() -> tuple[list[Asked], dt.date]:
-        database = await open_database(data_dir, settings.retention_days)
+        database = await open_database(data_dir, settings.retention_days, database_url=url)
         try:
             return await database.stats.asked(args.days), database.stats.today()
         finally:
@@ -183,10 +186,10 @@ def cmd_report(args: argparse.Namespace, settings: Settings, out: TextIO, err: T
     try:
         asked, today = asyncio.run(stored())
     except StoreError as exc:
-        print(f"newsbot: cannot read the data in {data_dir}: {exc}", file=err)
+        print(f"newsbot: cannot read the data in {where if url else data_dir}: {exc}", file=err)
         return 1
     first = today - dt.timedelta(days=args.days - 1)
-    source = f"{path} for the {args.days} days {first.isoformat()} to {today.isoformat()}"
+    source = f"{where} for the {args.days} days {first.isoformat()} to {today.isoformat()}"
     out.write(render(build_report(asked, engine), args.format, source))
     return 0
 

@@ -1,4 +1,4 @@
-"""What every storage backend offers (SQLite today, PostgreSQL next): records and async Protocols.
+"""What every storage backend offers (SQLite, PostgreSQL): records and async Protocols.
 
 The bot calls only these; a backend keeps its SQL to itself. Every method may be awaited from
 the event loop: a backend does its work elsewhere (a thread, or an async driver) and never
@@ -119,8 +119,26 @@ class SubscriptionStore(Protocol):
         """Subscriptions whose time has come today and that have not had today's digest."""
         ...
 
+    async def claim_due(
+        self, now: dt.datetime, owner: str, lease: dt.timedelta, limit: int
+    ) -> list[Subscription]:
+        """Claim up to `limit` due subscriptions for `owner` (one digest run of one process)
+        until `now + lease`; the claimed ones, in the order of due().
+
+        Only subscriptions nobody holds are claimed, or whose claim's lease ended before
+        `now` (its owner died or hung), never those another owner holds, nor those the same
+        owner holds already. Claims of several processes at once never overlap: each due
+        subscription goes to one claimer. mark_sent() and unsubscribe() end a claim,
+        release() gives it back.
+        """
+        ...
+
+    async def release(self, chat_id: int, owner: str) -> None:
+        """Give back a claim `owner` holds (it did not send); another owner's claim stays."""
+        ...
+
     async def mark_sent(self, chat_id: int, day: dt.date, last_key: str) -> None:
-        """Record that a chat had its digest today, up to this article."""
+        """Record that a chat had its digest today, up to this article; ends its claim."""
         ...
 
     async def count(self) -> int:
@@ -141,19 +159,6 @@ class SubscriptionStore(Protocol):
         (YYYY-MM-DD, at most today), the order the digest used before, so that an upgrade
         sends nothing twice. Durable when the call returns, like every write here.
         """
-        ...
-
-
-class SeenUpdates(Protocol):
-    """The ids of the updates the bot took lately: Telegram delivers a webhook update again
-    when our answer to it got lost, and the bot must not answer it twice.
-
-    Kept in memory today (bot.storage.recent); shared by every process of a scaled-out bot
-    later (Redis), hence async.
-    """
-
-    async def first_time(self, update_id: int) -> bool:
-        """True the first time an update id is offered (and remember it), False after that."""
         ...
 
 

@@ -270,7 +270,7 @@ async def on_feedback(update: Update, context: NewsbotContext) -> None:
     query = update.callback_query
     assert query is not None
     message = query.message
-    vote = _cast(context, message, query.data) if isinstance(message, Message) else "ignored"
+    vote = await _cast(context, message, query.data) if isinstance(message, Message) else "ignored"
     try:
         await query.answer(
             context.texts.text("feedback_again" if vote == "again" else "feedback_thanks")
@@ -281,14 +281,14 @@ async def on_feedback(update: Update, context: NewsbotContext) -> None:
         await _drop_feedback_keys(message)
 
 
-def _cast(context: NewsbotContext, message: Message, data: str | None) -> Vote:
+async def _cast(context: NewsbotContext, message: Message, data: str | None) -> Vote:
     """Count a vote once per message and chat. A button the message does not carry, or one
     for an entry that is gone, is ignored (thanked, not counted)."""
     parsed = parse_feedback(data or "")
     if parsed is None or not _offered(message, data) or context.engine.kb.get(parsed[1]) is None:
         return "ignored"
     helpful, ref = parsed
-    if not context.newsbot.votes.cast(message.chat.id, message.message_id, helpful):
+    if not await context.newsbot.shared.votes.cast(message.chat.id, message.message_id):
         logger.debug("a second vote on one answer in one chat: not counted")
         return "again"
     question = context.chat_state.voted(message.message_id, helpful)

@@ -1,12 +1,14 @@
 """The Telegram application: built from the adapter's parts, then run until told to stop.
 
 This is the one module that wires the others: the adapter's state (state.py) in bot_data,
-reached through the typed context (context.py); the handler groups in the order they see
-an update: flood control (gate.py), the digest's /abo (digest.py), then the moderators'
-admin commands and the readers' 👍/👎 (admin.py) ahead of the readers' other handlers
-(readers.py); the jobs; one error handler; and updates coming in by polling (poller.py) or
-a webhook (webhook.py), each read on its own by the intake (intake.py), not by
-python-telegram-bot's Updater.
+reached through the typed context (context.py), over the shared state (memory, or Redis for
+several processes); the handler groups in the order they see an update: the chat's state
+loaded (session.py), flood control (gate.py), the digest's /abo (digest.py), then the
+moderators' admin commands and the readers' 👍/👎 (admin.py) ahead of the readers' other
+handlers (readers.py), the chat's state saved; the jobs; one error handler; and updates
+coming in by polling (poller.py) or a webhook (webhook.py), each read on its own by the
+intake (intake.py), not by python-telegram-bot's Updater, and handled before it is
+acknowledged (handler_of).
 """
 
 from __future__ import annotations
@@ -28,11 +30,13 @@ from bot.logs import redact
 from bot.newsroom.recorder import Recorder
 from bot.storage.backend import open_database
 from bot.storage.interface import Database, StoreError
-from bot.storage.recent import RecentUpdates
-from bot.telegram import admin, digest, readers
+from bot.storage.shared.backend import open_shared_state
+from bot.storage.shared.interface import SharedState, SharedStateError
+from bot.storage.shared.memory import memory_state
+from bot.telegram import admin, digest, readers, session
 from bot.telegram.context import CONTEXT_TYPES, STATE_KEY, NewsbotApplication, NewsbotContext
 from bot.telegram.gate import FloodGate, Gate
-from bot.telegram.intake import Intake
+from bot.telegram.intake import Handle, Intake
 from bot.telegram.menu import register_commands
 from bot.telegram.poller import Fatal, Poller
 from bot.telegram.processor import ChatOrderedProcessor
@@ -51,9 +55,11 @@ ALLOWED_UPDATES = [
     Update.MY_CHAT_MEMBER,  # the bot added to a group: it says hello
 ]
 # Handler groups, in the order python-telegram-bot runs them for an update.
+LOAD_GROUP = -3  # the chat's state loaded from the shared state
 GATE_GROUP = -2  # flood control, before every handler
 DIGEST_GROUP = -1  # /abo and its buttons, which group 0 would take for something else
 HANDLER_GROUP = 0  # the moderators' handlers first, then the readers'
+SAVE_GROUP = 1  # the chat's state saved to the shared state
 
 
 class RunError(Exception):
@@ -77,12 +83,15 @@ def build_application(
     rate_limiter: bool = True,
     flood: FloodGate | None = None,
     store: Database | None = None,
+    shared: SharedState | None = None,
 ) -> NewsbotApplication:
     """The Application with every handler and job, the adapter's state in bot_data.
 
     Without a store (tests, benchmarks) the bot answers but keeps nothing: no statistics,
-    and no digest (/abo is then an unknown command).
+    and no digest (/abo is then an unknown command). Without a shared state, the process
+    keeps it in memory for itself.
     """
+    shared = shared if shared is not None else memory_state()
     if not settings.token:
         raise ValueError("a bot token is needed to build the Telegram application")
     builder: ApplicationBuilder[Any, NewsbotContext, Any, Any, Any, Any] = (
@@ -91,7 +100,7 @@ def build_application(
         .base_url(settings.api_base_url)
         .defaults(defaults())
         .context_types(CONTEXT_TYPES)
-        .concurrent_updates(ChatOrderedProcessor())
+        .concurrent_updates(ChatOrderedProcessor(locks=shared.locks))
         .post_init(register_commands)
         .updater(None)  # updates come in through intake.py, by poller.py or webhook.py
     )
@@ -100,22 +109,29 @@ def build_application(
     if get_updates_request is not None:
         builder = builder.get_updates_request(get_updates_request)
     if rate_limiter:
-        builder = builder.rate_limiter(RetryingRateLimiter(overall_max_rate=settings.rate_limit))
+        # One process counts its sends itself; several share the send rate in Redis.
+        send_rate = shared.send_rate if shared.where != "memory" else None
+        limiter = RetryingRateLimiter(overall_max_rate=settings.rate_limit, send_rate=send_rate)
+        builder = builder.rate_limiter(limiter)
     application = builder.build()
     application.bot_data[STATE_KEY] = Newsbot(
         engine,
         newsroom=admin.open_newsroom(settings, engine),
         digest=digest.open_digest(settings, store.subscriptions) if store else None,
         recorder=Recorder(store.stats if store else None, secrets=settings.secrets),
+        shared=shared,
     )
     moderators = admin.handlers(settings.admin_ids)
-    gate = Gate(flood or FloodGate(), GATE_GROUP, exempt=moderators)
+    saver = session.saver()
+    gate = Gate(flood or FloodGate(counter=shared.flood), GATE_GROUP, exempt=[*moderators, saver])
+    application.add_handler(session.loader(), group=LOAD_GROUP)
     application.add_handler(gate.handler, group=GATE_GROUP)
     if store is not None:
         application.add_handlers(digest.handlers(), group=DIGEST_GROUP)
     application.add_handlers(
         [*moderators, admin.feedback_handler(), *readers.handlers()], group=HANDLER_GROUP
     )
+    application.add_handler(saver, group=SAVE_GROUP)
     application.add_error_handler(on_error)
     jobs = application.job_queue
     if jobs is None:  # python-telegram-bot without its job-queue extra
@@ -171,18 +187,29 @@ async def serve(settings: Settings, engine: Engine, stop: asyncio.Event | None =
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     try:
-        store = await open_database(settings.data_dir, settings.retention_days)
+        store = await open_database(
+            settings.data_dir, settings.retention_days, database_url=settings.database_url
+        )
     except StoreError as exc:
-        raise RunError(f"cannot keep data in {settings.data_dir}: {exc}") from None
+        where = "NEWSBOT_DATABASE_URL" if settings.database_url else settings.data_dir
+        raise RunError(f"cannot keep data in {where}: {exc}") from None
     try:
-        await _serve(settings, engine, store, stop)
+        shared = await open_shared_state(settings)
+    except SharedStateError as exc:
+        await store.close()
+        raise RunError(f"cannot share the state: {exc}") from None
+    try:
+        await _serve(settings, engine, store, shared, stop)
     finally:
+        await shared.close()
         await store.close()
 
 
-async def _serve(settings: Settings, engine: Engine, store: Database, stop: asyncio.Event) -> None:
+async def _serve(
+    settings: Settings, engine: Engine, store: Database, shared: SharedState, stop: asyncio.Event
+) -> None:
     """Run the application over an open store until stop is set (or polling cannot go on)."""
-    application = build_application(settings, engine, store=store)
+    application = build_application(settings, engine, store=store, shared=shared)
     try:
         await application.initialize()
     except InvalidToken:
@@ -194,7 +221,9 @@ async def _serve(settings: Settings, engine: Engine, store: Database, stop: asyn
             f"cannot reach the Telegram Bot API at {settings.api_base_url}:"
             f" {redact(str(exc), settings.secrets)}"
         ) from None
-    intake = Intake(application.bot, application.update_queue, RecentUpdates())
+    intake = Intake(
+        application.bot, handler_of(application), shared.ledger, lease=settings.update_lease
+    )
     polling: asyncio.Task[None] | None = None
     webhook: WebhookServer | None = None
     try:
@@ -207,18 +236,20 @@ async def _serve(settings: Settings, engine: Engine, store: Database, stop: asyn
         else:
             webhook = await _start_webhook(application, intake, settings.webhook)
             mode = f"webhook on {settings.webhook.listen}:{settings.webhook.port}"
+        if shared.where != "memory":
+            mode = f"{mode}, its shared state in Redis at {shared.where}"
         logger.info("newsbot runs as @%s (%s)", application.bot.username, mode)
         await _until_stopped(stop, polling)
         logger.info("newsbot stops")
     finally:
         stop.set()  # polling ends too when something else ended the run
+        if webhook is not None:
+            await webhook.stop()  # 503 to new updates; those in hand are handled first
         limiter = application.bot.rate_limiter
         if isinstance(limiter, RetryingRateLimiter):
             limiter.stop()  # answers waiting for another try give up: the bot stops
         if polling is not None:
-            await asyncio.gather(polling, return_exceptions=True)  # confirms what it took
-        if webhook is not None:
-            await webhook.stop()
+            await asyncio.gather(polling, return_exceptions=True)  # confirms what it handled
         if application.running:
             await application.stop()  # the updates taken are handled first
         await application.shutdown()
@@ -270,6 +301,17 @@ async def _start_webhook(
             webhook.url, allowed_updates=ALLOWED_UPDATES, secret_token=webhook.secret
         )
     except TelegramError as exc:
-        await server.stop()
+        await server.stop(drain=0)
         raise RunError(f"Telegram refused the webhook {webhook.url}: {exc}") from None
+    server.ready()
     return server
+
+
+def handler_of(application: NewsbotApplication) -> Handle:
+    """Handle one update through the chat-ordered processor and wait until it is handled."""
+    processor = application.update_processor
+
+    async def handle(update: Update) -> None:
+        await processor.process_update(update, application.process_update(update))
+
+    return handle

@@ -9,6 +9,7 @@ limiter; a 403 ends the subscription.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import re
 from collections.abc import Awaitable, Callable
@@ -51,8 +52,14 @@ FIRST_CHECK_SECONDS = 1.0  # after a start, a digest that was cut short goes on 
 
 
 def open_digest(settings: Settings, subscriptions: SubscriptionStore) -> Digest:
-    """The digest over the subscriptions of the bot's store, on the bot's clock."""
-    return Digest(subscriptions, settings.quiet_hours, clock_from(settings.clock_start))
+    """The digest over the subscriptions of the bot's store, on the bot's clock; its claims
+    on due chats last NEWSBOT_DIGEST_LEASE_SECONDS (other processes may run it too)."""
+    return Digest(
+        subscriptions,
+        settings.quiet_hours,
+        clock_from(settings.clock_start),
+        lease=dt.timedelta(seconds=settings.digest_lease_seconds),
+    )
 
 
 def handlers() -> list[BaseHandler[Update, NewsbotContext, None]]:

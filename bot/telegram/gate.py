@@ -18,20 +18,18 @@ the numbers and what they mean for readers.
 from __future__ import annotations
 
 import logging
-import math
 import time
-from collections import OrderedDict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from typing import Any, Literal
 
 from telegram import MessageEntity, Update
 from telegram.error import BadRequest
 from telegram.ext import Application, ApplicationHandlerStop, BaseHandler, TypeHandler
 
+from bot.storage.shared.interface import FloodCounter, FloodPolicy, Verdict
+from bot.storage.shared.memory import MAX_CHATS, MemoryFlood
 from bot.telegram.context import NewsbotContext
 from bot.telegram.send import send_reply, text_reply
-from bot.telegram.state import MAX_CHATS
 
 logger = logging.getLogger(__name__)
 
@@ -42,21 +40,14 @@ COOLDOWN = 5.0  # seconds without answers after the bucket ran empty
 NOTICE_EVERY = 60.0  # seconds between two "too_fast" notices to one chat
 
 Kind = Literal["text", "command", "tap"]
-Verdict = Literal["answer", "warn", "hold"]
 AnyHandler = BaseHandler[Any, Any, Any]
-
-
-@dataclass
-class _Bucket:
-    level: float
-    at: float  # when level was last brought up to date
-    until: float = -math.inf  # the cool-down lasts until then
-    noticed: float = -math.inf  # when the chat last got the notice
 
 
 class FloodGate:
     """Per chat a bucket of `capacity` that fills by `refill` a second; each update takes
-    its cost out. An empty bucket: one notice, then `cooldown` seconds on hold."""
+    its cost out. An empty bucket: one notice, then `cooldown` seconds on hold. The buckets
+    are kept in the shared state (bot/storage/shared/flood.py has the rule), so that every
+    process of the bot weighs a chat alike; the clock must be one for all of them."""
 
     def __init__(
         self,
@@ -64,42 +55,20 @@ class FloodGate:
         refill: float = REFILL,
         cooldown: float = COOLDOWN,
         notice_every: float = NOTICE_EVERY,
-        clock: Callable[[], float] = time.monotonic,
+        clock: Callable[[], float] = time.time,
         max_chats: int = MAX_CHATS,
+        counter: FloodCounter | None = None,
     ) -> None:
         if cooldown * refill < max(COSTS.values()):
             raise ValueError("the cool-down must refill the bucket for at least one question")
-        self.capacity, self.refill, self.cooldown = capacity, refill, cooldown
-        self.notice_every, self.clock, self.max_chats = notice_every, clock, max_chats
-        self._chats: OrderedDict[int, _Bucket] = OrderedDict()
+        self.policy = FloodPolicy(capacity, refill, cooldown, notice_every)
+        self.cooldown = cooldown
+        self.clock = clock
+        self.counter: FloodCounter = counter if counter is not None else MemoryFlood(max_chats)
 
-    def check(self, chat_id: int, kind: Kind = "text") -> Verdict:
+    async def check(self, chat_id: int, kind: Kind = "text") -> Verdict:
         """Weigh one update of a chat: answer it, warn (the bucket just ran empty), or hold."""
-        now = self.clock()
-        chat = self._bucket(chat_id, now)
-        if now < chat.until:
-            return "hold"
-        chat.level = min(self.capacity, chat.level + (now - chat.at) * self.refill)
-        chat.at = now
-        cost = COSTS[kind]
-        if chat.level >= cost:
-            chat.level -= cost
-            return "answer"
-        chat.until = now + self.cooldown
-        if now - chat.noticed < self.notice_every:
-            return "hold"
-        chat.noticed = now
-        return "warn"
-
-    def _bucket(self, chat_id: int, now: float) -> _Bucket:
-        chat = self._chats.get(chat_id)
-        if chat is None:
-            chat = self._chats[chat_id] = _Bucket(self.capacity, now)
-            if len(self._chats) > self.max_chats:
-                self._chats.popitem(last=False)  # forgotten: it starts full again
-        else:
-            self._chats.move_to_end(chat_id)
-        return chat
+        return await self.counter.take(chat_id, COSTS[kind], self.clock(), self.policy)
 
 
 def kind_of(update: Update) -> Kind:
@@ -127,7 +96,7 @@ class Gate:
         chat = update.effective_chat
         if chat is None or not self.counts(update, context.application):
             return
-        verdict = self.flood.check(chat.id, kind_of(update))
+        verdict = await self.flood.check(chat.id, kind_of(update))
         if verdict == "answer":
             return
         try:

@@ -1,24 +1,35 @@
-"""Where updates come in, from long polling or the webhook: read one by one, bad ones skipped.
+"""Where updates come in, from long polling or the webhook: read one by one, bad ones skipped,
+each handled before it counts as taken.
 
 python-telegram-bot reads a whole getUpdates batch at once, and one update it cannot read
 (a date far beyond the year 9999, a field of the wrong type) fails the batch: the poll never
 gets past it, and the library logs the batch, readers' names and texts included. Here each
 update is read on its own. One that cannot be read, or whose fields the handlers could not
 use, is skipped: counted, and logged with its id and the kind of fault, never its content.
-An update that comes again (Telegram delivers a webhook update once more when our answer to
-it got lost) is skipped too: SeenUpdates remembers the recent ids.
+
+No update is lost when a process dies (issue 15): the intake claims an update in the
+UpdateLedger (the shared state's: Redis for several processes), hands it to the handlers and
+waits until they are done, and only then marks it done; the webhook answers 200, and the
+poller confirms it, only after that. An update that comes again is skipped when it was
+handled ("done"); when another process holds it ("busy") the intake waits a moment for it to
+be done, else says BUSY, so that Telegram delivers it once more later, when the holder has
+finished it or its lease has run out.
 """
 
 from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import enum
 import logging
+import time
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from telegram import Bot, Message, MessageEntity, Update
 
-from bot.storage.interface import SeenUpdates
+from bot.shared_settings import UPDATE_LEASE
+from bot.storage.shared.interface import Claim, UpdateLedger
 
 logger = logging.getLogger(__name__)
 
@@ -52,18 +63,49 @@ def update_id(data: object) -> int | None:
     return found if _is_int(found) else None
 
 
-class Intake:
-    """Reads updates and hands each readable, new one to the application's queue."""
+class Outcome(enum.Enum):
+    """What became of an update offered to the intake."""
 
-    def __init__(self, bot: Bot, queue: asyncio.Queue[object], seen: SeenUpdates) -> None:
+    HANDLED = "handled"  # the handlers are done with it
+    SKIPPED = "skipped"  # unreadable, or handled before: nothing to do
+    BUSY = "busy"  # another process holds it: deliver it again later
+    FAILED = "failed"  # the ledger or the handling broke off: deliver it again later
+
+
+Handle = Callable[[Update], Awaitable[None]]
+
+BUSY_WAIT = 2.0  # seconds to wait for an update another process holds to be done
+BUSY_POLL = 0.1  # ... looking this often
+
+
+class Intake:
+    """Reads updates, claims each readable one in the ledger, and hands it to the handlers."""
+
+    def __init__(
+        self,
+        bot: Bot,
+        handle: Handle,
+        ledger: UpdateLedger,
+        lease: float = UPDATE_LEASE,
+        busy_wait: float = BUSY_WAIT,
+    ) -> None:
         self.bot = bot
-        self.queue = queue
-        self.seen = seen
+        self.handle = handle
+        self.ledger = ledger
+        self.lease = lease
+        self.busy_wait = busy_wait
         self.unreadable = 0
         self.repeated = 0
 
-    async def take(self, data: object) -> None:
-        """Queue one update for the handlers, unless it cannot be read or came before."""
+    async def take(self, data: object) -> Outcome:
+        """Read, claim and handle one update; what became of it."""
+        update = await self.admit(data)
+        if not isinstance(update, Update):
+            return update
+        return await self.finish(update)
+
+    async def admit(self, data: object) -> Update | Outcome:
+        """The update if this process now holds it; else why not (skipped or busy)."""
         try:
             update = read_update(data, self.bot)
         except Unreadable as exc:
@@ -74,14 +116,52 @@ class Intake:
                 self.unreadable,
                 exc,
             )
-            return
-        if not await self.seen.first_time(update.update_id):
+            return Outcome.SKIPPED
+        try:
+            claim = await self._claim(update.update_id)
+        except Exception as exc:  # the shared state does not answer (Redis is down)
+            logger.error("update %d cannot be claimed: %s", update.update_id, type(exc).__name__)
+            return Outcome.FAILED
+        if claim == "done":
             self.repeated += 1
             logger.info(
                 "update %d came again and is skipped (%d so far)", update.update_id, self.repeated
             )
-            return
-        await self.queue.put(update)
+            return Outcome.SKIPPED
+        if claim == "busy":
+            logger.info("update %d is being handled elsewhere; it may come again", update.update_id)
+            return Outcome.BUSY
+        return update
+
+    async def finish(self, update: Update) -> Outcome:
+        """Hand an admitted update to the handlers; done when they are, released if not."""
+        try:
+            await self.handle(update)
+        except asyncio.CancelledError:  # the bot stops: another process, or a restart, takes it
+            await asyncio.shield(self._settle(self.ledger.release, update.update_id))
+            raise
+        except Exception as exc:  # the handlers report their own errors; this is outside them
+            logger.error("handling update %d broke off: %s", update.update_id, type(exc).__name__)
+            await self._settle(self.ledger.release, update.update_id)
+            return Outcome.FAILED
+        await self._settle(self.ledger.done, update.update_id)
+        return Outcome.HANDLED
+
+    async def _settle(self, step: Callable[[int], Awaitable[None]], number: int) -> None:
+        """done() or release(); if the shared state does not answer, the lease ends it."""
+        try:
+            await step(number)
+        except Exception as exc:
+            logger.error("update %d cannot be marked: %s", number, type(exc).__name__)
+
+    async def _claim(self, number: int) -> Claim:
+        """Claim the update; while another holds it, wait up to busy_wait for a change."""
+        deadline = time.monotonic() + self.busy_wait
+        while True:
+            claim = await self.ledger.claim(number, self.lease)
+            if claim != "busy" or time.monotonic() >= deadline:
+                return claim
+            await asyncio.sleep(BUSY_POLL)
 
 
 # ---- what the handlers rely on -----------------------------------------------------------------

@@ -6,21 +6,30 @@ for good while the process lives on, silent. Here every failure of getUpdates is
 line and another try after a pause that grows to MAX_PAUSE; Telegram's retry_after is waited
 out; only a refused token (401, or 404 for a malformed one) ends the poller, with a Fatal
 error that stops the bot with one clear line and exit status 1, so that a supervisor starts
-it again. When the bot stops, a last short call confirms the updates taken, as the Updater
-does, so that none of them comes again after a restart.
+it again.
+
+The offset confirms only handled updates (issue 15): the updates of a batch are handled at
+the same time (one chat's in order, by the chat-ordered processor), and the poller asks for
+more meanwhile, with the offset of the oldest update still in hand; what Telegram hands out
+again that is in hand or handled already is passed over. When nothing new came, the poller
+waits for an update in hand to be done before it asks again. When the bot stops, the
+updates in hand get DRAIN_SECONDS to be handled, and a last short call confirms those that
+were, so that none of them comes again after a restart.
 """
 
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 from collections.abc import Sequence
 from contextlib import suppress
 from typing import Any
 
 import httpx
+from telegram import Update
 
-from bot.telegram.intake import Intake, update_id
+from bot.telegram.intake import Intake, Outcome, update_id
 
 logger = logging.getLogger(__name__)
 
@@ -28,6 +37,7 @@ POLL_SECONDS = 10  # how long Telegram holds a getUpdates open when there is not
 READ_MARGIN = 5.0  # seconds more that the answer may take to arrive
 FIRST_PAUSE = 1.0  # after a failed poll; grows by half each time, up to MAX_PAUSE
 MAX_PAUSE = 30.0
+DRAIN_SECONDS = 20.0  # stopping, how long the updates in hand may take to be handled
 FATAL = (401, 404)  # the token is refused (revoked, or malformed): no retry can help
 
 
@@ -61,7 +71,14 @@ class Poller:
         self.poll_seconds = poll_seconds
         self.transport = transport  # tests answer in process
         self.first_pause = first_pause
-        self.offset = 0  # the first update not taken yet (0: whatever Telegram holds)
+        self._next = 0  # one past the newest update id seen (0: whatever Telegram holds)
+        self._held: dict[int, asyncio.Task[object]] = {}  # update id: its handling
+        self._finished: set[int] = set()  # handled, but an older one is still in hand
+
+    @property
+    def offset(self) -> int:
+        """The first update not handled yet: the oldest in hand, else one past the newest."""
+        return min(self._held) if self._held else self._next
 
     async def run(self, stop: asyncio.Event) -> None:
         """Poll until stop is set; raise Fatal if Telegram refuses the token."""
@@ -88,21 +105,50 @@ class Poller:
                         await asyncio.wait_for(stop.wait(), wait)
                     continue
                 pause = 0.0
-                before = self.offset
-                await self._take(updates)
-                if updates and self.offset == before:  # none had an id to move past
+                if updates and all(update_id(data) is None for data in updates):
                     logger.warning("getting updates: %d without an update_id", len(updates))
                     with suppress(TimeoutError):
                         await asyncio.wait_for(stop.wait(), MAX_PAUSE)
+                    continue
+                if not await self._take(updates) and self._held:
+                    await self._one_done(stop)  # nothing new: asking again would bring the same
+            if self._held:
+                await asyncio.wait(list(self._held.values()), timeout=DRAIN_SECONDS)
             await self._confirm(client)
 
-    async def _take(self, updates: list[Any]) -> None:
-        """Hand the updates to the intake; the offset moves past each, readable or not."""
+    async def _take(self, updates: list[Any]) -> bool:
+        """Hand the new updates to the intake, each handled in a task of its own; the offset
+        moves past each once it is handled (or skipped). True if any was new."""
+        new = False
         for data in updates:
-            await self.intake.take(data)
             number = update_id(data)
-            if number is not None:
-                self.offset = max(self.offset, number + 1)
+            if number is not None and (number in self._held or number in self._finished):
+                continue
+            admitted = await self.intake.admit(data)
+            if admitted is Outcome.FAILED:  # the ledger does not answer: this one again later
+                await asyncio.sleep(self.first_pause)
+                break
+            if number is None:
+                continue
+            self._next = max(self._next, number + 1)
+            new = True
+            if isinstance(admitted, Update):
+                task: asyncio.Task[object] = asyncio.create_task(self.intake.finish(admitted))
+                task.add_done_callback(functools.partial(self._handled, number))
+                self._held[number] = task
+        return new
+
+    def _handled(self, number: int, _: object) -> None:
+        """An update's handling ended: the offset may move past it."""
+        del self._held[number]
+        self._finished.add(number)
+        self._finished = {n for n in self._finished if n >= self.offset}
+
+    async def _one_done(self, stop: asyncio.Event) -> None:
+        """Wait until an update in hand is done, or stop is set."""
+        stopping = asyncio.ensure_future(stop.wait())
+        await asyncio.wait([stopping, *self._held.values()], return_when=asyncio.FIRST_COMPLETED)
+        stopping.cancel()
 
     async def _confirm(self, client: httpx.AsyncClient) -> None:
         """Tell Telegram which updates were taken (a getUpdates that does not wait)."""

@@ -1,9 +1,11 @@
 """Outgoing requests within Telegram's limits, retried only where they surely did not arrive.
 
-The limits: about 30 messages a second for the bot, 20 a minute per group (aiolimiter, as
-python-telegram-bot's AIORateLimiter does). A 429 (retry_after) holds back the one chat it
-was for, for that long, and then the request is tried again; other chats go on meanwhile
-(AIORateLimiter held back every chat).
+The limits: about 30 messages a second for the bot, 20 a minute per group. Telegram counts
+them per bot, not per process: one process counts its sends itself (aiolimiter, when
+they go), several share the send rate in Redis (the shared state's SendRate, a slot
+reserved). A 429 (retry_after) holds back the one chat it was for, for that long, and then
+the request is tried again; other chats go on meanwhile (AIORateLimiter held back every
+chat).
 
 What is tried again follows one rule: never a request that may have reached Telegram, only
 one that surely did not - Telegram answered 429 or 5xx, or no connection was made (refused,
@@ -26,13 +28,15 @@ import logging
 import os
 import time
 from collections.abc import Callable, Coroutine
-from contextlib import AsyncExitStack, suppress
+from contextlib import suppress
 from typing import Any
 
 import httpx
 from aiolimiter import AsyncLimiter
 from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError, TimedOut
 from telegram.ext import BaseRateLimiter
+
+from bot.storage.shared.interface import SendRate
 
 logger = logging.getLogger(__name__)
 
@@ -52,7 +56,8 @@ ANSWER_SECONDS = 10.0  # ... a button's or inline query's answer after this long
 RETRIED = ("send", "edit")  # endpoints retried for RETRY_SECONDS
 ANSWERS = ("answer",)  # endpoints retried for ANSWER_SECONDS
 GROUP_RATE = 20  # messages a minute to one group
-MAX_GROUP_LIMITERS = 512  # beyond this many groups, idle limiters are forgotten
+OVERALL = "overall"  # the send rate's bucket for the bot's messages to all chats
+MAX_LOCAL_LIMITERS = 512  # beyond this many groups, idle limiters of one process are forgotten
 # Causes of errors that prove the request never left: no connection, or none to be had.
 _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 
@@ -91,13 +96,17 @@ class RetryingRateLimiter(BaseRateLimiter[int]):
         first_pause: float = FIRST_PAUSE,
         retry_seconds: float = RETRY_SECONDS,
         clock: Callable[[], float] = time.monotonic,
+        send_rate: SendRate | None = None,
     ) -> None:
         self.max_retries = max_retries
         self.first_pause = first_pause
         self.retry_seconds = retry_seconds
         self.clock = clock
-        self._overall = AsyncLimiter(overall_max_rate, 1) if overall_max_rate else None
-        self._groups: dict[int | str, AsyncLimiter] = {}
+        self.overall_max_rate = overall_max_rate
+        # Shared by every process (Redis), or None: this process's own limiters, which count
+        # a send when it goes, not when its slot was reserved.
+        self.send_rate = send_rate
+        self._local: dict[str, AsyncLimiter] = {}
         self._held: dict[int | str, float] = {}  # chat -> clock() until which a 429 holds it
         self._stopping = asyncio.Event()
 
@@ -178,12 +187,35 @@ class RetryingRateLimiter(BaseRateLimiter[int]):
         self, callback: Callback, args: Any, kwargs: dict[str, Any], chat: int | str | None
     ) -> Result:
         """One try, within the bot's overall rate and, for a group, the group's."""
-        async with AsyncExitStack() as limits:
-            if isinstance(chat, str) or (chat is not None and chat < 0):
-                await limits.enter_async_context(self._group(chat))
-            if chat is not None and self._overall is not None:
-                await limits.enter_async_context(self._overall)
-            return await callback(*args, **kwargs)
+        if isinstance(chat, str) or (chat is not None and chat < 0):
+            await self._slot(f"group:{chat}", GROUP_RATE, 60.0)
+        if chat is not None and self.overall_max_rate:
+            await self._slot(OVERALL, self.overall_max_rate, 1.0)
+        return await callback(*args, **kwargs)
+
+    async def _slot(self, bucket: str, rate: float, per: float) -> None:
+        """Wait for the next send slot of the bucket (shared by every process of the bot).
+
+        The slot was counted about halfway through the round trip to the shared state (in
+        Redis, on its clock): the wait is counted from then, not from the answer's arrival.
+        """
+        if self.send_rate is None:
+            await self._local_limiter(bucket, rate, per).acquire()
+            return
+        asked = time.monotonic()
+        wait = await self.send_rate.reserve(bucket, rate, per, burst=max(1, int(rate)))
+        wait -= (time.monotonic() - asked) / 2
+        if wait > 0:
+            await asyncio.sleep(wait)
+
+    def _local_limiter(self, bucket: str, rate: float, per: float) -> AsyncLimiter:
+        if len(self._local) > MAX_LOCAL_LIMITERS:
+            for key, limiter in list(self._local.items()):
+                if key not in (bucket, OVERALL) and limiter.has_capacity(limiter.max_rate):
+                    del self._local[key]
+        if bucket not in self._local:
+            self._local[bucket] = AsyncLimiter(rate, per)
+        return self._local[bucket]
 
     async def _wait_until_free(self, chat: int | str) -> None:
         """Wait while a 429 holds the chat back (the holding may be extended meanwhile)."""
@@ -197,15 +229,6 @@ class RetryingRateLimiter(BaseRateLimiter[int]):
         with suppress(TimeoutError):
             await asyncio.wait_for(self._stopping.wait(), seconds)
         return not self._stopping.is_set()
-
-    def _group(self, chat: int | str) -> AsyncLimiter:
-        if len(self._groups) > MAX_GROUP_LIMITERS:
-            for key, limiter in list(self._groups.items()):
-                if key != chat and limiter.has_capacity(limiter.max_rate):
-                    del self._groups[key]
-        if chat not in self._groups:
-            self._groups[chat] = AsyncLimiter(GROUP_RATE, 60)
-        return self._groups[chat]
 
 
 def _chat(data: dict[str, Any]) -> int | str | None:

@@ -13,8 +13,8 @@ from telegram.ext import Application
 
 from bot.config import Settings
 from bot.engine import Engine
-from bot.storage.backend import open_database
 from bot.storage.interface import Database, StatsStore
+from bot.storage.shared.interface import SharedState
 from bot.telegram.app import build_application
 from bot.telegram.context import STATE_KEY
 from bot.telegram.gate import FloodGate
@@ -24,6 +24,8 @@ from helpers.clock import TODAY, Clock
 from helpers.fake import FakeTelegram
 from helpers.knowledge import KNOWLEDGE
 from helpers.requests import FAKE_BASE_URL, FakeBotApiRequest, OfflineRequest
+from helpers.shared import close_scaled, scaled_state
+from helpers.stores import open_database
 
 
 def settings_for(knowledge: Path = KNOWLEDGE, **changes: object) -> Settings:
@@ -49,6 +51,7 @@ class Bot:
     clock: Clock[float]
     database: Database | None = None
     last_asked: dict[str, Any] = field(default_factory=dict)
+    scaled: tuple[SharedState, str] | None = None  # the state in Redis, and its key prefix
 
     @property
     def store(self) -> StatsStore | None:
@@ -94,9 +97,10 @@ def state(bot: Bot) -> Newsbot:
     return found
 
 
-async def open_store(tmp_path: Path) -> Database:
-    """The database of `newsbot run` in a temporary data directory, its day fixed to TODAY."""
-    return await open_database(tmp_path / "data", today=lambda: TODAY)
+async def open_store(tmp_path: Path, backend: str | None = None) -> Database:
+    """The database of `newsbot run` in a temporary data directory, its day fixed to TODAY
+    (PostgreSQL in a schema of the test's own in the scaled mode, or when backend says so)."""
+    return await open_database(tmp_path / "data", today=lambda: TODAY, backend=backend)
 
 
 async def start_bot(
@@ -108,22 +112,26 @@ async def start_bot(
     rate_limiter: bool = False,
     **settings: object,
 ) -> Bot:
-    """Build and initialise the application the way `newsbot run` does, minus the network."""
+    """Build and initialise the application the way `newsbot run` does, minus the network;
+    its shared state in Redis when the suite runs scaled (NEWSBOT_TEST_SCALED=1)."""
     fake = FakeTelegram()
     clock = Clock(1000.0)
+    scaled = await scaled_state()
+    shared = scaled[0] if scaled is not None else None
     application = build_application(
         settings_for(knowledge, admin_ids=admin_ids, **settings),
         engine,
         request=FakeBotApiRequest(fake),
         get_updates_request=OfflineRequest(),
         rate_limiter=rate_limiter,
-        flood=FloodGate(clock=clock),
+        flood=FloodGate(clock=clock, counter=shared.flood if shared is not None else None),
         store=store,
+        shared=shared,
     )
     await application.initialize()
     assert application.post_init is not None
     await application.post_init(application)
-    return Bot(fake, application, clock, store)
+    return Bot(fake, application, clock, store, scaled=scaled)
 
 
 async def stop_bot(bot: Bot) -> None:
@@ -132,3 +140,5 @@ async def stop_bot(bot: Bot) -> None:
     await bot.application.shutdown()
     if bot.database is not None:
         await bot.database.close()
+    if bot.scaled is not None:
+        await close_scaled(*bot.scaled)

@@ -1,6 +1,9 @@
 """How updates leave the fake, as Telegram hands them out: getUpdates with real `offset`
 semantics, long polling and the 409 of a second poller, or a webhook that gets each update
-posted in order until it answers 200 (through the proxy address a test gives)."""
+posted until it answers 200 (through the proxy address a test gives): up to max_connections
+posts at a time (setWebhook's, default 40), one chat's updates one after another and in
+order, and an update whose answer is not 200, or does not come within webhook_timeout, is
+posted again after a pause that grows, as Telegram does."""
 
 from __future__ import annotations
 
@@ -17,6 +20,22 @@ from helpers.api import JSON, MAX_UPDATES, ApiError, bad_request
 from helpers.state import FakeState
 
 _SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
+
+
+MAX_CONNECTIONS = 40  # setWebhook's default: posts to the webhook at the same time
+FIRST_PAUSE = 0.2  # before an update whose post failed is posted again; doubled each time
+MAX_PAUSE = 2.0
+
+
+def chat_of(update: JSON) -> object:
+    """The chat (or user) an update belongs to, whose updates are posted one at a time."""
+    for kind in ("message", "edited_message", "my_chat_member"):
+        if isinstance(update.get(kind), dict):
+            return ("chat", update[kind].get("chat", {}).get("id"))
+    query = update.get("callback_query") or update.get("inline_query")
+    if isinstance(query, dict):
+        return ("user", query.get("from", {}).get("id"))
+    return ("update", update.get("update_id"))
 
 
 def _allowed(update: JSON, allowed: list[str] | None) -> bool:
@@ -78,6 +97,7 @@ class UpdateDelivery(FakeState):
             with self._condition:
                 self._updates.clear()
         self.webhook_url, self.webhook_secret = url, secret
+        self.webhook_connections = int(params.get("max_connections") or MAX_CONNECTIONS)
         if url:
             self._start_delivery()
         return True
@@ -113,37 +133,80 @@ class UpdateDelivery(FakeState):
             self._delivery = asyncio.get_running_loop().create_task(self._deliver())
 
     async def _deliver(self) -> None:
-        """Post each update to the webhook until it answers 200, in order, like Telegram."""
+        """Post updates to the webhook until each is answered 200, like Telegram: several at
+        a time, one chat's in order, a failed one again after a pause."""
         changed = self._changed_event()
-        async with aiohttp.ClientSession() as session:
-            while self.webhook_url:
-                changed.clear()
-                with self._condition:
-                    update = self._updates[0] if self._updates else None
-                if update is None or self.webhook_proxy is None:
-                    with suppress(TimeoutError):
-                        await asyncio.wait_for(changed.wait(), 0.5)
-                    continue
-                target = self.webhook_proxy + urlsplit(self.webhook_url).path
-                headers = {"Content-Type": "application/json"}
-                if self.webhook_secret:
-                    headers["X-Telegram-Bot-Api-Secret-Token"] = self.webhook_secret
-                try:
-                    async with session.post(target, data=json.dumps(update), headers=headers) as r:
-                        delivered = r.status == 200
-                        self.webhook_answers.append(r.status)
-                except aiohttp.ClientError:
-                    delivered = False
-                with self._condition:
-                    if delivered and self._lost_answers:
-                        self._lost_answers -= 1
-                        continue  # the answer never arrived: the same update again
-                if delivered:
+        posting: dict[int, asyncio.Task[None]] = {}  # update_id: its post
+        busy_chats: set[object] = set()
+        timeout = aiohttp.ClientTimeout(total=self.webhook_timeout)
+        async with aiohttp.ClientSession(timeout=timeout) as session:
+            try:
+                while self.webhook_url:
+                    changed.clear()
+                    now = time.monotonic()
                     with self._condition:
-                        if self._updates and self._updates[0] is update:
-                            self._updates.pop(0)
-                else:
-                    await asyncio.sleep(0.1)
+                        waiting = list(self._updates)
+                    ready = self.webhook_proxy is not None
+                    for update in waiting:
+                        if not ready or len(posting) >= self.webhook_connections:
+                            break
+                        chat, number = chat_of(update), update["update_id"]
+                        if chat in busy_chats:
+                            continue
+                        busy_chats.add(chat)  # later updates of the chat wait behind it
+                        if number in posting or self._not_before.get(number, 0.0) > now:
+                            continue
+                        task = asyncio.create_task(self._post(session, update))
+                        posting[number] = task
+                        task.add_done_callback(
+                            lambda _, n=number: (posting.pop(n, None), self._set_changed())
+                        )
+                    busy_chats = {chat_of(u) for u in waiting if u["update_id"] in posting}
+                    with suppress(TimeoutError):
+                        await asyncio.wait_for(changed.wait(), 0.05)
+            finally:
+                for task in posting.values():
+                    task.cancel()
+                await asyncio.gather(*posting.values(), return_exceptions=True)
+
+    async def _post(self, session: aiohttp.ClientSession, update: JSON) -> None:
+        """Post one update; confirmed on 200, else posted again after a pause."""
+        assert self.webhook_proxy is not None
+        target = self.webhook_proxy + urlsplit(self.webhook_url).path
+        headers = {"Content-Type": "application/json"}
+        if self.webhook_secret:
+            headers["X-Telegram-Bot-Api-Secret-Token"] = self.webhook_secret
+        number, started = update["update_id"], time.monotonic()
+        try:
+            # The proxy's certificate is a test's own: not checked (Telegram checks it).
+            body = json.dumps(update)
+            async with session.post(target, data=body, headers=headers, ssl=False) as answer:
+                status = answer.status
+        except (aiohttp.ClientError, TimeoutError):
+            status = 0  # no answer at all: refused, cut off, or too slow
+        with self._condition:
+            self.webhook_answers.append(status)
+            self.webhook_posts.append((number, started, time.monotonic()))
+            if status == 200 and self._lost_answers:
+                self._lost_answers -= 1
+                status = -1  # the answer never arrived: the same update again
+            if status == 200:
+                self._updates = [u for u in self._updates if u["update_id"] != number]
+                self._not_before.pop(number, None)
+                self._attempts.pop(number, None)
+                self._condition.notify_all()
+                return
+            self.redelivered[number] += 1
+            tries = self._attempts.get(number, 0)
+            self._attempts[number] = tries + 1
+            pause = min(MAX_PAUSE, FIRST_PAUSE * 2**tries)
+            self._not_before[number] = time.monotonic() + (0 if status == -1 else pause)
+
+    def posts_in_flight(self, moment: float) -> set[int]:
+        """The update ids whose post to the webhook had begun and not ended at `moment`
+        (time.monotonic()): what a webhook process killed then may have had in hand."""
+        with self._condition:
+            return {n for n, began, ended in self.webhook_posts if began <= moment <= ended}
 
     async def stop_delivery(self) -> None:
         """Stop posting to the webhook."""

@@ -12,13 +12,13 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.storage.backend import open_database
 from bot.storage.interface import Subscription
 from helpers.api import TOKEN
 from helpers.fake import FakeTelegram
 from helpers.knowledge import KNOWLEDGE, add_article
 from helpers.process import BotProcess, launch
 from helpers.server import FakeTelegramServer
+from helpers.stores import database_env, open_database
 
 NEW_ID, NEW_TITLE, NEW_DAY = "rakete-mond", "Eine Rakete fliegt zum Mond", dt.date(2026, 11, 23)
 # article_key() of the shipped article and of the new one
@@ -46,6 +46,7 @@ class Setup:
             "NEWSBOT_CLOCK_START": clock,
             "NEWSBOT_DIGEST_CHECK_SECONDS": str(CHECK_SECONDS),
             "NEWSBOT_LOG_LEVEL": "INFO",
+            **database_env(self.tmp / "data"),
             **extra,
         }
 

@@ -23,6 +23,7 @@ from helpers.state import Fault
 from helpers.updates import ReaderSide
 
 T = TypeVar("T")
+SENDS = ("sendMessage", "sendPhoto", "editMessageText", "editMessageReplyMarkup")
 
 
 class FakeTelegram(ReaderSide, UpdateDelivery, BotApiMethods):
@@ -87,6 +88,18 @@ class FakeTelegram(ReaderSide, UpdateDelivery, BotApiMethods):
             for c in self.recorded(chat_id=chat_id)
             if c.ok and c.method in ("sendMessage", "sendPhoto")
         ]
+
+    def most_sends_in_a_second(self) -> int:
+        """The most messages Telegram accepted from the bot within any one second, over the
+        whole bot (every process): what Telegram's limit of about 30 a second counts."""
+        with self._condition:
+            times = sorted(c.at for c in self.calls if c.ok and c.method in SENDS)
+        most, first = 0, 0
+        for last, at in enumerate(times):
+            while at - times[first] >= 1.0:
+                first += 1
+            most = max(most, last - first + 1)
+        return most
 
     def unanswered_queries(self) -> list[str]:
         """Callback and inline queries the bot has not answered."""

@@ -23,6 +23,7 @@ from helpers.api import TOKEN, Call
 from helpers.fake import FakeTelegram
 from helpers.knowledge import KNOWLEDGE
 from helpers.replies import button
+from helpers.shared import forget_prefix, scaled_env
 
 T = TypeVar("T")
 START_TIMEOUT = 60.0  # a guard, not a target: a busy shared machine starts slowly
@@ -35,6 +36,7 @@ class BotProcess:
 
     process: subprocess.Popen[bytes]
     log: Path
+    prefix: str | None = None  # its keys in Redis, when the suite runs scaled
 
     def output(self) -> str:
         """Everything the process wrote so far."""
@@ -49,13 +51,17 @@ class BotProcess:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait(timeout=10)
+        if self.prefix is not None:
+            forget_prefix(self.prefix)
         return self.process.returncode
 
 
 def clean_env(**extra: str) -> dict[str, str]:
-    """The environment without any bot settings of the machine, plus these."""
+    """The environment without any bot settings of the machine, plus these (and, when the
+    suite runs scaled, the shared state in Redis under a prefix of its own)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "NEWSBOT_"))}
     env["NEWSBOT_KNOWLEDGE"] = str(KNOWLEDGE)
+    env.update(scaled_env())
     env.update(extra)
     return env
 
@@ -63,16 +69,17 @@ def clean_env(**extra: str) -> dict[str, str]:
 def launch(tmp_path: Path, name: str, **env: str) -> BotProcess:
     """Start `python -m bot run` in tmp_path (so no .env of the checkout is read)."""
     log = tmp_path / f"{name}.log"
+    environment = clean_env(**env)
     with log.open("wb") as out:
         process = subprocess.Popen(
             [sys.executable, "-m", "bot", "run"],
             cwd=tmp_path,
-            env=clean_env(**env),
+            env=environment,
             stdin=subprocess.DEVNULL,
             stdout=out,
             stderr=subprocess.STDOUT,
         )
-    return BotProcess(process, log)
+    return BotProcess(process, log, environment.get("NEWSBOT_REDIS_PREFIX"))
 
 
 def wait(bot: BotProcess, fake: FakeTelegram, predicate: Callable[[], T], timeout: float = 10) -> T:
@@ -87,8 +94,10 @@ def wait(bot: BotProcess, fake: FakeTelegram, predicate: Callable[[], T], timeou
 def started(bot: BotProcess, fake: FakeTelegram, mode: str) -> None:
     """Wait until the bot registered its commands and polls (or set its webhook)."""
     wait(bot, fake, lambda: fake.recorded("setMyCommands"), START_TIMEOUT)
-    method = "getUpdates" if mode == "polling" else "setWebhook"
-    wait(bot, fake, lambda: method in fake.received, START_TIMEOUT)
+    if mode == "polling":  # a long poll is recorded only when it ends: its arrival
+        wait(bot, fake, lambda: "getUpdates" in fake.received, START_TIMEOUT)
+    else:
+        wait(bot, fake, lambda: fake.recorded("setWebhook"), START_TIMEOUT)
 
 
 def stopped(bot: BotProcess) -> str:

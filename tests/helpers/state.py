@@ -61,8 +61,15 @@ class FakeState:
         self.webhook_proxy: str | None = None
         self.webhook_answers: list[int] = []  # the webhook's HTTP status for each post
         self._lost_answers = 0  # posts whose 200 is "lost": the update is posted again
+        self.webhook_connections = 40  # posts at a time (setWebhook's max_connections)
+        self.webhook_timeout = 60.0  # seconds Telegram waits for the webhook's answer
+        self.webhook_posts: list[tuple[int, float, float]] = []  # update_id, began, ended
+        self.redelivered: Counter[int] = Counter()  # update_id: posts that were not a 200
+        self._not_before: dict[int, float] = {}  # update_id: when it may be posted again
+        self._attempts: dict[int, int] = {}  # update_id: failed posts so far
         self._updates: list[JSON] = []
         self._update_ids = itertools.count(1000)
+        self._newest = 0
         self._message_ids: dict[int, itertools.count[int]] = {}
         self._queries: dict[str, Query] = {}
         self._query_ids = itertools.count(1)
@@ -82,8 +89,14 @@ class FakeState:
         with self._condition:
             update = {"update_id": next(self._update_ids), **payload}
             self._updates.append(update)
+            self._newest = update["update_id"]
         self._wake()
         return update
+
+    def newest_update_id(self) -> int:
+        """The update_id of the update queued last."""
+        with self._condition:
+            return self._newest
 
     def pending_updates(self) -> int:
         """How many updates the bot has not confirmed yet."""

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from bot.storage.interface import StoreError
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 _SUBSCRIPTIONS_VERSION = 1  # the digest's own version before step 2, the last there was
 
 _META = "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)"
@@ -64,6 +64,10 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
         # having had today's articles, and gets every later one.
         """UPDATE subscriptions SET last_key = date('now') || '/~'
             WHERE last_key > date('now') || '/~'""",
+    ),
+    4: (  # the digest's claims: which process sends a chat's digest, and until when
+        "ALTER TABLE subscriptions ADD COLUMN claim_owner TEXT",
+        "ALTER TABLE subscriptions ADD COLUMN claim_until TEXT",
     ),
 }
 

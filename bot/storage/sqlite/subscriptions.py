@@ -76,12 +76,47 @@ class SQLiteSubscriptions:
         )
         return [_subscription(row) for row in rows]
 
+    async def claim_due(
+        self, now: dt.datetime, owner: str, lease: dt.timedelta, limit: int
+    ) -> list[Subscription]:
+        """Claim up to `limit` due subscriptions nobody holds (or whose lease ended)."""
+        day, clock = now.date().isoformat(), now.strftime("%H:%M")
+        moment, until = _lease_mark(now), _lease_mark(now + lease)
+
+        def claim(db: sqlite3.Connection) -> list[Subscription]:
+            # One write transaction (BEGIN IMMEDIATE): other processes on the file wait.
+            rows = db.execute(
+                f"SELECT {_COLUMNS} FROM subscriptions WHERE at <= ? AND last_day < ?"
+                " AND (claim_until IS NULL OR claim_until <= ?)"
+                " ORDER BY at, chat_id LIMIT ?",
+                (clock, day, moment, limit),
+            ).fetchall()
+            db.executemany(
+                "UPDATE subscriptions SET claim_owner = ?, claim_until = ? WHERE chat_id = ?",
+                [(owner, until, row[0]) for row in rows],
+            )
+            return [_subscription(row) for row in rows]
+
+        return await self._db.write(claim)
+
+    async def release(self, chat_id: int, owner: str) -> None:
+        """Give back a claim `owner` holds; another owner's claim stays."""
+        await self._db.write(
+            lambda db: db.execute(
+                "UPDATE subscriptions SET claim_owner = NULL, claim_until = NULL"
+                " WHERE chat_id = ? AND claim_owner = ?",
+                (chat_id, owner),
+            )
+        )
+
     async def mark_sent(self, chat_id: int, day: dt.date, last_key: str) -> None:
-        """Record that a chat had its digest today, up to this article."""
+        """Record that a chat had its digest today, up to this article; ends its claim."""
         row = (day.isoformat(), last_key, chat_id)
         await self._db.write(
             lambda db: db.execute(
-                "UPDATE subscriptions SET last_day = ?, last_key = ? WHERE chat_id = ?", row
+                "UPDATE subscriptions SET last_day = ?, last_key = ?,"
+                " claim_owner = NULL, claim_until = NULL WHERE chat_id = ?",
+                row,
             )
         )
 
@@ -145,6 +180,11 @@ def _later_than(latest: str | None, now: dt.datetime) -> str:
         return f"{latest}T00:00:00.000000Z"
     after = dt.datetime.strptime(latest, _MARK) + dt.timedelta(microseconds=1)
     return after.strftime(_MARK)
+
+
+def _lease_mark(moment: dt.datetime) -> str:
+    """A claim's time as text that sorts in time order (UTC, as the first-seen marks)."""
+    return moment.astimezone(dt.UTC).strftime(_MARK)
 
 
 def _subscription(row: tuple[int, str, str, str]) -> Subscription:

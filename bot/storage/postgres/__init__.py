@@ -1,0 +1,1 @@
+"""The PostgreSQL backend of bot.storage (NEWSBOT_DATABASE_URL): a pool, the SQL, the migrations."""
