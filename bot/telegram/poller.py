@@ -12,9 +12,9 @@ The offset confirms only handled updates (issue 15): the updates of a batch are 
 the same time (one chat's in order, by the chat-ordered processor), and the poller asks for
 more meanwhile, with the offset of the oldest update still in hand; what Telegram hands out
 again that is in hand or handled already is passed over. When nothing new came, the poller
-waits for an update in hand to be done before it asks again. When the bot stops, the
-updates in hand get DRAIN_SECONDS to be handled, and a last short call confirms those that
-were, so that none of them comes again after a restart.
+waits for an update in hand to be done (at most HELD_REPOLL) before it asks again. When the
+bot stops, the updates in hand get DRAIN_SECONDS to be handled, and a last short call confirms
+those that were, so that none of them comes again after a restart.
 """
 
 from __future__ import annotations
@@ -38,6 +38,9 @@ READ_MARGIN = 5.0  # seconds more that the answer may take to arrive
 FIRST_PAUSE = 1.0  # after a failed poll; grows by half each time, up to MAX_PAUSE
 MAX_PAUSE = 30.0
 DRAIN_SECONDS = 20.0  # stopping, how long the updates in hand may take to be handled
+# While an update is in hand, Telegram hands it out again at once: the poller asks again after
+# this long even if none is done, so that one slow chat (a 429) holds up no other chat's update.
+HELD_REPOLL = 0.5
 FATAL = (401, 404)  # the token is refused (revoked, or malformed): no retry can help
 
 
@@ -145,9 +148,13 @@ class Poller:
         self._finished = {n for n in self._finished if n >= self.offset}
 
     async def _one_done(self, stop: asyncio.Event) -> None:
-        """Wait until an update in hand is done, or stop is set."""
+        """Wait until an update in hand is done, stop is set, or HELD_REPOLL has passed."""
         stopping = asyncio.ensure_future(stop.wait())
-        await asyncio.wait([stopping, *self._held.values()], return_when=asyncio.FIRST_COMPLETED)
+        await asyncio.wait(
+            [stopping, *self._held.values()],
+            timeout=HELD_REPOLL,
+            return_when=asyncio.FIRST_COMPLETED,
+        )
         stopping.cancel()
 
     async def _confirm(self, client: httpx.AsyncClient) -> None:
