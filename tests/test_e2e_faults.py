@@ -37,6 +37,7 @@ from helpers.process import (
 )
 from helpers.replies import text_of
 from helpers.server import FakeTelegramServer
+from helpers.stores import database_url
 
 QUESTION = "was sind sanktionen"
 DISK_LIMIT = 64 * 1024  # bytes a file of the bot may grow to: the database file is 48 kB
@@ -102,6 +103,7 @@ def polling(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running]:
 
 
 def test_a_full_disk_never_sends_a_digest_twice(tmp_path: Path, server: FakeTelegramServer) -> None:
+    database_url(tmp_path / "data", "sqlite")  # the scaled mode too: the limit is the file's
     setup, fake = prepare(tmp_path, server, 40, OLD_KEY), server.fake
     assert (tmp_path / "data" / "newsbot.sqlite3").stat().st_size < DISK_LIMIT
     bot = launch_with_file_limit(
