@@ -22,7 +22,7 @@ from typing import Any, BinaryIO
 PIECE = 256  # items of a large container per record (a few ms to read on a busy machine)
 PROTOCOL = 5
 
-_BEGIN, _PART, _END, _ROOT = range(4)
+_BEGIN, _PART, _END, _ROOT, _OBJECT = range(5)
 _HEADER = struct.Struct("<BQI")  # kind, object id, length of the data that follows
 _CONTAINERS: dict[type, bytes] = {
     list: b"l",
@@ -57,8 +57,9 @@ class SnapshotError(Exception):
 class _Writer:
     """Writes records to a stream; remembers what it has written by object id."""
 
-    def __init__(self, out: BinaryIO) -> None:
+    def __init__(self, out: BinaryIO, shared: frozenset[type] = frozenset()) -> None:
         self.out = out
+        self.shared = shared
         self.ids: dict[int, int] = {}
         self.alive: list[object] = []  # keeps written objects alive, so ids stay unique
 
@@ -76,9 +77,13 @@ class _Writer:
         return buffer.getvalue()
 
     def reference(self, obj: object) -> int | None:
-        """The id of a large container, written on first sight; None for anything else."""
-        code = _CONTAINERS.get(type(obj))
-        if code is None or len(obj) <= PIECE:  # type: ignore[arg-type]
+        """The id of a large container or a shared object, written on first sight; None for
+        anything else."""
+        kind = type(obj)
+        code = _CONTAINERS.get(kind)
+        if code is None:
+            return self._shared(obj) if kind in self.shared else None
+        if len(obj) <= PIECE:  # type: ignore[arg-type]
             return None
         known = self.ids.get(id(obj))
         if known is not None:
@@ -91,9 +96,11 @@ class _Writer:
         part: list[Any] = []
         weight = 0
         nested = False
+        shared = bool(self.shared)
         for item in items:
             size = _size(item)
-            nested = nested or size > PIECE
+            # A piece that may hold a shared object is pickled with references too.
+            nested = nested or size > PIECE or (shared and not _plain(item))
             part.append(item)
             weight += 1 + size
             if weight >= PIECE:
@@ -103,6 +110,27 @@ class _Writer:
             self.record(_PART, oid, self.dumps(part, nested))
         self.record(_END, oid, b"")
         return oid
+
+    def _shared(self, obj: object) -> int:
+        """The id of an object that several containers may hold, written as a record of its
+        own on first sight: pickled with each piece that holds it, it would come back as
+        one copy per piece."""
+        known = self.ids.get(id(obj))
+        if known is not None:
+            return known
+        oid = len(self.ids)
+        self.ids[id(obj)] = oid
+        self.alive.append(obj)
+        self.record(_OBJECT, oid, self.dumps(obj, references=True))
+        return oid
+
+
+def _plain(item: object) -> bool:
+    """True for an item that holds no object of newsbot's: a number, a string, or a tuple
+    of them (a posting), or a dict item of such."""
+    if type(item) is tuple:
+        return all(type(x) in _ATOMS or (type(x) is tuple and _plain(x)) for x in item)
+    return type(item) in _ATOMS
 
 
 def _size(item: object) -> int:
@@ -124,9 +152,11 @@ class _Pickler(pickle.Pickler):
         return self.writer.reference(obj)
 
 
-def dump(obj: object, out: BinaryIO) -> None:
-    """Write obj to out as records of at most PIECE items."""
-    writer = _Writer(out)
+def dump(obj: object, out: BinaryIO, shared: frozenset[type] = frozenset()) -> None:
+    """Write obj to out as records of at most PIECE items. Objects of the shared types
+    stay one object each, however many containers hold them (a record each: for objects
+    that are held more than once, not for the many small ones)."""
+    writer = _Writer(out, shared)
     writer.record(_ROOT, 0, writer.dumps(obj, references=True))
 
 
@@ -173,6 +203,8 @@ def load(stream: BinaryIO) -> object:
             elif kind == _END:
                 code, items = parts.pop(oid)
                 done[oid] = _FINISH[code](items)
+            elif kind == _OBJECT:
+                done[oid] = _Unpickler(data, done).load()
             else:
                 raise SnapshotError(f"unknown record {kind}")
         except SnapshotError:

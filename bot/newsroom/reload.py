@@ -28,6 +28,8 @@ from pathlib import Path
 from bot import pieces, snapshot
 from bot.engine import Engine
 from bot.knowledge.base import KnowledgeError
+from bot.knowledge.filecache import FileCache
+from bot.knowledge.load import load_knowledge
 from bot.models import Location, Problem
 
 logger = logging.getLogger(__name__)
@@ -69,6 +71,9 @@ class ReloadResult:
     changed: bool
     swapped: bool = False
     recovered: bool = False
+    # The new engine shares most of the old one (only changed files were read and indexed):
+    # the old one is then freed as usual, never taken apart (see retire).
+    shared: bool = False
     problems: list[Problem] = field(default_factory=list)
 
 
@@ -105,7 +110,7 @@ class Reloader:
             logger.warning("knowledge not reloaded: %s", problem)
             return ReloadResult(changed=True, problems=[problem])
         try:
-            engine = self._load()
+            engine, shared = self._load()
         except KnowledgeError as exc:
             self.broken = True
             for problem in exc.errors:
@@ -123,15 +128,52 @@ class Reloader:
             len(engine.kb.terms),
             len(engine.kb.sources),
         )
-        return ReloadResult(changed=True, swapped=True, recovered=recovered)
+        return ReloadResult(changed=True, swapped=True, recovered=recovered, shared=shared)
 
-    def _load(self) -> Engine:
-        """The engine over the knowledge as it is now (raises KnowledgeError)."""
+    def _load(self) -> tuple[Engine, bool]:
+        """The engine over the knowledge as it is now, and whether it shares the old one's
+        parts (raises KnowledgeError)."""
         today = self.today() if self.today else None
         fresh_days = self.engine.composer.fresh_days
-        if self.cache_dir is None or sum(row[1] for row in self._seen) < self.child_from_bytes:
-            return Engine.load(self.root, today, fresh_days)
-        path = snapshot.snapshot_path(self.cache_dir, self.root)
+        if self.cache_dir is None:
+            return Engine.load(self.root, today, fresh_days), False
+        files = self.engine.files
+        if files is not None:
+            try:
+                engine = self._update(files, today, fresh_days)
+            except KnowledgeError:
+                raise
+            except Exception:  # never worse than loading it whole
+                logger.exception("updating the knowledge failed; loading all of it")
+                files.clear()
+                engine = None
+            if engine is not None:
+                return engine, True
+        if sum(row[1] for row in self._seen) < self.child_from_bytes:
+            return Engine.load(self.root, today, fresh_days, files=FileCache()), False
+        return self._child(self.cache_dir, today, fresh_days), False
+
+    def _update(self, files: FileCache, today: dt.date | None, fresh_days: int) -> Engine | None:
+        """The engine after reading only the files that changed and indexing only their
+        entries; None if the change needs a new index (the bot's own texts changed)."""
+        with snapshot.switching(snapshot.SWITCH_INTERVAL):
+            started = time.monotonic()
+            kb = load_knowledge(self.root, today, cache=files)
+            matcher = self.engine.matcher.updated(self.engine.kb, kb)
+            if matcher is None:
+                return None
+            engine = Engine.build(kb, today, fresh_days, matcher=matcher, files=files)
+        logger.info(
+            "knowledge updated from %d changed file(s) in %.1f s",
+            files.read,
+            time.monotonic() - started,
+        )
+        return engine
+
+    def _child(self, cache_dir: Path, today: dt.date | None, fresh_days: int) -> Engine:
+        """The engine loaded, validated and indexed by a child process (raises
+        KnowledgeError)."""
+        path = snapshot.snapshot_path(cache_dir, self.root)
         spawn = multiprocessing.get_context("spawn")  # a fresh interpreter: no inherited threads
         with ProcessPoolExecutor(max_workers=1, mp_context=spawn) as pool:
             problems, key = pool.submit(build_snapshot, self.root, path).result()
@@ -139,8 +181,9 @@ class Reloader:
             raise KnowledgeError(problems)
         loaded = snapshot.load(path, key) if key is not None else None
         if loaded is None:  # the folder changed meanwhile, or the snapshot was not written
-            return Engine.load(self.root, today, fresh_days)
-        return Engine.build(loaded[0], today, fresh_days, matcher=loaded[1])
+            return Engine.load(self.root, today, fresh_days, files=FileCache())
+        kb, matcher, files = loaded
+        return Engine.build(kb, today, fresh_days, matcher=matcher, files=files)
 
 
 def build_snapshot(root: Path, path: Path) -> tuple[list[Problem], bytes | None]:
@@ -152,7 +195,7 @@ def build_snapshot(root: Path, path: Path) -> tuple[list[Problem], bytes | None]
     os.nice(CHILD_NICENESS)  # the bot that answers readers comes first on a busy machine
     key = snapshot.knowledge_key(root, dt.date.today())
     try:
-        engine = Engine.load(root)
+        engine = Engine.load(root, files=FileCache())
     except KnowledgeError as exc:
         return exc.problems, None
     return [], key if snapshot.keep(path, key, engine, root) else None

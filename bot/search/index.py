@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from bot.knowledge.base import KnowledgeBase
+from bot.models import Article, Entry, Term
 from bot.search.analysis import INFLECTIONS, analyze, fold, stem
 from bot.search.results import Target, TargetKind
 
@@ -107,39 +108,9 @@ class Index:
         postings: dict[str, list[tuple[int, int]]] = defaultdict(list)
         text_postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
         builder = _Builder(index, postings, text_postings, field_weights, max_join)
-        # An article's list of terms links the entities it is about, by their names (not
-        # by adjectives or verbs that describe them: "russisch" is not Russland).
-        term_names = {
-            t.name: tuple(n for n in (t.name, *t.aliases) if not describes(n)) for t in kb.terms
-        }
-        for article in kb.articles:
-            doc = builder.target("article", article.ref, article.title)
-            builder.instance(doc, "question", article.title)
-            builder.instances(doc, "question", article.questions)
-            builder.instances(doc, "keyword", article.keywords)
-            for position, name in enumerate(article.terms):
-                start = len(index.instances)
-                builder.instances(doc, "related", term_names.get(name, ()))
-                for instance in range(start, len(index.instances)):
-                    index.related_of[instance] = position
-            builder.text(
-                doc, {"summary": [article.summary], "text": [article.details, *article.points]}
-            )
-        for term in kb.terms:
-            doc = builder.target("term", term.ref, term.name)
-            builder.names(doc, (term.name, *term.aliases))
-            for word in term.related:
-                index.pointer_words[len(index.instances)] = word
-                builder.instance(doc, "pointer", word)
-            builder.instances(doc, "question", term.questions)
-            builder.text(doc, {"summary": [term.short], "text": [term.more or ""]})
-        for source in kb.sources:
-            doc = builder.target("source", source.ref, source.name)
-            builder.names(doc, (source.name, source.full_name, *source.aliases))
-            builder.instances(doc, "question", source.questions)
-            builder.text(
-                doc, {"summary": [source.short, source.source_kind], "text": [source.more or ""]}
-            )
+        names = term_names(kb.terms)
+        for entry in kb.entries():
+            builder.entry(entry, names)
         for name, intent in kb.texts.intents.items():
             kind: TargetKind = name  # type: ignore[assignment]
             doc = builder.target(kind, name, name)
@@ -163,6 +134,12 @@ class Index:
         return index
 
 
+def term_names(terms: Iterable[Term]) -> dict[str, tuple[str, ...]]:
+    """Per term, the names an article's list of terms links it by: its name and aliases, not
+    the adjectives or verbs that describe it ("russisch" is not Russland)."""
+    return {t.name: tuple(n for n in (t.name, *t.aliases) if not describes(n)) for t in terms}
+
+
 @dataclass
 class _Builder:
     index: Index
@@ -175,6 +152,37 @@ class _Builder:
     def target(self, kind: TargetKind, key: str, title: str) -> int:
         self.index.targets.append(Target(kind, key, title))
         return len(self.index.targets) - 1
+
+    def entry(self, entry: Entry, term_names: Mapping[str, tuple[str, ...]]) -> int:
+        """Index an article, a term or a source; term_names: see term_names()."""
+        index = self.index
+        if isinstance(entry, Article):
+            doc = self.target("article", entry.ref, entry.title)
+            self.instance(doc, "question", entry.title)
+            self.instances(doc, "question", entry.questions)
+            self.instances(doc, "keyword", entry.keywords)
+            for position, name in enumerate(entry.terms):
+                start = len(index.instances)
+                self.instances(doc, "related", term_names.get(name, ()))
+                for instance in range(start, len(index.instances)):
+                    index.related_of[instance] = position
+            self.text(doc, {"summary": [entry.summary], "text": [entry.details, *entry.points]})
+        elif isinstance(entry, Term):
+            doc = self.target("term", entry.ref, entry.name)
+            self.names(doc, (entry.name, *entry.aliases))
+            for word in entry.related:
+                index.pointer_words[len(index.instances)] = word
+                self.instance(doc, "pointer", word)
+            self.instances(doc, "question", entry.questions)
+            self.text(doc, {"summary": [entry.short], "text": [entry.more or ""]})
+        else:
+            doc = self.target("source", entry.ref, entry.name)
+            self.names(doc, (entry.name, entry.full_name, *entry.aliases))
+            self.instances(doc, "question", entry.questions)
+            self.text(
+                doc, {"summary": [entry.short, entry.source_kind], "text": [entry.more or ""]}
+            )
+        return doc
 
     def instances(self, doc: int, kind: FieldKind, texts: Iterable[str]) -> None:
         for text in texts:
