@@ -58,11 +58,31 @@ def test_a_current_snapshot_is_used_and_answers_like_a_fresh_load(
     path = snapshot_file(cache)
     loaded = snapshot.load(path, key_of(kb_copy))
     assert loaded is not None
-    kb, matcher = loaded
+    kb, matcher, files = loaded
     assert kb.get("t:sanktionen") == fresh.kb.get("t:sanktionen")
-    warm = Engine.build(kb, matcher=matcher)
+    warm = Engine.build(kb, matcher=matcher, files=files)
     assert replies(warm) == replies(fresh)
     assert len(questions()) > 30
+
+
+def test_the_file_readings_come_back_sharing_the_entries_and_documents(
+    kb_copy: Path, tmp_path: Path
+) -> None:
+    # The readings hold the same entries as the knowledge and each file's document once:
+    # copies would double the memory, and problems added to a copy would be lost.
+    cache = tmp_path / "cache"
+    snapshot.warm_engine(kb_copy, cache)
+    loaded = snapshot.load(snapshot_file(cache), key_of(kb_copy))
+    assert loaded is not None
+    kb, _, files = loaded
+    assert files is not None
+    glossary = files.files[kb_copy / "glossary.yaml"]
+    terms = glossary.value
+    assert isinstance(terms, list) and terms
+    for term, lines in terms:
+        assert kb.get(term.ref) is term
+        assert lines.doc is glossary.reading.docs[0]
+    assert all(ref.doc is glossary.reading.docs[0] for ref in glossary.reading.refs)
 
 
 def test_an_edit_makes_the_snapshot_stale_and_the_edit_is_answered(
