@@ -14,6 +14,7 @@ import pytest
 import yaml
 from helpers.knowledge import KNOWLEDGE, add_term
 
+from bot import snapshot
 from bot.engine import Engine
 from bot.knowledge.base import KnowledgeError
 from bot.knowledge.filecache import FileCache, ReadArticle
@@ -210,3 +211,19 @@ def test_the_quick_test_never_misses_a_mention() -> None:
         stems = ReadArticle(article, Lines(YamlDocument("x"), 1)).stems()
         if mentions.find(text):
             assert mentions.possible(stems), (text, [t.name for t in chosen])
+
+
+def test_an_updated_engine_is_kept_as_the_snapshot_of_the_next_start(shipped: Path) -> None:
+    reload = reloader(shipped)
+    add_term(shipped)
+    assert reload.check(force=True).shared
+    cache = shipped.parent / "cache"
+    assert reload.keep(reload.engine)
+    key = snapshot.knowledge_key(shipped, dt.date.today())
+    assert key is not None
+    assert snapshot.load(snapshot.snapshot_path(cache, shipped), key) is not None
+    warm = snapshot.warm_engine(shipped, cache, TODAY)
+    assert warm.files is not None and warm.kb.get("t:weltraumschrott") is not None
+    assert answers(warm) == answers(reload.engine)
+    edit_an_article(shipped)
+    assert not reload.keep(reload.engine)  # the files changed since: a reload is due first

@@ -19,6 +19,7 @@ import logging
 import multiprocessing
 import os
 import sys
+import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
@@ -40,6 +41,7 @@ CHILD_FROM_BYTES = 500_000
 # Seconds a replaced engine is kept before it is taken apart: a reader's answer that began
 # with it ends meanwhile (and an engine still in use is left alone, see retire).
 RETIRE_GRACE = 1.0
+KEEP_AFTER = 30.0
 
 
 def fingerprint(root: Path) -> Fingerprint:
@@ -89,14 +91,54 @@ class Reloader:
     # Smaller knowledge (all files together, bytes) is loaded in this process all the same:
     # that takes less than starting a child, and holds readers for no more than a moment.
     child_from_bytes: int = CHILD_FROM_BYTES
+    # Seconds without another change before an updated engine is kept as the snapshot.
+    keep_after: float = KEEP_AFTER
     _seen: Fingerprint = ()
     broken: bool = False
+    # Held while the knowledge is loaded and while a snapshot of it is written: the file
+    # readings an update changes are part of the snapshot.
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+    _keeping: threading.Timer | None = None
 
     def __post_init__(self) -> None:
         self._seen = fingerprint(self.root)
 
     def check(self, force: bool = False) -> ReloadResult:
         """Reload if the files changed (or when forced); swap only valid knowledge."""
+        with self._lock:
+            result = self._check(force)
+        if result.swapped:
+            if self._keeping is not None:
+                self._keeping.cancel()  # it holds the engine just replaced
+                self._keeping = None
+            if result.shared:
+                self._keep_later()
+        return result
+
+    def _keep_later(self) -> None:
+        """Write the snapshot of the updated engine once the files rest for keep_after
+        seconds (a child writes it after a full load; an update in this process does not):
+        the next start is then warm again."""
+        if self.cache_dir is None:
+            return
+        timer = threading.Timer(self.keep_after, self.keep, args=(self.engine,))
+        timer.daemon = True
+        timer.start()
+        self._keeping = timer
+
+    def keep(self, engine: Engine) -> bool:
+        """Write engine's snapshot if it is still the current engine and the files are
+        still those it was loaded from; True if written."""
+        if self.cache_dir is None:
+            return False
+        with self._lock, snapshot.switching(snapshot.SWITCH_INTERVAL):
+            if engine is not self.engine or fingerprint(self.root) != self._seen:
+                return False  # replaced, or a reload of newer files is due
+            path = snapshot.snapshot_path(self.cache_dir, self.root)
+            key = snapshot.knowledge_key(self.root, dt.date.today())
+            return snapshot.keep(path, key, engine, self.root)
+
+    def _check(self, force: bool) -> ReloadResult:
         current = fingerprint(self.root)
         if current == self._seen and not force:
             return ReloadResult(changed=False)
