@@ -107,7 +107,7 @@ class Index:
                 index.canon[word] = first
         postings: dict[str, list[tuple[int, int]]] = defaultdict(list)
         text_postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
-        builder = _Builder(index, postings, text_postings, field_weights, max_join)
+        builder = Builder(index, postings, text_postings, field_weights, max_join)
         names = term_names(kb.terms)
         for entry in kb.entries():
             builder.entry(entry, names)
@@ -141,7 +141,9 @@ def term_names(terms: Iterable[Term]) -> dict[str, tuple[str, ...]]:
 
 
 @dataclass
-class _Builder:
+class Builder:
+    """Adds targets and their fields to an index (Index.build, and bot/search/update.py)."""
+
     index: Index
     postings: dict[str, list[tuple[int, int]]]
     text_postings: dict[str, list[tuple[int, float]]]

@@ -19,7 +19,7 @@ from collections.abc import Mapping
 
 from bot.knowledge.base import KnowledgeBase
 from bot.models import Article, Entry, Term
-from bot.search.index import FieldKind, Index, _Builder, term_names
+from bot.search.index import Builder, FieldKind, Index, term_names
 
 # Unreachable targets allowed per live one before the index is built from scratch again.
 MAX_DEAD_SHARE = 1.0
@@ -82,7 +82,7 @@ def update_index(
     gone = _take_out(updated, removed, dead, old, field_weights, max_join)
     postings: dict[str, list[tuple[int, int]]] = defaultdict(list)
     text_postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
-    builder = _Builder(updated, postings, text_postings, field_weights, max_join)
+    builder = Builder(updated, postings, text_postings, field_weights, max_join)
     names = term_names(_listed_terms(new, added))
     for entry in added:
         builder.entry(entry, names)
@@ -114,7 +114,7 @@ def _take_out(
     aside = Index(canon=index.canon)
     postings: dict[str, list[tuple[int, int]]] = defaultdict(list)
     text_postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
-    builder = _Builder(aside, postings, text_postings, field_weights, max_join)
+    builder = Builder(aside, postings, text_postings, field_weights, max_join)
     names = term_names(_listed_terms(old, removed))
     for entry in removed:
         builder.entry(entry, names)
