@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from bot.search.analysis import is_weak
-from bot.search.index import FieldKind, Index
+from bot.search.index import LENGTH_BITS, LENGTH_MASK, WEIGHT_BITS, WEIGHT_MASK, FieldKind, Index
 from bot.search.results import Decision, Match
 
 # ---- the knobs ------------------------------------------------------------------------------
@@ -193,22 +193,23 @@ def entry_scores(words: Sequence[QueryWord], index: Index) -> Candidates:
     covering: dict[int, set[int]] = defaultdict(set)
     # Per document and question word: the best field that explains the word, and its kind.
     explained: dict[int, dict[int, tuple[float, str]]] = defaultdict(dict)
+    # Postings are packed integers (bot/search/index.py): decoded here with shifts and masks.
+    kinds = ["summary" if w >= FIELD_WEIGHTS["summary"] else "text" for w in index.weights]
     for position, word in enumerate(words):
         for stem_, similarity in word.alternatives:
-            for instance, length in index.postings.get(stem_, ()):
-                covered[instance] += length
+            for packed in index.postings.get(stem_, ()):
+                instance = packed >> LENGTH_BITS
+                covered[instance] += packed & LENGTH_MASK
                 covering[instance].add(position)
             docs = () if word.names_only else index.text_postings.get(stem_, ())
-            if len(docs) > COMMON_TEXT_POSTINGS:
+            if not docs or len(docs) > COMMON_TEXT_POSTINGS:
                 continue
-            for doc, weight in docs:
-                slots = explained[doc]
-                value = similarity * weight
-                if value > slots.get(position, (0.0, ""))[0]:
-                    slots[position] = (
-                        value,
-                        "summary" if weight >= FIELD_WEIGHTS["summary"] else "text",
-                    )
+            values = [similarity * weight for weight in index.weights]
+            for packed in docs:
+                slots = explained[packed >> WEIGHT_BITS]
+                code = packed & WEIGHT_MASK
+                if values[code] > slots.get(position, (0.0, ""))[0]:
+                    slots[position] = (values[code], kinds[code])
     instance_quality: dict[int, float] = {}
     named: dict[int, frozenset[int]] = {}
     described: dict[int, frozenset[int]] = {}
@@ -227,7 +228,8 @@ def entry_scores(words: Sequence[QueryWord], index: Index) -> Candidates:
     linked: dict[int, set[int]] = defaultdict(set)
     for position, word in enumerate(words):
         for stem_, similarity in word.alternatives:
-            for instance, _ in index.postings.get(stem_, ()):
+            for packed in index.postings.get(stem_, ()):
+                instance = packed >> LENGTH_BITS
                 info = index.instances[instance]
                 value = instance_quality[instance] * similarity
                 slots = explained[info.doc]
