@@ -8,7 +8,16 @@ from array import array
 import pytest
 
 from bot.engine import Engine
-from bot.search.index import LENGTH_MASK, MAX_DOC, MAX_INSTANCE, Index, weight_table
+from bot.search.index import (
+    LENGTH_MASK,
+    MAX_DOC,
+    MAX_INSTANCE,
+    WEIGHT_MASK,
+    Index,
+    posting,
+    text_posting,
+    weight_table,
+)
 from bot.search.scoring import FIELD_WEIGHTS
 
 PAIRS = [(0, 0), (1, 5), (397_521, 40), (MAX_INSTANCE, LENGTH_MASK), (7, 1)]
@@ -43,6 +52,14 @@ def test_a_text_posting_that_does_not_fit_is_refused(pair: tuple[int, float]) ->
     index = Index(weights=weight_table(FIELD_WEIGHTS))
     with pytest.raises(ValueError, match="does not fit"):
         index.pack_text_postings([pair])
+
+
+def test_the_builder_packs_one_posting_at_a_time_with_the_same_checks() -> None:
+    assert posting(3, 7) == Index.pack_postings([(3, 7)])[0]
+    with pytest.raises(ValueError, match="does not fit"):
+        posting(3, LENGTH_MASK + 1)
+    with pytest.raises(ValueError, match="does not fit"):
+        text_posting(3, WEIGHT_MASK + 1)
 
 
 def test_more_distinct_field_weights_than_a_text_posting_can_name_are_refused() -> None:

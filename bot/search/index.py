@@ -112,15 +112,7 @@ class Index:
     @staticmethod
     def pack_postings(pairs: Iterable[tuple[int, int]]) -> Postings:
         """One stem's (instance, stem chars covered) pairs as stored in postings."""
-        packed = []
-        for instance, length in pairs:
-            if not (0 <= instance <= MAX_INSTANCE and 0 <= length <= LENGTH_MASK):
-                raise ValueError(
-                    f"posting ({instance}, {length}) does not fit: the instance must be"
-                    f" 0..{MAX_INSTANCE}, the length 0..{LENGTH_MASK}"
-                )
-            packed.append(instance << LENGTH_BITS | length)
-        return array(TYPECODE, packed)
+        return array(TYPECODE, [posting(instance, length) for instance, length in pairs])
 
     @staticmethod
     def unpack_postings(stored: Postings) -> list[tuple[int, int]]:
@@ -133,13 +125,12 @@ class Index:
         codes = {weight: code for code, weight in enumerate(self.weights)}
         packed = []
         for doc, weight in pairs:
-            code = codes.get(weight)
-            if code is None or not 0 <= doc <= MAX_DOC:
+            if weight not in codes:
                 raise ValueError(
-                    f"text posting ({doc}, {weight}) does not fit: the target must be"
-                    f" 0..{MAX_DOC}, the weight one of {self.weights}"
+                    f"text posting ({doc}, {weight}) does not fit: the weight must be one"
+                    f" of {self.weights}"
                 )
-            packed.append(doc << WEIGHT_BITS | code)
+            packed.append(text_posting(doc, codes[weight]))
         return array(TYPECODE, packed)
 
     def unpack_text_postings(self, stored: Postings) -> list[tuple[int, float]]:
@@ -165,8 +156,9 @@ class Index:
                     index.canon.setdefault(word + ending, first)
             for word in words:  # a listed form wins over another word's inflection
                 index.canon[word] = first
-        postings: dict[str, list[tuple[int, int]]] = defaultdict(list)
-        text_postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
+        # Packed as they come: lists of pairs for the whole knowledge would set the peak.
+        postings: dict[str, Postings] = defaultdict(_postings)
+        text_postings: dict[str, Postings] = defaultdict(_postings)
         builder = _Builder(index, postings, text_postings, field_weights, max_join)
         # An article's list of terms links the entities it is about, by their names (not
         # by adjectives or verbs that describe them: "russisch" is not Russland).
@@ -219,12 +211,35 @@ class Index:
             doc = builder.target("smalltalk", talk.name, talk.name)
             builder.phrases(doc, talk.phrases)
             index.talk_triggers[doc] = index.trigger_sets(talk.words)
-        # Packed one stem at a time, each list dropped as soon as its array is made.
-        for stem_ in list(postings):
-            index.postings[stem_] = index.pack_postings(postings.pop(stem_))
-        for stem_ in list(text_postings):
-            index.text_postings[stem_] = index.pack_text_postings(text_postings.pop(stem_))
+        index.postings = dict(postings)
+        index.text_postings = dict(text_postings)
         return index
+
+
+def posting(instance: int, length: int) -> int:
+    """One name posting as stored: instance << LENGTH_BITS | length; ValueError if either
+    does not fit."""
+    if not (0 <= instance <= MAX_INSTANCE and 0 <= length <= LENGTH_MASK):
+        raise ValueError(
+            f"posting ({instance}, {length}) does not fit: the instance must be"
+            f" 0..{MAX_INSTANCE}, the length 0..{LENGTH_MASK}"
+        )
+    return instance << LENGTH_BITS | length
+
+
+def text_posting(doc: int, code: int) -> int:
+    """One text posting as stored: doc << WEIGHT_BITS | code, code being the weight's
+    position in Index.weights; ValueError if either does not fit."""
+    if not (0 <= doc <= MAX_DOC and 0 <= code <= WEIGHT_MASK):
+        raise ValueError(
+            f"text posting ({doc}, weight code {code}) does not fit: the target must be"
+            f" 0..{MAX_DOC}, the code 0..{WEIGHT_MASK}"
+        )
+    return doc << WEIGHT_BITS | code
+
+
+def _postings() -> Postings:
+    return array(TYPECODE)
 
 
 def weight_table(field_weights: Mapping[FieldKind, float]) -> tuple[float, ...]:
@@ -240,11 +255,15 @@ def weight_table(field_weights: Mapping[FieldKind, float]) -> tuple[float, ...]:
 @dataclass
 class _Builder:
     index: Index
-    postings: dict[str, list[tuple[int, int]]]
-    text_postings: dict[str, list[tuple[int, float]]]
+    postings: dict[str, Postings]
+    text_postings: dict[str, Postings]
     field_weights: Mapping[FieldKind, float]
     max_join: int
     own: dict[int, set[str]] = field(default_factory=dict)
+    codes: dict[float, int] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.codes = {weight: code for code, weight in enumerate(self.index.weights)}
 
     def target(self, kind: TargetKind, key: str, title: str) -> int:
         self.index.targets.append(Target(kind, key, title))
@@ -279,7 +298,7 @@ class _Builder:
                 self.index.joined.add(joined)
                 self.index.surface.setdefault("".join(content[start:end]), joined)
         for stem_, length in seen.items():
-            self.postings[stem_].append((instance, length))
+            self.postings[stem_].append(posting(instance, length))
         if kind in ("name", "describer"):
             self.own.setdefault(doc, set()).update(seen)
 
@@ -297,7 +316,7 @@ class _Builder:
                     if stem_ not in own:
                         best[stem_] = max(best.get(stem_, 0.0), weight)
         for stem_, weight in best.items():
-            self.text_postings[stem_].append((doc, weight))
+            self.text_postings[stem_].append(text_posting(doc, self.codes[weight]))
 
     def phrases(self, doc: int, phrases: Iterable[str]) -> None:
         for phrase in phrases:
