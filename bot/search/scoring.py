@@ -194,7 +194,7 @@ def entry_scores(words: Sequence[QueryWord], index: Index) -> Candidates:
     # Per document and question word: the best field that explains the word, and its kind.
     explained: dict[int, dict[int, tuple[float, str]]] = defaultdict(dict)
     # Postings are packed integers (bot/search/index.py): decoded here with shifts and masks.
-    kinds = ["summary" if w >= FIELD_WEIGHTS["summary"] else "text" for w in index.weights]
+    weights = index.weights
     for position, word in enumerate(words):
         for stem_, similarity in word.alternatives:
             for packed in index.postings.get(stem_, ()):
@@ -204,12 +204,15 @@ def entry_scores(words: Sequence[QueryWord], index: Index) -> Candidates:
             docs = () if word.names_only else index.text_postings.get(stem_, ())
             if not docs or len(docs) > COMMON_TEXT_POSTINGS:
                 continue
-            values = [similarity * weight for weight in index.weights]
             for packed in docs:
                 slots = explained[packed >> WEIGHT_BITS]
-                code = packed & WEIGHT_MASK
-                if values[code] > slots.get(position, (0.0, ""))[0]:
-                    slots[position] = (values[code], kinds[code])
+                weight = weights[packed & WEIGHT_MASK]
+                value = similarity * weight
+                if value > slots.get(position, (0.0, ""))[0]:
+                    slots[position] = (
+                        value,
+                        "summary" if weight >= FIELD_WEIGHTS["summary"] else "text",
+                    )
     instance_quality: dict[int, float] = {}
     named: dict[int, frozenset[int]] = {}
     described: dict[int, frozenset[int]] = {}
