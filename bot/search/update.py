@@ -14,12 +14,23 @@ here: when they change, None says to build the index anew.
 from __future__ import annotations
 
 import dataclasses
+from array import array
 from collections import defaultdict
 from collections.abc import Mapping
 
 from bot.knowledge.base import KnowledgeBase
 from bot.models import Article, Entry, Term
-from bot.search.index import Builder, FieldKind, Index, term_names
+from bot.search.index import (
+    LENGTH_BITS,
+    TYPECODE,
+    WEIGHT_BITS,
+    Builder,
+    FieldKind,
+    Index,
+    Postings,
+    new_postings,
+    term_names,
+)
 
 # Unreachable targets allowed per live one before the index is built from scratch again.
 MAX_DEAD_SHARE = 1.0
@@ -80,16 +91,17 @@ def update_index(
         pointer_words=dict(index.pointer_words),
     )
     gone = _take_out(updated, removed, dead, old, field_weights, max_join)
-    postings: dict[str, list[tuple[int, int]]] = defaultdict(list)
-    text_postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
+    postings: dict[str, Postings] = defaultdict(new_postings)
+    text_postings: dict[str, Postings] = defaultdict(new_postings)
     builder = Builder(updated, postings, text_postings, field_weights, max_join)
     names = term_names(_listed_terms(new, added))
     for entry in added:
         builder.entry(entry, names)
+    # New arrays: the old index's arrays stay as they are.
     for stem_, items in postings.items():
-        updated.postings[stem_] = [*updated.postings.get(stem_, ()), *items]
+        updated.postings[stem_] = updated.postings.get(stem_, new_postings()) + items
     for stem_, weighted in text_postings.items():
-        updated.text_postings[stem_] = [*updated.text_postings.get(stem_, ()), *weighted]
+        updated.text_postings[stem_] = updated.text_postings.get(stem_, new_postings()) + weighted
     # A word that no entry holds any more leaves the vocabulary (the typo table skips it).
     for word in gone:
         key = updated.surface.get(word)
@@ -111,24 +123,25 @@ def _take_out(
     aside, only to learn which words' postings point to them. Returns their words."""
     if not removed:
         return []
-    aside = Index(canon=index.canon)
-    postings: dict[str, list[tuple[int, int]]] = defaultdict(list)
-    text_postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
+    aside = Index(canon=index.canon, weights=index.weights)
+    postings: dict[str, Postings] = defaultdict(new_postings)
+    text_postings: dict[str, Postings] = defaultdict(new_postings)
     builder = Builder(aside, postings, text_postings, field_weights, max_join)
     names = term_names(_listed_terms(old, removed))
     for entry in removed:
         builder.entry(entry, names)
     instances = index.instances
     for stem_ in postings:
-        kept = [p for p in index.postings.get(stem_, ()) if instances[p[0]].doc not in dead]
+        stored = index.postings.get(stem_, ())
+        kept = [p for p in stored if instances[p >> LENGTH_BITS].doc not in dead]
         if kept:
-            index.postings[stem_] = kept
+            index.postings[stem_] = array(TYPECODE, kept)
         else:
             index.postings.pop(stem_, None)
     for stem_ in text_postings:
-        weighted = [p for p in index.text_postings.get(stem_, ()) if p[0] not in dead]
+        weighted = [p for p in index.text_postings.get(stem_, ()) if p >> WEIGHT_BITS not in dead]
         if weighted:
-            index.text_postings[stem_] = weighted
+            index.text_postings[stem_] = array(TYPECODE, weighted)
         else:
             index.text_postings.pop(stem_, None)
     return list(aside.surface)
