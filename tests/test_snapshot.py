@@ -12,6 +12,7 @@ import struct
 import subprocess
 import sys
 import threading
+from array import array
 from pathlib import Path
 
 import pytest
@@ -158,6 +159,23 @@ def test_large_containers_are_written_in_pieces_and_stay_shared() -> None:
     records = record_sizes(stream.getvalue())
     assert max(records) < len(pickle.dumps(big["long"])) / 2
     assert len(records) > 10
+
+
+def test_large_typed_arrays_are_written_raw_and_read_back_whole(tmp_path: Path) -> None:
+    table = array("q", range(pieces.RAW_FROM // 8 + 5))
+    small = array("q", [1, 2, 3])
+    value = {"a": table, "b": table, "small": small}
+    path = tmp_path / "stream"
+    with path.open("wb") as out:
+        pieces.dump(value, out)
+    data = path.read_bytes()
+    assert table.tobytes() in data  # raw: the array's own bytes, not a pickle of them
+    with path.open("rb") as stream:
+        back = pieces.load(stream)
+    assert isinstance(back, dict) and back == value and back["a"] is back["b"]
+    path.write_bytes(data[: len(data) // 2])
+    with path.open("rb") as stream, pytest.raises(pieces.SnapshotError):
+        pieces.load(stream)
 
 
 def record_sizes(data: bytes) -> list[int]:
