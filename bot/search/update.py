@@ -91,12 +91,7 @@ def update_index(
         pointer_words=dict(index.pointer_words),
     )
     gone = _take_out(updated, removed, dead, old, field_weights, max_join)
-    postings: dict[str, Postings] = defaultdict(new_postings)
-    text_postings: dict[str, Postings] = defaultdict(new_postings)
-    builder = Builder(updated, postings, text_postings, field_weights, max_join)
-    names = term_names(_listed_terms(new, added))
-    for entry in added:
-        builder.entry(entry, names)
+    postings, text_postings = _index(updated, added, new, field_weights, max_join)
     # New arrays: the old index's arrays stay as they are.
     for stem_, items in postings.items():
         updated.postings[stem_] = updated.postings.get(stem_, new_postings()) + items
@@ -124,12 +119,7 @@ def _take_out(
     if not removed:
         return []
     aside = Index(canon=index.canon, weights=index.weights)
-    postings: dict[str, Postings] = defaultdict(new_postings)
-    text_postings: dict[str, Postings] = defaultdict(new_postings)
-    builder = Builder(aside, postings, text_postings, field_weights, max_join)
-    names = term_names(_listed_terms(old, removed))
-    for entry in removed:
-        builder.entry(entry, names)
+    postings, text_postings = _index(aside, removed, old, field_weights, max_join)
     instances = index.instances
     for stem_ in postings:
         stored = index.postings.get(stem_, ())
@@ -145,6 +135,23 @@ def _take_out(
         else:
             index.text_postings.pop(stem_, None)
     return list(aside.surface)
+
+
+def _index(
+    index: Index,
+    entries: list[Entry],
+    kb: KnowledgeBase,
+    field_weights: Mapping[FieldKind, float],
+    max_join: int,
+) -> tuple[dict[str, Postings], dict[str, Postings]]:
+    """Add entries (of kb) to index, and return their postings and text postings."""
+    postings: dict[str, Postings] = defaultdict(new_postings)
+    text_postings: dict[str, Postings] = defaultdict(new_postings)
+    builder = Builder(index, postings, text_postings, field_weights, max_join)
+    names = term_names(_listed_terms(kb, entries))
+    for entry in entries:
+        builder.entry(entry, names)
+    return postings, text_postings
 
 
 def _listed_terms(kb: KnowledgeBase, entries: list[Entry]) -> list[Term]:
