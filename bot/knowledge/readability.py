@@ -18,7 +18,7 @@ import textstat
 from bot import language
 from bot.knowledge.base import KnowledgeBase
 from bot.knowledge.lines import LineFinder
-from bot.knowledge.parallel import Progress, run_chunks
+from bot.knowledge.parallel import Pending, Progress, start_chunks
 from bot.models import Article, Location, Problem, Source, Term
 from bot.search.analysis import STOPWORDS, fold, stem
 from bot.sentences import sentences
@@ -91,7 +91,9 @@ class _Text:
     own_names: frozenset[str]
 
 
-@lru_cache(maxsize=1 << 16)
+# Every name is keyed twice (the glossary's keys, then the entry's own): at 100,000 entries
+# about 250,000 words, all kept.
+@lru_cache(maxsize=1 << 19)
 def _key(word: str) -> str:
     return stem(fold(word).replace(" ", ""))
 
@@ -158,6 +160,14 @@ def check_readability(
     uses it. Large knowledge is read on several cores (jobs: how many processes; None: one
     per core when worth it); progress is told (entries done, total).
     """
+    return start_readability(kb, limits, jobs).result(progress)
+
+
+def start_readability(
+    kb: KnowledgeBase, limits: Limits = LIMITS, jobs: int | None = None
+) -> Pending[Problem]:
+    """check_readability begun in worker processes, to be collected later with result():
+    `newsbot check` reads while it builds its index."""
     explained = _explained_keys(kb) | _knowledge_names(kb)
     files = _Files(kb)
     entries: dict[str, list[_Text]] = {}
@@ -171,7 +181,7 @@ def check_readability(
             problems += _entry_findings(label, items, explained, files, limits)
         return problems
 
-    return run_chunks(chunk, len(groups), jobs, progress)
+    return start_chunks(chunk, len(groups), jobs)
 
 
 def _entry_findings(
