@@ -73,6 +73,16 @@ class Composer:
             conversation.last_ref = reply.ref
         return reply
 
+    def answered_entry(self, result: Result) -> str | None:
+        """The ref of the entry a reply to this match shows, when the match alone tells: the
+        matcher answers with an entry, which _for_target shows (led by an aspect or a related
+        word or not). None when only composing the reply can tell (keep the two in step)."""
+        best = result.best
+        if result.decision != "answer" or best is None or not best.target.is_entry:
+            return None
+        entry = self.kb.get(best.target.key)
+        return entry.ref if entry is not None else None
+
     def _compose(self, result: Result, question: str, conversation: Conversation) -> Reply:
         best = result.best
         if result.decision != "answer":
