@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import zlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 from bot import lists
@@ -48,12 +48,14 @@ class Composer:
         matcher: Matcher,
         today: dt.date | None = None,
         fresh_days: int = lists.DEFAULT_FRESH_DAYS,
+        folding: Callable[[str], str] = fold,
     ) -> None:
+        """folding: fold, or a faster way to the same result (see Cards)."""
         self.kb = kb
         self.matcher = matcher
         self.today = today
         self.fresh_days = fresh_days
-        self.cards = Cards(kb)
+        self.cards = Cards(kb, folding)
         self.aspects = Aspects(matcher.index.key)
         self.not_known = NotKnown(kb)
 
@@ -70,6 +72,16 @@ class Composer:
         if reply.ref is not None and self.kb.get(reply.ref) is not None:
             conversation.last_ref = reply.ref
         return reply
+
+    def answered_entry(self, result: Result) -> str | None:
+        """The ref of the entry a reply to this match shows, when the match alone tells: the
+        matcher answers with an entry, which _for_target shows (led by an aspect or a related
+        word or not). None when only composing the reply can tell (keep the two in step)."""
+        best = result.best
+        if result.decision != "answer" or best is None or not best.target.is_entry:
+            return None
+        entry = self.kb.get(best.target.key)
+        return entry.ref if entry is not None else None
 
     def _compose(self, result: Result, question: str, conversation: Conversation) -> Reply:
         best = result.best

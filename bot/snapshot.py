@@ -31,7 +31,10 @@ from bot import pieces
 from bot.engine import Engine
 from bot.gcpause import gc_paused
 from bot.knowledge.base import KnowledgeBase
+from bot.knowledge.filecache import FileCache
+from bot.knowledge.yamlfile import YamlDocument
 from bot.lists import DEFAULT_FRESH_DAYS
+from bot.models import Article, Source, Term
 from bot.search.matcher import Matcher
 
 logger = logging.getLogger(__name__)
@@ -86,8 +89,16 @@ def snapshot_path(cache_dir: Path, root: Path) -> Path:
     return cache_dir / f"knowledge-{name}.snapshot"
 
 
-def save(path: Path, key: bytes, kb: KnowledgeBase, matcher: Matcher) -> None:
-    """Write the snapshot of kb and matcher under key (atomically: a temporary file renamed)."""
+# Held by several containers of a snapshot (an entry by the knowledge and by its file's
+# reading, a file's document by each of its entries' lines): written once, read back once.
+SHARED = frozenset({Article, Term, Source, YamlDocument})
+
+
+def save(
+    path: Path, key: bytes, kb: KnowledgeBase, matcher: Matcher, files: FileCache | None = None
+) -> None:
+    """Write the snapshot of kb, matcher and the readings of kb's files under key
+    (atomically: a temporary file renamed)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".snapshot-")
     try:
@@ -99,7 +110,7 @@ def save(path: Path, key: bytes, kb: KnowledgeBase, matcher: Matcher) -> None:
             fields = {f.name: getattr(kb, f.name) for f in dataclasses.fields(kb)}
             fields = {name: value for name, value in fields.items() if not name.startswith("_")}
             with gc_paused():
-                pieces.dump((fields, matcher), out)
+                pieces.dump((fields, matcher, files), out, SHARED)
             end = out.tell()
             out.seek(start)
             digest = hashlib.blake2b(digest_size=_DIGEST)
@@ -115,14 +126,18 @@ def save(path: Path, key: bytes, kb: KnowledgeBase, matcher: Matcher) -> None:
         raise
 
 
-def load(path: Path, key: bytes) -> tuple[KnowledgeBase, Matcher] | None:
-    """The knowledge and matcher of the snapshot at path if its key is key and its content
-    is intact; None (and a log line) for a missing, stale, foreign or damaged snapshot."""
+Parts = tuple[KnowledgeBase, Matcher, FileCache | None]
+
+
+def load(path: Path, key: bytes) -> Parts | None:
+    """The knowledge, matcher and file readings of the snapshot at path if its key is key
+    and its content is intact; None (and a log line) for a missing, stale, foreign or
+    damaged snapshot."""
     try:
         with path.open("rb") as stream:
             problem = _check(stream, key)
             if problem is None:
-                with gc_paused(), _switching(SWITCH_INTERVAL):
+                with gc_paused(), switching(SWITCH_INTERVAL):
                     loaded = _engine_parts(pieces.load(stream))
                 if loaded is not None:
                     gc.freeze()  # as Engine.build: the collector leaves the index alone
@@ -160,7 +175,7 @@ def _check(stream: BinaryIO, key: bytes) -> str | None:
 
 
 @contextmanager
-def _switching(interval: float) -> Iterator[None]:
+def switching(interval: float) -> Iterator[None]:
     """Run the block with the interpreter's thread switch interval set to interval."""
     before = sys.getswitchinterval()
     sys.setswitchinterval(interval)
@@ -170,15 +185,15 @@ def _switching(interval: float) -> Iterator[None]:
         sys.setswitchinterval(before)
 
 
-def _engine_parts(loaded: object) -> tuple[KnowledgeBase, Matcher] | None:
-    """The knowledge (rebuilt from its fields) and the matcher read, or None."""
-    if not (isinstance(loaded, tuple) and len(loaded) == 2 and isinstance(loaded[1], Matcher)):
+def _engine_parts(loaded: object) -> Parts | None:
+    """The knowledge (rebuilt from its fields), the matcher and the readings read, or None."""
+    if not (isinstance(loaded, tuple) and len(loaded) == 3 and isinstance(loaded[1], Matcher)):
         return None
-    fields, matcher = loaded
-    if not isinstance(fields, dict):
+    fields, matcher, files = loaded
+    if not isinstance(fields, dict) or not isinstance(files, FileCache | None):
         return None
     try:
-        return KnowledgeBase(**fields), matcher
+        return KnowledgeBase(**fields), matcher, files
     except TypeError:
         return None
 
@@ -200,8 +215,9 @@ def warm_engine(
     key = knowledge_key(root, dt.date.today())
     loaded = load(path, key) if key is not None else None
     if loaded is not None:
-        return Engine.build(loaded[0], today, fresh_days, matcher=loaded[1])
-    engine = Engine.load(root, today, fresh_days)
+        kb, matcher, files = loaded
+        return Engine.build(kb, today, fresh_days, matcher=matcher, files=files)
+    engine = Engine.load(root, today, fresh_days, files=FileCache())
     if background:
         threading.Thread(
             target=keep, args=(path, key, engine, root), name="snapshot", daemon=True
@@ -217,7 +233,7 @@ def keep(path: Path, key: bytes | None, engine: Engine, root: Path) -> bool:
     if key is None or knowledge_key(root, dt.date.today()) != key:
         return False
     try:
-        save(path, key, engine.kb, engine.matcher)
+        save(path, key, engine.kb, engine.matcher, engine.files)
     except (OSError, pickle.PicklingError, RecursionError, RuntimeError) as exc:
         # RuntimeError: a cache of the engine grew while a thread wrote it; kept next time.
         # A cache folder that cannot be made is the data folder's problem, reported there.

@@ -263,3 +263,43 @@ def test_check_shows_the_progress_of_each_stage_on_a_terminal() -> None:
         "\rreading [####################] 100/100 files\n"
         "\rself-test [####################] 600/600 questions\n"
     )
+
+
+COLLIDING_TERMS = """terms:
+  - term: Pressebüro
+    aliases: [Pressestelle]
+    questions:
+      - Was ist ein Journalist?
+      - Was ist ein Pressebüro?
+      - Was macht ein Büro?
+    short: Ein Pressebüro schreibt Nachrichten für eine Firma oder ein Amt.
+    link: https://example.org/pressebuero
+  - term: Meldebüro
+    questions:
+      - Was ist Völkerrecht?
+      - Was macht ein Büro?
+    short: Ein Meldebüro schreibt auf, wer in einer Stadt wohnt.
+    link: https://example.org/meldebuero
+"""
+
+
+def test_the_self_test_finds_what_asking_the_bot_finds(kb_copy: Path) -> None:
+    """The self-test reads the entry off the match instead of composing each reply: its
+    findings are those of asking the bot every question and alias, one by one."""
+    from bot.conversation import Conversation
+    from bot.engine import Engine
+    from bot.knowledge.selftest import self_test
+    from bot.models import Article, Term
+
+    (kb_copy / "glossary" / "zz-test.yaml").write_text(COLLIDING_TERMS, encoding="utf-8")
+    engine = Engine.load(kb_copy, drafts=True)
+    wrong = []
+    for entry in engine.kb.entries():
+        asked = [*entry.questions]
+        asked += [] if isinstance(entry, Article) else entry.aliases
+        asked += entry.related if isinstance(entry, Term) else []
+        wrong += [text for text in asked if engine.answer(text, Conversation()).ref != entry.ref]
+    found = self_test(engine, jobs=1)
+    assert len(wrong) >= 3  # the journalist, international law, the office of both
+    assert [re.search(r'"(.*?)" should find', p.message).group(1) for p in found] == wrong  # type: ignore[union-attr]
+    assert all(p.severity == "error" and p.kind == "self-test" for p in found)

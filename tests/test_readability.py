@@ -76,6 +76,30 @@ def test_a_hard_word_needs_an_explanation(kb: KnowledgeBase) -> None:
     assert messages(with_short(kb, glossary_word)) == []
 
 
+@pytest.mark.parametrize(
+    ("text", "explained"),
+    [
+        ("Prolegomena sind Vorworte.", True),
+        ("Die Prolegomena, also die Vorworte, kommen zuerst.", True),
+        ("Die Prolegomena (Vorworte) kommen zuerst.", True),
+        ("Die Prolegomena: Vorworte vor dem Buch.", True),
+        ("Vorworte nennt man Prolegomena.", True),
+        ("Vorworte, man sagt auch die Prolegomena.", True),
+        ("Das sind zum Glück Prolegomena.", True),
+        ("Hier gibt es zum Beispiel Prolegomena.", True),
+        ("Das ist gut, die vier kurzen alten Prolegomena.", False),  # too far after "Das ist"
+        ("Dort stehen oft Prolegomena. Sie sind Vorworte.", False),
+        ("Dort stehen oft Prolegomena, dann kommt das Buch.", False),
+    ],
+)
+def test_a_hard_word_is_explained_where_the_text_says_what_it_is(
+    kb: KnowledgeBase, text: str, explained: bool
+) -> None:
+    """Each way of explaining a word in the text, and near misses that do not."""
+    found = " ".join(messages(with_short(kb, text)))
+    assert ('"Prolegomena" is a hard word' not in found) is explained
+
+
 def test_a_dense_text_fails_the_wiener_sachtextformel(kb: KnowledgeBase) -> None:
     dense = (
         "Die völkerrechtswidrige Annexion verursachte internationale Sanktionsmechanismen. "

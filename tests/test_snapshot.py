@@ -12,6 +12,7 @@ import struct
 import subprocess
 import sys
 import threading
+from array import array
 from pathlib import Path
 
 import pytest
@@ -58,11 +59,31 @@ def test_a_current_snapshot_is_used_and_answers_like_a_fresh_load(
     path = snapshot_file(cache)
     loaded = snapshot.load(path, key_of(kb_copy))
     assert loaded is not None
-    kb, matcher = loaded
+    kb, matcher, files = loaded
     assert kb.get("t:sanktionen") == fresh.kb.get("t:sanktionen")
-    warm = Engine.build(kb, matcher=matcher)
+    warm = Engine.build(kb, matcher=matcher, files=files)
     assert replies(warm) == replies(fresh)
     assert len(questions()) > 30
+
+
+def test_the_file_readings_come_back_sharing_the_entries_and_documents(
+    kb_copy: Path, tmp_path: Path
+) -> None:
+    # The readings hold the same entries as the knowledge and each file's document once:
+    # copies would double the memory, and problems added to a copy would be lost.
+    cache = tmp_path / "cache"
+    snapshot.warm_engine(kb_copy, cache)
+    loaded = snapshot.load(snapshot_file(cache), key_of(kb_copy))
+    assert loaded is not None
+    kb, _, files = loaded
+    assert files is not None
+    glossary = files.files[kb_copy / "glossary.yaml"]
+    terms = glossary.value
+    assert isinstance(terms, list) and terms
+    for term, lines in terms:
+        assert kb.get(term.ref) is term
+        assert lines.doc is glossary.reading.docs[0]
+    assert all(ref.doc is glossary.reading.docs[0] for ref in glossary.reading.refs)
 
 
 def test_an_edit_makes_the_snapshot_stale_and_the_edit_is_answered(
@@ -138,6 +159,23 @@ def test_large_containers_are_written_in_pieces_and_stay_shared() -> None:
     records = record_sizes(stream.getvalue())
     assert max(records) < len(pickle.dumps(big["long"])) / 2
     assert len(records) > 10
+
+
+def test_large_typed_arrays_are_written_raw_and_read_back_whole(tmp_path: Path) -> None:
+    table = array("q", range(pieces.RAW_FROM // 8 + 5))
+    small = array("q", [1, 2, 3])
+    value = {"a": table, "b": table, "small": small}
+    path = tmp_path / "stream"
+    with path.open("wb") as out:
+        pieces.dump(value, out)
+    data = path.read_bytes()
+    assert table.tobytes() in data  # raw: the array's own bytes, not a pickle of them
+    with path.open("rb") as stream:
+        back = pieces.load(stream)
+    assert isinstance(back, dict) and back == value and back["a"] is back["b"]
+    path.write_bytes(data[: len(data) // 2])
+    with path.open("rb") as stream, pytest.raises(pieces.SnapshotError):
+        pieces.load(stream)
 
 
 def record_sizes(data: bytes) -> list[int]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
@@ -18,24 +18,28 @@ def check_ids(
     sources: Sequence[tuple[Source, Lines]],
 ) -> None:
     """Two entries with the same id (a term and a source named alike, say) is an error."""
-    seen: dict[str, Location] = {}
+    seen: dict[str, Lines] = {}
     rows: list[tuple[Entry, Lines]] = [*articles, *terms, *sources]
     for entry, lines in rows:
-        doc = lines.doc
-        if entry.ref in seen:
-            doc.problem_at(
+        first = seen.setdefault(entry.ref, lines)
+        if first is not lines:
+            where = Location(first.doc.path, first.name)
+            lines.doc.problem_at(
                 lines.name,
-                f'{entry.kind} "{entry.name}" has the same id as the entry at {seen[entry.ref]}'
+                f'{entry.kind} "{entry.name}" has the same id as the entry at {where}'
                 " - give one of them another name",
             )
-        else:
-            seen[entry.ref] = Location(doc.path, lines.name)
 
 
-def check_names(entries: Sequence[tuple[Entry, Lines]]) -> None:
+def check_names(
+    entries: Sequence[tuple[Entry, Lines]], folding: Callable[[str], str] = fold
+) -> None:
     """The same name or alias on two entries (or twice on one) makes answers ambiguous; a
-    related word that is an entry's name or another entry's related word too, as well."""
-    seen: dict[str, tuple[str, Location]] = {}
+    related word that is an entry's name or another entry's related word too, as well.
+
+    folding: fold, or a faster way to the same result (a reload keeps the names it folded).
+    """
+    seen: dict[str, tuple[Entry, str, int]] = {}
     related: list[tuple[Term, Lines]] = []
     for entry, lines in entries:
         if isinstance(entry, Article):
@@ -46,13 +50,16 @@ def check_names(entries: Sequence[tuple[Entry, Lines]]) -> None:
         names = [(lines.name, entry.name)]
         names += list(zip(lines.aliases, entry.aliases, strict=True))
         for line, name in names:
-            folded = fold(name)
+            folded = folding(name)
             if not folded:
                 doc.problem_at(line, f'"{name}" has no letters or digits - write a real name')
                 continue
-            owner = f'{entry.kind} "{entry.name}"'
-            if folded in seen:
-                other, where = seen[folded]
+            first = seen.get(folded)
+            if first is None:
+                seen[folded] = (entry, doc.path, line)
+            else:
+                owner, other = _owner(entry), _owner(first[0])
+                where = Location(first[1], first[2])
                 if other == owner:
                     doc.problem_at(
                         line,
@@ -66,13 +73,15 @@ def check_names(entries: Sequence[tuple[Entry, Lines]]) -> None:
                         f'"{name}" is already used by {other} ({where})'
                         " - keep it on one entry only",
                     )
-                continue
-            seen[folded] = (owner, Location(doc.path, line))
     _check_related(related, seen)
 
 
+def _owner(entry: Entry) -> str:
+    return f'{entry.kind} "{entry.name}"'
+
+
 def _check_related(
-    terms: Sequence[tuple[Term, Lines]], names: Mapping[str, tuple[str, Location]]
+    terms: Sequence[tuple[Term, Lines]], names: Mapping[str, tuple[Entry, str, int]]
 ) -> None:
     """A related word leads to an entry that is not its name: never a name of an entry."""
     pointing: dict[str, tuple[str, Location]] = {}
@@ -84,7 +93,8 @@ def _check_related(
             if not folded:
                 doc.problem_at(line, f'"{word}" has no letters or digits - write a real word')
             elif folded in names:
-                other, where = names[folded]
+                entry, path, at = names[folded]
+                other, where = _owner(entry), Location(path, at)
                 fix = (
                     "remove it from related, it is a name of this entry already"
                     if other == owner

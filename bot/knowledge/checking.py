@@ -13,7 +13,7 @@ from bot.engine import Engine
 from bot.knowledge.base import KnowledgeBase, KnowledgeError, known_names
 from bot.knowledge.editor import stale_schemas
 from bot.knowledge.load import DRAFTS, load_knowledge
-from bot.knowledge.readability import check_readability
+from bot.knowledge.readability import start_readability
 from bot.knowledge.selftest import self_test
 from bot.models import Location, Problem
 
@@ -108,17 +108,23 @@ def run_check(
     try:
         # What Engine.load does, in two steps that show their progress.
         kb = load_knowledge(root, drafts=True, progress=stage("reading"))
+    except KnowledgeError as exc:
+        mine = [p for p in exc.problems if keep(p.where)]
+        others = sum(1 for p in exc.errors if not keep(p.where))
+        return CheckResult(root, None, mine, others)
+    # Readability needs no index: the other cores read while this one builds it.
+    reading = start_readability(kb, jobs=jobs)
+    try:
         entries = len(kb.articles) + len(kb.terms) + len(kb.sources)
         if progress is not None:
             progress("indexing", 0, entries)
         engine = Engine.build(kb, today)
         if progress is not None:
             progress("indexing", entries, entries)
-    except KnowledgeError as exc:
-        mine = [p for p in exc.problems if keep(p.where)]
-        others = sum(1 for p in exc.errors if not keep(p.where))
-        return CheckResult(root, None, mine, others)
-    readability = check_readability(engine.kb, jobs=jobs, progress=stage("readability"))
+    except BaseException:
+        reading.cancel()
+        raise
+    readability = reading.result(stage("readability"))
     problems = [*engine.kb.warnings, *readability, *_schemas(engine.kb)]
     if selftest:
         problems += self_test(engine, keep if wanted else None, stage("self-test"), jobs)

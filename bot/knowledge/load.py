@@ -5,11 +5,20 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 
 from bot.gcpause import gc_paused
 from bot.knowledge.base import KnowledgeBase, KnowledgeError
 from bot.knowledge.check import check_ids, check_names, check_references
+from bot.knowledge.filecache import (
+    FileCache,
+    FileReader,
+    ReadArticle,
+    article_still_checked,
+    glossary_names,
+)
+from bot.knowledge.locations import Locations
 from bot.knowledge.readers import (
     article_from,
     bot_from,
@@ -20,6 +29,7 @@ from bot.knowledge.readers import (
 from bot.knowledge.reading import Lines, Reading
 from bot.knowledge.rules import ArticleRules
 from bot.models import Article, BotTexts, Entry, Location, Problem, Source, Term
+from bot.search.analysis import fold
 
 MAX_FILES = 200_000
 
@@ -29,21 +39,38 @@ def load_knowledge(
     today: dt.date | None = None,
     drafts: bool = False,
     progress: Callable[[int, int], None] | None = None,
+    cache: FileCache | None = None,
 ) -> KnowledgeBase:
     """Load and validate a knowledge directory; raise KnowledgeError with every problem.
 
     Draft articles (`draft: true`) are checked like the others but left out of the
     knowledge readers see, unless `drafts` (what `newsbot check` asks for). progress is
     told (files read, files) as the files of the glossary and the articles are read.
+    cache: each file's reading is kept there, and a file unchanged since the last load is
+    not read again (bot/knowledge/filecache.py); the result is the same as without.
     """
     with gc_paused():
-        return _load(root, today or dt.date.today(), drafts, progress)
+        try:
+            return _load(root, today or dt.date.today(), drafts, progress, cache)
+        except KnowledgeError:
+            raise
+        except BaseException:
+            if cache is not None:
+                cache.clear()  # half a load's readings are no base for the next one
+            raise
 
 
 def _load(
-    root: Path, today: dt.date, drafts: bool, progress: Callable[[int, int], None] | None
+    root: Path,
+    today: dt.date,
+    drafts: bool,
+    progress: Callable[[int, int], None] | None,
+    cache: FileCache | None,
 ) -> KnowledgeBase:
-    reading = Reading(root)
+    reading = Reading(root, locations=cache.locations.copy() if cache else Locations())
+    files = FileReader(reading, cache)
+    if cache is not None:
+        cache.read = 0
     display_root = reading.display(root)
     if not root.is_dir():
         problem = Problem(
@@ -62,46 +89,46 @@ def _load(
     # Each file's parse tree and line table go as soon as its entries are built: the rules
     # across files run on the Lines and References the readers keep.
     article_paths = sorted((root / "articles").glob("*.yaml"))[:MAX_FILES]
-    files = len(glossary_files) + len(article_paths)
+    count = len(glossary_files) + len(article_paths)
     for done, path in enumerate(glossary_files, 1):
-        terms += terms_from(reading, path)
-        reading.release()
+        terms += files.read(path, partial(terms_from, path=path))
         if progress is not None:
-            progress(done, files)
+            progress(done, count)
 
     sources: list[tuple[Source, Lines]] = []
     if (root / "sources.yaml").exists():
-        sources = sources_from(reading, root / "sources.yaml")
-        reading.release()
+        path = root / "sources.yaml"
+        sources = files.read(path, partial(sources_from, path=path))
     else:
         reading.problems.append(
             Problem(Location(display_root, 1), "sources.yaml is missing - add it")
         )
 
-    bot: BotTexts | None = None
-    if (root / "bot.yaml").exists():
-        bot = bot_from(reading, root / "bot.yaml")
-    else:
-        reading.problems.append(Problem(Location(display_root, 1), "bot.yaml is missing - add it"))
-
-    if bot is not None and (root / "synonyms.yaml").exists():
-        synonyms = synonyms_from(reading, root / "synonyms.yaml")
-        bot = replace(bot, synonyms=synonyms)
-
-    reading.release()
+    bot = _texts(root, reading, files, cache)
 
     # The glossary is read: each article is checked against it while its file is at hand.
-    rules = ArticleRules([t for t, _ in terms], today)
+    glossary = glossary_names(t for t, _ in terms)
+    still_checked = article_still_checked(cache, today, glossary)
+    rules: list[ArticleRules] = []  # made on first use: 1.5 s at 100,000 terms
+
+    def article(part: Reading, path: Path) -> ReadArticle | None:
+        loaded = article_from(part, path)
+        if loaded is None:
+            return None
+        article, doc = loaded
+        if not rules:
+            rules.append(ArticleRules([t for t, _ in terms], today))
+        rules[0].check(article, doc)
+        return ReadArticle(article, Lines(doc, doc.where(("id",)).line))
+
     articles: list[tuple[Article, Lines]] = []
     for done, path in enumerate(article_paths, len(glossary_files) + 1):
-        loaded = article_from(reading, path)
+        loaded = files.read(path, partial(article, path=path), still_checked)
         if loaded is not None:
-            article, doc = loaded
-            rules.check(article, doc)
-            articles.append((article, Lines(doc, doc.where(("id",)).line)))
-        reading.release()
+            articles.append((loaded.article, loaded.lines))
         if progress is not None:
-            progress(done, files)
+            progress(done, count)
+    files.finish(today, glossary)
     for path in sorted(root.rglob("*.yml")):
         reading.problems.append(
             Problem(Location(reading.display(path), 1), 'rename the file to end in ".yaml"')
@@ -110,7 +137,7 @@ def _load(
     _drafted_terms(reading, root)
     check_ids(articles, terms, sources)
     every: list[tuple[Entry, Lines]] = [*articles, *terms, *sources]
-    check_names(every)
+    check_names(every, cache.fold if cache is not None else fold)
     check_references(reading.refs, reading.names, reading.aliases)
 
     problems = [p for doc in reading.docs for p in doc.problems] + reading.problems
@@ -127,6 +154,29 @@ def _load(
         warnings=tuple(problems),
         locations=reading.locations,
     )
+
+
+def _texts(
+    root: Path, reading: Reading, files: FileReader, cache: FileCache | None
+) -> BotTexts | None:
+    """The bot's texts with the synonyms (the same object as last time if they are equal:
+    the index then knows that it can keep its intents, small talk and synonyms)."""
+    bot: BotTexts | None = None
+    if (root / "bot.yaml").exists():
+        bot = files.read(root / "bot.yaml", partial(bot_from, path=root / "bot.yaml"))
+    else:
+        reading.problems.append(
+            Problem(Location(reading.display(root), 1), "bot.yaml is missing - add it")
+        )
+    if bot is not None and (root / "synonyms.yaml").exists():
+        path = root / "synonyms.yaml"
+        synonyms = files.read(path, partial(synonyms_from, path=path))
+        bot = replace(bot, synonyms=synonyms)
+    if bot is None or cache is None:
+        return bot
+    if cache.texts != bot:
+        cache.texts = bot
+    return cache.texts
 
 
 DRAFTS = "drafts"  # newsbot draft writes the glossary candidates of an article here

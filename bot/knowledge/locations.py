@@ -39,6 +39,17 @@ class Locations:
             data.append(_number(self._field_ids, self._fields, name) << 32 | len(lines))
             data.extend(file_id << 32 | (line & _LOW) for line in lines)
 
+    def copy(self) -> Locations:
+        """A copy to add to while this one stays as it is (the next load of the knowledge)."""
+        other = Locations()
+        other._paths = list(self._paths)
+        other._path_ids = dict(self._path_ids)
+        other._fields = list(self._fields)
+        other._field_ids = dict(self._field_ids)
+        other._start = dict(self._start)
+        other._data = array("q", self._data)
+        return other
+
     def get(self, key: tuple[str, str, int], default: Location) -> Location:
         """Where the value at key stands: (ref, field, position); default when not known."""
         ref, name, position = key

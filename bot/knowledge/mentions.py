@@ -44,6 +44,16 @@ class Mentions:
             found.sort(key=lambda item: -len(item[0]))
         return mentions
 
+    def possible(self, stems: frozenset[str]) -> bool:
+        """False only if a text whose stemmed words are stems can mention none of these
+        names (a quick test before find, on words kept from an earlier reading)."""
+        for found in self.starts.values():
+            for parts, _ in found:
+                if all(part in stems for part in parts):
+                    return True
+        singles = tuple(self.single)
+        return any(word.startswith(singles) or word.endswith(singles) for word in stems)
+
     def find(self, text: str) -> dict[str, str]:
         """Canonical name -> the first word of the text that mentions it."""
         spans = _words(text)

@@ -8,16 +8,17 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Iterator
+from collections.abc import Container, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import textstat
 
 from bot import language
 from bot.knowledge.base import KnowledgeBase
-from bot.knowledge.parallel import Progress, run_chunks
-from bot.knowledge.yamlfile import find_line
+from bot.knowledge.lines import LineFinder
+from bot.knowledge.parallel import Pending, Progress, start_chunks
 from bot.models import Article, Location, Problem, Source, Term
 from bot.search.analysis import STOPWORDS, fold, stem
 from bot.sentences import sentences
@@ -52,6 +53,10 @@ _AFTER_WORD = (
 _BEFORE_WORD = (
     r"(nennt man|heißt|heißen|hieß|namens|man sagt auch|also|Das ist|Das sind)\W+(\w+\W+){0,3}"
 )
+# Compiled once: "<word>" + _AFTER matches where the word ends, _BEFORE where it begins
+# (\Z with the sentence cut there), so no pattern is compiled for each word.
+_AFTER = re.compile(_AFTER_WORD)
+_BEFORE = re.compile(f"(?:{_BEFORE_WORD})\\Z")
 # A word named as an example of something ("zum Beispiel Instagram") is explained by it.
 _EXAMPLE = re.compile(r"\bBeispiel")
 # {placeholders} are filled in when the bot speaks (a title, a date, a number): no words.
@@ -62,7 +67,14 @@ _ADDRESS = re.compile(r"\b(?:https?://|www\.)\S+")
 
 def is_hard(word: str, limits: Limits = LIMITS) -> bool:
     """A rare word that is not a compound of two common ones (each part of a hyphenated one)."""
-    return language.is_hard(word, limits.hard_zipf, limits.compound_part_zipf)
+    return _is_hard(word, limits.hard_zipf, limits.compound_part_zipf)
+
+
+# A text's words come back in many texts (an entry's name in each of its texts, say): the
+# word lists are asked once per word.
+@lru_cache(maxsize=1 << 16)
+def _is_hard(word: str, hard_zipf: float, compound_part_zipf: float) -> bool:
+    return language.is_hard(word, hard_zipf, compound_part_zipf)
 
 
 def wstf(text: str) -> float:
@@ -79,6 +91,9 @@ class _Text:
     own_names: frozenset[str]
 
 
+# Every name is keyed twice (the glossary's keys, then the entry's own): at 100,000 entries
+# about 250,000 words, all kept.
+@lru_cache(maxsize=1 << 19)
 def _key(word: str) -> str:
     return stem(fold(word).replace(" ", ""))
 
@@ -145,6 +160,14 @@ def check_readability(
     uses it. Large knowledge is read on several cores (jobs: how many processes; None: one
     per core when worth it); progress is told (entries done, total).
     """
+    return start_readability(kb, limits, jobs).result(progress)
+
+
+def start_readability(
+    kb: KnowledgeBase, limits: Limits = LIMITS, jobs: int | None = None
+) -> Pending[Problem]:
+    """check_readability begun in worker processes, to be collected later with result():
+    `newsbot check` reads while it builds its index."""
     explained = _explained_keys(kb) | _knowledge_names(kb)
     files = _Files(kb)
     entries: dict[str, list[_Text]] = {}
@@ -158,7 +181,7 @@ def check_readability(
             problems += _entry_findings(label, items, explained, files, limits)
         return problems
 
-    return run_chunks(chunk, len(groups), jobs, progress)
+    return start_chunks(chunk, len(groups), jobs)
 
 
 def _entry_findings(
@@ -171,18 +194,32 @@ def _entry_findings(
     names = _names(every, explained)
     reported: set[str] = set()
     for item, sentence_list in zip(items, parts, strict=True):
-        context = _Context(sentence_list, every, explained | names | item.own_names, reported)
+        known = _Known(explained, names | item.own_names)
+        context = _Context(sentence_list, every, known, reported)
         for message, fragment, kind in _findings(item, context, limits):
             where = files.line(item.where, *fragment)
             problems.append(Problem(where, f"{label}: {message}", "warning", kind))
     return problems
 
 
+@dataclass(frozen=True)
+class _Known:
+    """Keys of words the glossary explains (all of the knowledge's, shared by every text) or
+    that are names in one text: asked without copying the large set for each text, which
+    made the check quadratic in the number of entries."""
+
+    shared: frozenset[str]
+    own: frozenset[str]
+
+    def __contains__(self, key: object) -> bool:
+        return key in self.own or key in self.shared
+
+
 @dataclass
 class _Context:
     parts: list[str]  # the sentences of this text
     entry: list[str]  # the sentences of every text of the entry
-    known: frozenset[str]  # keys of words the glossary explains or that are names
+    known: _Known  # keys of words the glossary explains or that are names
     reported: set[str]  # keys of the words warned about in this entry already
 
 
@@ -191,7 +228,7 @@ class _Files:
 
     def __init__(self, kb: KnowledgeBase) -> None:
         self.base = kb.root.parent if kb.root.name else kb.root
-        self.texts: dict[str, str] = {}
+        self.texts: dict[str, LineFinder] = {}
 
     def line(self, where: Location, sentence: str = "", word: str = "") -> Location:
         """The line of the sentence at or after where, in where's file (of the word in it)."""
@@ -203,9 +240,10 @@ class _Files:
                 text = (path if path.is_absolute() else self.base / path).read_text("utf-8")
             except (OSError, UnicodeDecodeError):
                 text = ""
-            self.texts[where.path] = text
-        line = find_line(self.texts[where.path], where.line, sentence)
-        return Location(where.path, find_line(self.texts[where.path], line, word) if word else line)
+            self.texts[where.path] = LineFinder(text)
+        lines = self.texts[where.path]
+        line = lines.find(where.line, sentence)
+        return Location(where.path, lines.find(line, word) if word else line)
 
 
 def _start(sentence: str, words: int = 6) -> str:
@@ -308,7 +346,7 @@ def _knowledge_names(kb: KnowledgeBase) -> frozenset[str]:
     )
 
 
-def _after_known(word: str, parts: list[str], explained: frozenset[str]) -> bool:
+def _after_known(word: str, parts: list[str], explained: Container[str]) -> bool:
     """True for a name right after a glossary word: "Weltraumbahnhof Baikonur"."""
     for sentence in parts:
         words = _WORD.findall(sentence)
@@ -320,9 +358,18 @@ def _after_known(word: str, parts: list[str], explained: frozenset[str]) -> bool
 
 def _defined_in(word: str, parts: list[str]) -> bool:
     """True if the text explains the word: "X ist ...", "X, also ...", "man nennt das X"."""
-    escaped = re.escape(word)
-    pattern = re.compile(f"{escaped}{_AFTER_WORD}|{_BEFORE_WORD}{escaped}")
     return any(
-        pattern.search(sentence) or (word in sentence and _EXAMPLE.search(sentence))
+        word in sentence and (_EXAMPLE.search(sentence) or _explains(word, sentence))
         for sentence in parts
     )
+
+
+def _explains(word: str, sentence: str) -> bool:
+    """True if the sentence explains the word where it stands in it: what searching for
+    f"{word}{_AFTER_WORD}|{_BEFORE_WORD}{word}" finds, without compiling that per word."""
+    at = sentence.find(word)
+    while at != -1:
+        if _AFTER.match(sentence, at + len(word)) or _BEFORE.search(sentence, 0, at):
+            return True
+        at = sentence.find(word, at + 1)
+    return False

@@ -91,6 +91,18 @@ class Reading:
             },
         )
 
+    def absorb(self, part: Reading) -> None:
+        """Add what another reading (of one file) found, as if this one had read the file."""
+        self.problems += part.problems
+        self.docs += part.docs
+        self.refs += part.refs
+        for kind, names in part.names.items():
+            self.names.setdefault(kind, []).extend(names)
+        for kind, table in part.aliases.items():
+            mine = self.aliases.setdefault(kind, {})
+            for alias, name in table.items():
+                mine.setdefault(alias, name)
+
     def release(self) -> None:
         """Drop the parse trees of the files read so far (their entries are built)."""
         for doc in reversed(self.docs):

@@ -8,6 +8,7 @@ from bot.conversation import Conversation
 from bot.engine import Engine
 from bot.knowledge.parallel import run_chunks
 from bot.models import Article, Location, Problem, Reply, Term
+from bot.search.analysis import MAX_MESSAGE_CHARS
 
 
 def _label(reply: Reply) -> str:
@@ -35,6 +36,18 @@ def _cases(engine: Engine) -> Iterator[tuple[str, str, str, Location]]:
                 yield entry.ref, f'{entry.kind} "{entry.name}"', text, where
 
 
+def _answered_from_match(engine: Engine, text: str) -> str | None:
+    """The entry a question is answered with, read off the match without composing the reply
+    (a third of the self-test's time at 100,000 entries: each entry's card is built once);
+    None when only the composed reply tells, which is then asked for."""
+    if len(text) > MAX_MESSAGE_CHARS:
+        return None
+    try:
+        return engine.composer.answered_entry(engine.matcher.match(text))
+    except Exception:  # Engine.answer turns it into its "error" reply: let it say so
+        return None
+
+
 def self_test(
     engine: Engine,
     keep: Callable[[Location], bool] | None = None,
@@ -51,6 +64,8 @@ def self_test(
     def chunk(start: int, stop: int) -> list[Problem]:
         problems = []
         for ref, owner, text, where in cases[start:stop]:
+            if _answered_from_match(engine, text) == ref:
+                continue
             reply = engine.answer(text, Conversation())
             if reply.ref == ref:
                 continue

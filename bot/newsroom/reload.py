@@ -19,6 +19,7 @@ import logging
 import multiprocessing
 import os
 import sys
+import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
@@ -28,6 +29,8 @@ from pathlib import Path
 from bot import pieces, snapshot
 from bot.engine import Engine
 from bot.knowledge.base import KnowledgeError
+from bot.knowledge.filecache import FileCache
+from bot.knowledge.load import load_knowledge
 from bot.models import Location, Problem
 
 logger = logging.getLogger(__name__)
@@ -38,6 +41,7 @@ CHILD_FROM_BYTES = 500_000
 # Seconds a replaced engine is kept before it is taken apart: a reader's answer that began
 # with it ends meanwhile (and an engine still in use is left alone, see retire).
 RETIRE_GRACE = 1.0
+KEEP_AFTER = 30.0
 
 
 def fingerprint(root: Path) -> Fingerprint:
@@ -69,6 +73,9 @@ class ReloadResult:
     changed: bool
     swapped: bool = False
     recovered: bool = False
+    # The new engine shares most of the old one (only changed files were read and indexed):
+    # the old one is then freed as usual, never taken apart (see retire).
+    shared: bool = False
     problems: list[Problem] = field(default_factory=list)
 
 
@@ -84,14 +91,54 @@ class Reloader:
     # Smaller knowledge (all files together, bytes) is loaded in this process all the same:
     # that takes less than starting a child, and holds readers for no more than a moment.
     child_from_bytes: int = CHILD_FROM_BYTES
+    # Seconds without another change before an updated engine is kept as the snapshot.
+    keep_after: float = KEEP_AFTER
     _seen: Fingerprint = ()
     broken: bool = False
+    # Held while the knowledge is loaded and while a snapshot of it is written: the file
+    # readings an update changes are part of the snapshot.
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+    _keeping: threading.Timer | None = None
 
     def __post_init__(self) -> None:
         self._seen = fingerprint(self.root)
 
     def check(self, force: bool = False) -> ReloadResult:
         """Reload if the files changed (or when forced); swap only valid knowledge."""
+        with self._lock:
+            result = self._check(force)
+        if result.swapped:
+            if self._keeping is not None:
+                self._keeping.cancel()  # it holds the engine just replaced
+                self._keeping = None
+            if result.shared:
+                self._keep_later()
+        return result
+
+    def _keep_later(self) -> None:
+        """Write the snapshot of the updated engine once the files rest for keep_after
+        seconds (a child writes it after a full load; an update in this process does not):
+        the next start is then warm again."""
+        if self.cache_dir is None:
+            return
+        timer = threading.Timer(self.keep_after, self.keep, args=(self.engine,))
+        timer.daemon = True
+        timer.start()
+        self._keeping = timer
+
+    def keep(self, engine: Engine) -> bool:
+        """Write engine's snapshot if it is still the current engine and the files are
+        still those it was loaded from; True if written."""
+        if self.cache_dir is None:
+            return False
+        with self._lock, snapshot.switching(snapshot.SWITCH_INTERVAL):
+            if engine is not self.engine or fingerprint(self.root) != self._seen:
+                return False  # replaced, or a reload of newer files is due
+            path = snapshot.snapshot_path(self.cache_dir, self.root)
+            key = snapshot.knowledge_key(self.root, dt.date.today())
+            return snapshot.keep(path, key, engine, self.root)
+
+    def _check(self, force: bool) -> ReloadResult:
         current = fingerprint(self.root)
         if current == self._seen and not force:
             return ReloadResult(changed=False)
@@ -105,7 +152,7 @@ class Reloader:
             logger.warning("knowledge not reloaded: %s", problem)
             return ReloadResult(changed=True, problems=[problem])
         try:
-            engine = self._load()
+            engine, shared = self._load()
         except KnowledgeError as exc:
             self.broken = True
             for problem in exc.errors:
@@ -123,15 +170,52 @@ class Reloader:
             len(engine.kb.terms),
             len(engine.kb.sources),
         )
-        return ReloadResult(changed=True, swapped=True, recovered=recovered)
+        return ReloadResult(changed=True, swapped=True, recovered=recovered, shared=shared)
 
-    def _load(self) -> Engine:
-        """The engine over the knowledge as it is now (raises KnowledgeError)."""
+    def _load(self) -> tuple[Engine, bool]:
+        """The engine over the knowledge as it is now, and whether it shares the old one's
+        parts (raises KnowledgeError)."""
         today = self.today() if self.today else None
         fresh_days = self.engine.composer.fresh_days
-        if self.cache_dir is None or sum(row[1] for row in self._seen) < self.child_from_bytes:
-            return Engine.load(self.root, today, fresh_days)
-        path = snapshot.snapshot_path(self.cache_dir, self.root)
+        if self.cache_dir is None:
+            return Engine.load(self.root, today, fresh_days), False
+        files = self.engine.files
+        if files is not None:
+            try:
+                engine = self._update(files, today, fresh_days)
+            except KnowledgeError:
+                raise
+            except Exception:  # never worse than loading it whole
+                logger.exception("updating the knowledge failed; loading all of it")
+                files.clear()
+                engine = None
+            if engine is not None:
+                return engine, True
+        if sum(row[1] for row in self._seen) < self.child_from_bytes:
+            return Engine.load(self.root, today, fresh_days, files=FileCache()), False
+        return self._child(self.cache_dir, today, fresh_days), False
+
+    def _update(self, files: FileCache, today: dt.date | None, fresh_days: int) -> Engine | None:
+        """The engine after reading only the files that changed and indexing only their
+        entries; None if the change needs a new index (the bot's own texts changed)."""
+        with snapshot.switching(snapshot.SWITCH_INTERVAL):
+            started = time.monotonic()
+            kb = load_knowledge(self.root, today, cache=files)
+            matcher = self.engine.matcher.updated(self.engine.kb, kb)
+            if matcher is None:
+                return None
+            engine = Engine.build(kb, today, fresh_days, matcher=matcher, files=files)
+        logger.info(
+            "knowledge updated from %d changed file(s) in %.1f s",
+            files.read,
+            time.monotonic() - started,
+        )
+        return engine
+
+    def _child(self, cache_dir: Path, today: dt.date | None, fresh_days: int) -> Engine:
+        """The engine loaded, validated and indexed by a child process (raises
+        KnowledgeError)."""
+        path = snapshot.snapshot_path(cache_dir, self.root)
         spawn = multiprocessing.get_context("spawn")  # a fresh interpreter: no inherited threads
         with ProcessPoolExecutor(max_workers=1, mp_context=spawn) as pool:
             problems, key = pool.submit(build_snapshot, self.root, path).result()
@@ -139,8 +223,9 @@ class Reloader:
             raise KnowledgeError(problems)
         loaded = snapshot.load(path, key) if key is not None else None
         if loaded is None:  # the folder changed meanwhile, or the snapshot was not written
-            return Engine.load(self.root, today, fresh_days)
-        return Engine.build(loaded[0], today, fresh_days, matcher=loaded[1])
+            return Engine.load(self.root, today, fresh_days, files=FileCache())
+        kb, matcher, files = loaded
+        return Engine.build(kb, today, fresh_days, matcher=matcher, files=files)
 
 
 def build_snapshot(root: Path, path: Path) -> tuple[list[Problem], bytes | None]:
@@ -152,7 +237,7 @@ def build_snapshot(root: Path, path: Path) -> tuple[list[Problem], bytes | None]
     os.nice(CHILD_NICENESS)  # the bot that answers readers comes first on a busy machine
     key = snapshot.knowledge_key(root, dt.date.today())
     try:
-        engine = Engine.load(root)
+        engine = Engine.load(root, files=FileCache())
     except KnowledgeError as exc:
         return exc.problems, None
     return [], key if snapshot.keep(path, key, engine, root) else None

@@ -31,6 +31,7 @@ from bot.search.scoring import (
     decide,
 )
 from bot.search.typos import Typos
+from bot.search.update import update_index
 from bot.search.worry import WorryFinder
 
 
@@ -49,6 +50,16 @@ class Matcher:
         return cls(
             index, QueryParser(index, Typos(index.surface)), WorryFinder.build(kb.texts.worries)
         )
+
+    def updated(self, old: KnowledgeBase, new: KnowledgeBase) -> Matcher | None:
+        """The matcher of new, made from this one (the matcher of old) by indexing only the
+        entries that changed; None if new needs a matcher built from scratch."""
+        updated = update_index(self.index, old, new, FIELD_WEIGHTS, MAX_JOIN)
+        if updated is None:
+            return None
+        index, words = updated
+        typos = self.parser.typos.extended(index.surface, words)
+        return Matcher(index, QueryParser(index, typos), self.worries)
 
     def match(self, question: str, limit: int = 5) -> Result:
         """The best targets for a question, at most limit, and the band they fall into."""

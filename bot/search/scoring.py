@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from bot.search.analysis import is_weak
-from bot.search.index import FieldKind, Index
+from bot.search.index import LENGTH_BITS, LENGTH_MASK, WEIGHT_BITS, WEIGHT_MASK, FieldKind, Index
 from bot.search.results import Decision, Match
 
 # ---- the knobs ------------------------------------------------------------------------------
@@ -193,16 +193,20 @@ def entry_scores(words: Sequence[QueryWord], index: Index) -> Candidates:
     covering: dict[int, set[int]] = defaultdict(set)
     # Per document and question word: the best field that explains the word, and its kind.
     explained: dict[int, dict[int, tuple[float, str]]] = defaultdict(dict)
+    # Postings are packed integers (bot/search/index.py): decoded here with shifts and masks.
+    weights = index.weights
     for position, word in enumerate(words):
         for stem_, similarity in word.alternatives:
-            for instance, length in index.postings.get(stem_, ()):
-                covered[instance] += length
+            for packed in index.postings.get(stem_, ()):
+                instance = packed >> LENGTH_BITS
+                covered[instance] += packed & LENGTH_MASK
                 covering[instance].add(position)
             docs = () if word.names_only else index.text_postings.get(stem_, ())
-            if len(docs) > COMMON_TEXT_POSTINGS:
+            if not docs or len(docs) > COMMON_TEXT_POSTINGS:
                 continue
-            for doc, weight in docs:
-                slots = explained[doc]
+            for packed in docs:
+                slots = explained[packed >> WEIGHT_BITS]
+                weight = weights[packed & WEIGHT_MASK]
                 value = similarity * weight
                 if value > slots.get(position, (0.0, ""))[0]:
                     slots[position] = (
@@ -227,7 +231,8 @@ def entry_scores(words: Sequence[QueryWord], index: Index) -> Candidates:
     linked: dict[int, set[int]] = defaultdict(set)
     for position, word in enumerate(words):
         for stem_, similarity in word.alternatives:
-            for instance, _ in index.postings.get(stem_, ()):
+            for packed in index.postings.get(stem_, ()):
+                instance = packed >> LENGTH_BITS
                 info = index.instances[instance]
                 value = instance_quality[instance] * similarity
                 slots = explained[info.doc]

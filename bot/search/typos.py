@@ -18,6 +18,18 @@ class Typos:
         """Index the words of the knowledge as written (the index's surface forms)."""
         self.surface = surface
         self.deletions = DeletionIndex(w for w in surface if len(w) >= MIN_TYPO_LENGTH)
+        # Words added by reloads since (bot/search/update.py), in a small table of their own.
+        self.added = DeletionIndex(())
+
+    def extended(self, surface: Mapping[str, str], words: Iterable[str]) -> Typos:
+        """The table for surface, which is this one's with words added: this table's large
+        part is shared, the added words are indexed again with those added before."""
+        typos = Typos.__new__(Typos)
+        typos.surface = surface
+        typos.deletions = self.deletions
+        new = [w for w in words if len(w) >= MIN_TYPO_LENGTH]
+        typos.added = DeletionIndex([*self.added.words, *new]) if new else self.added
+        return typos
 
     def closest(self, word: str) -> tuple[str, int] | None:
         """The closest known word one typo away (two for long words) and its distance."""
@@ -25,13 +37,18 @@ class Typos:
             return None
         allowed = 2 if len(word) >= LONG_TYPO_LENGTH else 1
         candidates: set[str] = set()
+        added = self.added if len(self.added) else None
         for variant in (word, *deletions(word)):
             candidates.update(self.deletions.get(variant))
+            if added is not None:
+                candidates.update(added.get(variant))
             if variant in self.surface:
                 candidates.add(variant)
         best: str | None = None
         best_distance = allowed + 1
-        for candidate in sorted(candidates):
+        # A word a reload took out of the vocabulary stays in the tables: never a candidate.
+        surface = self.surface
+        for candidate in sorted(c for c in candidates if c in surface):
             distance = DamerauLevenshtein.distance(word, candidate, score_cutoff=allowed)
             if distance < best_distance:
                 best, best_distance = candidate, distance

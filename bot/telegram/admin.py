@@ -113,7 +113,7 @@ async def check_knowledge(
         notice = _notice(newsroom, result)
         if notice is not None:
             await tell_admins(context, notice, skip=asked_by)
-    if retired and newsroom.reloader.cache_dir is not None:
+    if retired and newsroom.reloader.cache_dir is not None and not result.shared:
         # The old engine is freed in a thread, in pieces, once no reader uses it.
         asyncio.get_running_loop().run_in_executor(None, retire, retired)
     return result
