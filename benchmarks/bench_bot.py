@@ -31,7 +31,6 @@ import os
 import platform
 import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -54,6 +53,7 @@ KNOWLEDGE = ROOT / "knowledge"
 sys.path.insert(0, str(ROOT / "tests"))
 
 from helpers.api import TOKEN  # noqa: E402
+from helpers.child import start_bot, stop  # noqa: E402
 from helpers.fake import FakeTelegram  # noqa: E402
 from helpers.requests import LocalRequest  # noqa: E402
 from helpers.server import FakeTelegramServer  # noqa: E402
@@ -211,25 +211,13 @@ def bot_process(mode: str, knowledge: Path) -> Iterator[FakeTelegram]:
             env.update(
                 NEWSBOT_WEBHOOK_URL="https://newsbot.example/hook", NEWSBOT_WEBHOOK_PORT=str(port)
             )
-        process = subprocess.Popen(
-            [sys.executable, "-m", "bot", "run"],
-            cwd=tmp,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
+        process = start_bot(env, Path(tmp))
         try:
             ready = "getUpdates" if mode == "polling" else "setWebhook"
             fake.wait_for(lambda: ready in fake.received, 30)
             yield fake
         finally:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+            stop(process)
 
 
 def through_process(

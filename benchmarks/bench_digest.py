@@ -23,7 +23,6 @@ import platform
 import re
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -43,6 +42,7 @@ KNOWLEDGE = ROOT / "knowledge"
 sys.path.insert(0, str(ROOT / "tests"))
 
 from helpers.api import TOKEN  # noqa: E402
+from helpers.child import start_bot, stop  # noqa: E402
 from helpers.fake import FakeTelegram  # noqa: E402
 from helpers.server import FakeTelegramServer  # noqa: E402
 
@@ -116,14 +116,7 @@ def run(count: int, reader_every: float) -> Result:
         )
         log = tmp / "bot.log"
         with log.open("wb") as out:
-            process = subprocess.Popen(
-                [sys.executable, "-m", "bot", "run"],
-                cwd=tmp,
-                env=env,
-                stdin=subprocess.DEVNULL,
-                stdout=out,
-                stderr=subprocess.STDOUT,
-            )
+            process = start_bot(env, tmp, out)
         asked: dict[int, float] = {}
         try:
             fake.wait_for(lambda: fake.counts["sendMessage"] > 0, 60)
@@ -139,12 +132,7 @@ def run(count: int, reader_every: float) -> Result:
                 time.sleep(0.05)
             fake.wait_for(lambda: all(fake.sent(reader) for reader in asked), 30)
         finally:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+            stop(process)
         output = log.read_text(encoding="utf-8", errors="replace")
         return measure(fake, count, asked, output)
 

@@ -47,6 +47,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
 from helpers.api import TOKEN  # noqa: E402
+from helpers.child import start_bot, stop  # noqa: E402
 from helpers.fake import FakeTelegram  # noqa: E402
 from helpers.knowledge import add_term  # noqa: E402
 from helpers.server import FakeTelegramServer  # noqa: E402
@@ -142,26 +143,14 @@ def bot_process(knowledge: Path, env_extra: dict[str, str], work: Path) -> Itera
             **env_extra,
         )
         started = time.monotonic()
-        process = subprocess.Popen(
-            [sys.executable, "-m", "bot", "run"],
-            cwd=work,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
+        process = start_bot(env, work)
         try:
             fake.wait_for(lambda: "getUpdates" in fake.received or process.poll() is not None, 3600)
             if process.poll() is not None:
                 raise RuntimeError(f"newsbot run ended with {process.returncode} at start")
             yield process, fake, time.monotonic() - started
         finally:
-            process.terminate()
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+            stop(process, timeout=30)
 
 
 class Asker:

@@ -227,3 +227,18 @@ def test_an_updated_engine_is_kept_as_the_snapshot_of_the_next_start(shipped: Pa
     assert answers(warm) == answers(reload.engine)
     edit_an_article(shipped)
     assert not reload.keep(reload.engine)  # the files changed since: a reload is due first
+
+
+def test_the_reloader_keeps_the_snapshot_once_the_files_rest(shipped: Path) -> None:
+    reload = reloader(shipped)
+    reload.keep_after = 0.0
+    path = snapshot.snapshot_path(shipped.parent / "cache", shipped)
+    add_term(shipped)
+    assert reload.check().shared and not path.exists()  # not while an edit goes live
+    assert not reload.check().changed and path.exists()  # at the next look, files resting
+    key = snapshot.knowledge_key(shipped, dt.date.today())
+    assert key is not None and snapshot.load(path, key) is not None
+    path.unlink()
+    (shipped / "glossary.yaml").write_text("terms: [", encoding="utf-8")
+    assert reload.check().problems
+    assert not reload.check().changed and not path.exists()  # broken files: nothing kept

@@ -98,42 +98,39 @@ class Reloader:
     # Held while the knowledge is loaded and while a snapshot of it is written: the file
     # readings an update changes are part of the snapshot.
     _lock: threading.Lock = field(default_factory=threading.Lock)
-    _keeping: threading.Timer | None = None
+    # When an engine updated in this process was swapped in, not kept yet (monotonic s).
+    _unkept: float | None = None
 
     def __post_init__(self) -> None:
         self._seen = fingerprint(self.root)
 
     def check(self, force: bool = False) -> ReloadResult:
-        """Reload if the files changed (or when forced); swap only valid knowledge."""
+        """Reload if the files changed (or when forced); swap only valid knowledge. An
+        engine updated in this process (a child writes the snapshot after a full load) is
+        kept as the snapshot once the files have rested keep_after seconds: the next start
+        is then warm again."""
         with self._lock:
             result = self._check(force)
-        if result.swapped:
-            if self._keeping is not None:
-                self._keeping.cancel()  # it holds the engine just replaced
-                self._keeping = None
-            if result.shared:
-                self._keep_later()
+            if result.changed:
+                self._unkept = time.monotonic() if result.shared else None
+            elif self._unkept is not None and time.monotonic() - self._unkept >= self.keep_after:
+                self._unkept = None
+                self._keep(self.engine)
         return result
-
-    def _keep_later(self) -> None:
-        """Write the snapshot of the updated engine once the files rest for keep_after
-        seconds (a child writes it after a full load; an update in this process does not):
-        the next start is then warm again."""
-        if self.cache_dir is None:
-            return
-        timer = threading.Timer(self.keep_after, self.keep, args=(self.engine,))
-        timer.daemon = True
-        timer.start()
-        self._keeping = timer
 
     def keep(self, engine: Engine) -> bool:
         """Write engine's snapshot if it is still the current engine and the files are
         still those it was loaded from; True if written."""
-        if self.cache_dir is None:
+        with self._lock:
+            return self._keep(engine)
+
+    def _keep(self, engine: Engine) -> bool:
+        # Broken files: the engine is not theirs, and a snapshot under their key would be.
+        if self.cache_dir is None or engine is not self.engine or self.broken:
             return False
-        with self._lock, snapshot.switching(snapshot.SWITCH_INTERVAL):
-            if engine is not self.engine or fingerprint(self.root) != self._seen:
-                return False  # replaced, or a reload of newer files is due
+        if fingerprint(self.root) != self._seen:
+            return False  # a reload of newer files is due
+        with snapshot.switching(snapshot.SWITCH_INTERVAL):
             path = snapshot.snapshot_path(self.cache_dir, self.root)
             key = snapshot.knowledge_key(self.root, dt.date.today())
             return snapshot.keep(path, key, engine, self.root)
@@ -200,7 +197,8 @@ class Reloader:
         entries; None if the change needs a new index (the bot's own texts changed)."""
         with snapshot.switching(snapshot.SWITCH_INTERVAL):
             started = time.monotonic()
-            kb = load_knowledge(self.root, today, cache=files)
+            # Validated for the real day, as a fresh load is (today is the composer's day).
+            kb = load_knowledge(self.root, cache=files)
             matcher = self.engine.matcher.updated(self.engine.kb, kb)
             if matcher is None:
                 return None

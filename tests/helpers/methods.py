@@ -99,13 +99,27 @@ class BotApiMethods(FakeState):
             content["caption"] = plain
         return self._bot_message(chat, content, markup, caption, params.get("parse_mode"))
 
-    async def _api_editMessageText(self, params: JSON) -> JSON:
+    def _to_edit(self, params: JSON) -> tuple[tuple[int, int], JSON]:
+        """The key and the stored message an edit names; 400 if there is none."""
         chat = self._chat(params)
         key = (chat["id"], int(params.get("message_id") or 0))
         with self._condition:
             stored = self.messages.get(key)
         if stored is None:
             raise bad_request("message to edit not found")
+        return key, stored
+
+    def _edited(self, key: tuple[int, int], edited: JSON, markup: object) -> JSON:
+        """Store an edited message with its new keyboard (or none)."""
+        edited.pop("reply_markup", None)
+        if markup:
+            edited["reply_markup"] = markup
+        with self._condition:
+            self.messages[key] = edited
+        return public(edited)
+
+    async def _api_editMessageText(self, params: JSON) -> JSON:
+        key, stored = self._to_edit(params)
         if not isinstance(stored.get("from"), dict) or stored["from"].get("id") != BOT_ID:
             raise bad_request("message can't be edited")
         if "text" not in stored:
@@ -121,30 +135,14 @@ class BotApiMethods(FakeState):
             )
         edited = {**stored, "text": plain, "edit_date": int(time.time()), "_source": text}
         edited["_parse_mode"] = params.get("parse_mode")
-        edited.pop("reply_markup", None)
-        if markup:
-            edited["reply_markup"] = markup
-        with self._condition:
-            self.messages[key] = edited
-        return public(edited)
+        return self._edited(key, edited, markup)
 
     async def _api_editMessageReplyMarkup(self, params: JSON) -> JSON:
-        chat = self._chat(params)
-        key = (chat["id"], int(params.get("message_id") or 0))
-        with self._condition:
-            stored = self.messages.get(key)
-        if stored is None:
-            raise bad_request("message to edit not found")
+        key, stored = self._to_edit(params)
         markup = check_markup(params)
         if stored.get("reply_markup") == markup:
             raise bad_request("message is not modified")
-        edited = {**stored}
-        edited.pop("reply_markup", None)
-        if markup:
-            edited["reply_markup"] = markup
-        with self._condition:
-            self.messages[key] = edited
-        return public(edited)
+        return self._edited(key, {**stored}, markup)
 
     async def _api_answerCallbackQuery(self, params: JSON) -> bool:
         self._answer_query(str(params.get("callback_query_id") or ""))

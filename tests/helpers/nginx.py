@@ -17,6 +17,8 @@ from pathlib import Path
 
 import pytest
 
+from helpers.child import stop
+
 CONFIG = Path(__file__).resolve().parents[2] / "docs" / "deploy" / "nginx.conf"
 WEBHOOK_PATH = "/telegram"  # the location the documented configuration serves
 _REPLICA = re.compile(r"^(\s*)server 127\.0\.0\.1:\d+ (.*);$", re.MULTILINE)
@@ -124,9 +126,4 @@ def running_nginx(folder: Path, port: int, replicas: Sequence[int]) -> Iterator[
                 time.sleep(0.05)
         yield nginx
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
+        stop(process)

@@ -12,13 +12,12 @@ last fraction of a second of counts, never the subscriptions' records, which wai
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 
-from bot.storage.interface import DEFAULT_RETENTION_DAYS, Asked, DayStats, Reason
+from bot.storage.interface import Asked, DayStats
 from bot.storage.postgres.connection import Conn, Pool
+from bot.storage.rows import STATS_TABLES, StatsDays
 from bot.storage.scrub import scrub
 
-_TABLES = ("questions", "daily", "entry_hits", "feedback")
 _NO_WAIT = "SET LOCAL synchronous_commit = off"
 _COUNT_QUESTION = (
     "INSERT INTO questions (day, reason, question, entry) VALUES (%s, %s, %s, %s)"
@@ -26,29 +25,10 @@ _COUNT_QUESTION = (
 )
 
 
-class PostgresStats:
+class PostgresStats(StatsDays[Pool]):
     """The StatsStore in PostgreSQL, over the process's pool."""
 
-    def __init__(
-        self,
-        pool: Pool,
-        retention_days: int = DEFAULT_RETENTION_DAYS,
-        today: Callable[[], dt.date] = dt.date.today,
-    ) -> None:
-        self.retention_days = retention_days
-        self._db = pool
-        self._today = today
-
-    def today(self) -> dt.date:
-        """The day records are counted under."""
-        return self._today()
-
-    async def record_question(self, question: str, reason: Reason, entry: str = "") -> None:
-        """Count a question we could not answer well (cleaned, without who asked it)."""
-        cleaned = scrub(question)
-        if not cleaned:
-            return
-        row = (self._day(), reason, cleaned, entry)
+    async def _count_question(self, row: tuple[str, str, str, str]) -> None:
 
         async def count(conn: Conn) -> None:
             await conn.execute(_NO_WAIT)
@@ -101,7 +81,7 @@ class PostgresStats:
 
         async def delete(conn: Conn) -> int:
             deleted = 0
-            for table in _TABLES:
+            for table in STATS_TABLES:
                 cursor = await conn.execute(f"DELETE FROM {table} WHERE day < %s", (cutoff,))
                 deleted += max(cursor.rowcount, 0)
             return deleted
@@ -151,12 +131,6 @@ class PostgresStats:
 
         rows = await self._db.run(read)
         return [(str(e), _int(c)) for e, c in rows]
-
-    def _day(self) -> str:
-        return self.today().isoformat()
-
-    def _since(self, days: int) -> str:
-        return (self.today() - dt.timedelta(days=max(days, 1) - 1)).isoformat()
 
 
 def _int(value: object) -> int:

@@ -15,9 +15,9 @@ from collections.abc import Sequence
 
 from bot.storage.interface import Subscription
 from bot.storage.postgres.connection import Conn, Pool
+from bot.storage.rows import later_than, subscription
 
 _COLUMNS = "chat_id, at, last_day, last_key"
-_MARK = "%Y-%m-%dT%H:%M:%S.%fZ"  # a first-seen time in UTC; sorts as text in time order
 _CHUNK = 1000
 
 
@@ -58,7 +58,7 @@ class PostgresSubscriptions:
             return await cursor.fetchone()
 
         row = await self._db.run(read)
-        return _subscription(row) if row else None
+        return subscription(row) if row else None
 
     async def due(self, now: dt.datetime) -> list[Subscription]:
         """Subscriptions whose time has come today and that have not had today's digest."""
@@ -72,7 +72,7 @@ class PostgresSubscriptions:
             )
             return await cursor.fetchall()
 
-        return [_subscription(row) for row in await self._db.run(read)]
+        return [subscription(row) for row in await self._db.run(read)]
 
     async def claim_due(
         self, now: dt.datetime, owner: str, lease: dt.timedelta, limit: int
@@ -92,7 +92,7 @@ class PostgresSubscriptions:
             )
             return await cursor.fetchall()
 
-        claimed = [_subscription(row) for row in await self._db.run(claim)]
+        claimed = [subscription(row) for row in await self._db.run(claim)]
         return sorted(claimed, key=lambda s: (s.at, s.chat_id))
 
     async def release(self, chat_id: int, owner: str) -> None:
@@ -169,7 +169,7 @@ async def _first_seen(conn: Conn, given: dict[str, dt.date], now: dt.datetime) -
     if unseen:
         row = await (await conn.execute("SELECT MAX(first_seen) FROM articles_seen")).fetchone()
         latest = str(row[0]) if row and row[0] is not None else None
-        mark = _later_than(latest, utc)
+        mark = later_than(latest, utc)
         async with conn.cursor() as cursor:
             await cursor.executemany(
                 "INSERT INTO articles_seen (article_id, first_seen) VALUES (%s, %s)",
@@ -177,19 +177,3 @@ async def _first_seen(conn: Conn, given: dict[str, dt.date], now: dt.datetime) -
             )
         marks.update(dict.fromkeys(unseen, mark))
     return marks
-
-
-def _later_than(latest: str | None, now: dt.datetime) -> str:
-    """`now` as a mark, or just after the latest mark kept when the clock is behind it."""
-    mark = now.strftime(_MARK)
-    if latest is None or mark > latest:
-        return mark
-    if len(latest) == len("2026-11-24"):  # a date from the first call: the first moment after it
-        return f"{latest}T00:00:00.000000Z"
-    after = dt.datetime.strptime(latest, _MARK) + dt.timedelta(microseconds=1)
-    return after.strftime(_MARK)
-
-
-def _subscription(row: tuple[object, ...]) -> Subscription:
-    hour, minute = (int(part) for part in str(row[1]).split(":"))
-    return Subscription(int(str(row[0])), dt.time(hour, minute), str(row[2]), str(row[3]))

@@ -10,42 +10,22 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
-from collections.abc import Callable
 
-from bot.storage.interface import DEFAULT_RETENTION_DAYS, Asked, DayStats, Reason
+from bot.storage.interface import Asked, DayStats
+from bot.storage.rows import STATS_TABLES, StatsDays
 from bot.storage.scrub import scrub
 from bot.storage.sqlite.connection import Connection
 
-_TABLES = ("questions", "daily", "entry_hits", "feedback")
 _COUNT_QUESTION = (
     "INSERT INTO questions (day, reason, question, entry) VALUES (?, ?, ?, ?)"
     " ON CONFLICT DO UPDATE SET count = count + 1"
 )
 
 
-class SQLiteStats:
+class SQLiteStats(StatsDays[Connection]):
     """The StatsStore of the SQLite file, over the file's one connection."""
 
-    def __init__(
-        self,
-        connection: Connection,
-        retention_days: int = DEFAULT_RETENTION_DAYS,
-        today: Callable[[], dt.date] = dt.date.today,
-    ) -> None:
-        self.retention_days = retention_days
-        self._db = connection
-        self._today = today
-
-    def today(self) -> dt.date:
-        """The day records are counted under."""
-        return self._today()
-
-    async def record_question(self, question: str, reason: Reason, entry: str = "") -> None:
-        """Count a question we could not answer well (cleaned, without who asked it)."""
-        cleaned = scrub(question)
-        if not cleaned:
-            return
-        row = (self._day(), reason, cleaned, entry)
+    async def _count_question(self, row: tuple[str, str, str, str]) -> None:
         await self._db.write(lambda db: db.execute(_COUNT_QUESTION, row))
 
     async def record_reply(self, answered: bool, entry: str | None = None) -> None:
@@ -92,7 +72,7 @@ class SQLiteStats:
         def delete(db: sqlite3.Connection) -> int:
             return sum(
                 db.execute(f"DELETE FROM {table} WHERE day < ?", (cutoff,)).rowcount
-                for table in _TABLES
+                for table in STATS_TABLES
             )
 
         return await self._db.write(delete)
@@ -131,9 +111,3 @@ class SQLiteStats:
             ).fetchall()
         )
         return [(str(e), int(c)) for e, c in rows]
-
-    def _day(self) -> str:
-        return self.today().isoformat()
-
-    def _since(self, days: int) -> str:
-        return (self.today() - dt.timedelta(days=max(days, 1) - 1)).isoformat()

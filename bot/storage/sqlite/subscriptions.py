@@ -12,10 +12,10 @@ import sqlite3
 from collections.abc import Sequence
 
 from bot.storage.interface import Subscription
+from bot.storage.rows import MARK, later_than, subscription
 from bot.storage.sqlite.connection import Connection, in_transaction
 
 _COLUMNS = "chat_id, at, last_day, last_key"
-_MARK = "%Y-%m-%dT%H:%M:%S.%fZ"  # a first-seen time in UTC; sorts as text in time order
 
 
 class SQLiteSubscriptions:
@@ -62,7 +62,7 @@ class SQLiteSubscriptions:
                 f"SELECT {_COLUMNS} FROM subscriptions WHERE chat_id = ?", (chat_id,)
             ).fetchone()
         )
-        return _subscription(row) if row else None
+        return subscription(row) if row else None
 
     async def due(self, now: dt.datetime) -> list[Subscription]:
         """Subscriptions whose time has come today and that have not had today's digest."""
@@ -74,7 +74,7 @@ class SQLiteSubscriptions:
                 (clock, day),
             ).fetchall()
         )
-        return [_subscription(row) for row in rows]
+        return [subscription(row) for row in rows]
 
     async def claim_due(
         self, now: dt.datetime, owner: str, lease: dt.timedelta, limit: int
@@ -95,7 +95,7 @@ class SQLiteSubscriptions:
                 "UPDATE subscriptions SET claim_owner = ?, claim_until = ? WHERE chat_id = ?",
                 [(owner, until, row[0]) for row in rows],
             )
-            return [_subscription(row) for row in rows]
+            return [subscription(row) for row in rows]
 
         return await self._db.write(claim)
 
@@ -162,7 +162,7 @@ def _first_seen(
     unseen = [article_id for article_id in ids if article_id not in marks]
     if unseen:
         latest = db.execute("SELECT MAX(first_seen) FROM articles_seen").fetchone()[0]
-        mark = _later_than(latest, utc)
+        mark = later_than(latest, utc)
         db.executemany(
             "INSERT INTO articles_seen (article_id, first_seen) VALUES (?, ?)",
             [(article_id, mark) for article_id in unseen],
@@ -171,22 +171,6 @@ def _first_seen(
     return marks
 
 
-def _later_than(latest: str | None, now: dt.datetime) -> str:
-    """`now` as a mark, or just after the latest mark kept when the clock is behind it."""
-    mark = now.strftime(_MARK)
-    if latest is None or mark > latest:
-        return mark
-    if len(latest) == len("2026-11-24"):  # a date from the upgrade: the first moment after it
-        return f"{latest}T00:00:00.000000Z"
-    after = dt.datetime.strptime(latest, _MARK) + dt.timedelta(microseconds=1)
-    return after.strftime(_MARK)
-
-
 def _lease_mark(moment: dt.datetime) -> str:
     """A claim's time as text that sorts in time order (UTC, as the first-seen marks)."""
-    return moment.astimezone(dt.UTC).strftime(_MARK)
-
-
-def _subscription(row: tuple[int, str, str, str]) -> Subscription:
-    hour, minute = (int(part) for part in row[1].split(":"))
-    return Subscription(int(row[0]), dt.time(hour, minute), row[2], row[3])
+    return moment.astimezone(dt.UTC).strftime(MARK)
