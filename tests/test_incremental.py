@@ -17,7 +17,7 @@ from helpers.knowledge import KNOWLEDGE, add_term
 from bot import snapshot
 from bot.engine import Engine
 from bot.knowledge.base import KnowledgeError
-from bot.knowledge.filecache import FileCache, ReadArticle
+from bot.knowledge.filecache import FileCache, ReadArticle, digest_of
 from bot.knowledge.load import load_knowledge
 from bot.knowledge.mentions import Mentions
 from bot.knowledge.reading import Lines
@@ -242,3 +242,23 @@ def test_the_reloader_keeps_the_snapshot_once_the_files_rest(shipped: Path) -> N
     (shipped / "glossary.yaml").write_text("terms: [", encoding="utf-8")
     assert reload.check().problems
     assert not reload.check().changed and not path.exists()  # broken files: nothing kept
+
+
+def test_a_link_out_of_the_folder_is_never_read_not_even_to_hash_it(
+    shipped: Path, tmp_path: Path
+) -> None:
+    outside = tmp_path / "outside.yaml"
+    outside.write_text("terms: []\n", encoding="utf-8")
+    link = shipped / "glossary" / "zz-link.yaml"
+    link.symlink_to(outside)
+    assert digest_of(link, shipped.resolve()) is None
+    assert digest_of(shipped / "glossary.yaml", shipped.resolve()) is not None
+    files = FileCache()
+    for _ in range(2):
+        with pytest.raises(KnowledgeError) as cached:
+            load_knowledge(shipped, TODAY, cache=files)
+        with pytest.raises(KnowledgeError) as fresh:
+            load_knowledge(shipped, TODAY)
+        assert [str(p) for p in cached.value.problems] == [str(p) for p in fresh.value.problems]
+        assert any("outside the knowledge folder" in str(p) for p in fresh.value.errors)
+    assert link not in files.files

@@ -85,11 +85,15 @@ class FileCache:
         self.folded = {}
 
 
-def digest_of(path: Path) -> bytes | None:
-    """A hash of the file's bytes, or None if it cannot be read (reading reports why)."""
+def digest_of(path: Path, root: Path) -> bytes | None:
+    """A hash of the file's bytes, or None if it cannot be read or leads out of root (a
+    file that is then read again each time, and whose reading reports the problem: nothing
+    outside the knowledge folder is read, not even to hash it)."""
     try:
+        if not path.resolve(strict=True).is_relative_to(root):
+            return None
         return hashlib.blake2b(path.read_bytes(), digest_size=16).digest()
-    except OSError:
+    except (OSError, RuntimeError):  # RuntimeError: a link in a circle (Python 3.11)
         return None
 
 
@@ -101,6 +105,10 @@ class FileReader:
     run: Reading
     cache: FileCache | None
     seen: dict[Path, FileRead] = field(default_factory=dict)
+    root: Path = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.root = self.run.root.resolve()
 
     def read(
         self,
@@ -112,7 +120,7 @@ class FileReader:
         is unchanged (and reuse, if given, says the cached value still holds)."""
         digest = None
         if self.cache is not None:
-            digest = digest_of(path)
+            digest = digest_of(path, self.root)
             cached = self.cache.files.get(path)
             if (
                 cached is not None
@@ -130,7 +138,7 @@ class FileReader:
         part.release()
         self.run.absorb(part)
         # A file changed while it was read is not kept: its digest would not be its content.
-        if digest is not None and digest_of(path) == digest:
+        if digest is not None and digest_of(path, self.root) == digest:
             own = [len(doc.problems) for doc in part.docs]
             self.seen[path] = FileRead(digest, part, value, own)
         return value
