@@ -57,6 +57,10 @@ RETRIED = ("send", "edit")  # endpoints retried for RETRY_SECONDS
 ANSWERS = ("answer",)  # endpoints retried for ANSWER_SECONDS
 GROUP_RATE = 20  # messages a minute to one group
 OVERALL = "overall"  # the send rate's bucket for the bot's messages to all chats
+# The whole bot's sends after a pause may go at once up to this share of a second's rate:
+# Telegram counts about 30 a second as they arrive, and a full second's burst on top of the
+# rate made up to 60 in one second (68 with the sends' own jitter, in the kill test).
+OVERALL_BURST = 0.5
 MAX_LOCAL_LIMITERS = 512  # beyond this many groups, idle limiters of one process are forgotten
 # Causes of errors that prove the request never left: no connection, or none to be had.
 _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
@@ -202,8 +206,9 @@ class RetryingRateLimiter(BaseRateLimiter[int]):
         if self.send_rate is None:
             await self._local_limiter(bucket, rate, per).acquire()
             return
+        burst = int(rate * OVERALL_BURST) if bucket == OVERALL else int(rate)
         asked = time.monotonic()
-        wait = await self.send_rate.reserve(bucket, rate, per, burst=max(1, int(rate)))
+        wait = await self.send_rate.reserve(bucket, rate, per, burst=max(1, burst))
         wait -= (time.monotonic() - asked) / 2
         if wait > 0:
             await asyncio.sleep(wait)
